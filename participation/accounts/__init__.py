@@ -1,0 +1,1 @@
+"""Accounts: residents and organisations, staff roles, sign-in, verification and API tokens."""

@@ -1,0 +1,171 @@
+"""Account pages: register, verify, sign in/out, password reset and change, the account page.
+
+Thin: read the form, call a service, render. Failed forms re-render with the
+person's input and one message per field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import FromQuery
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from participation.accounts import services
+from participation.accounts.auth import end_session, start_session
+from participation.accounts.guards import requires_account
+from participation.accounts.tables import Account, AccountKind
+from participation.i18n import get_locale, gettext
+from participation.settings import Settings
+from participation.validation import DomainError, FormErrors
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths: an open redirect after sign-in is a phishing aid."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/account"
+
+
+async def form_data(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    return {key: form.get(key) for key in form.keys()}
+
+
+def _without_secrets(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if "password" not in k}
+
+
+class AccountPages(Controller):
+    include_in_schema = False
+
+    # -- registration -------------------------------------------------------
+    @get("/register", name="register")
+    async def register_form(self, kind: FromQuery[str] = "resident") -> Template:
+        kind = "organisation" if kind == "organisation" else "resident"
+        return Template("accounts/register.html", context={"kind": kind, "values": {}, "errors": {}})
+
+    @post("/register", name="register_submit", opt={"rate_limit": "registration"})
+    async def register(self, request: Request, settings: NamedDependency[Settings]) -> Template | Redirect:
+        values = await form_data(request)
+        kind = AccountKind.organisation if values.get("kind") == "organisation" else AccountKind.resident
+        try:
+            registration = services.registration_from_form(values, kind, locale=get_locale())
+            await services.register(settings, registration)
+        except FormErrors as exc:
+            return Template(
+                "accounts/register.html",
+                context={"kind": kind.value, "values": _without_secrets(values), "errors": exc.errors},
+                status_code=422,
+            )
+        return Template("accounts/message.html", context={"title": gettext("Check your email"), "message": gettext(
+            "We sent a link to %(email)s. Open it to confirm your address; then you can submit ideas, comment and support.",
+            email=registration.email)})
+
+    @get("/account/verify", name="verify_email")
+    async def verify(self, settings: NamedDependency[Settings], token: FromQuery[str] = "") -> Template:
+        try:
+            await services.verify_email(settings, token)
+        except DomainError as exc:
+            return Template("accounts/message.html", context={"title": gettext("Link not valid"), "message": str(exc.message)}, status_code=400)
+        return Template("accounts/message.html", context={"title": gettext("Email address confirmed"), "message": gettext(
+            "Thank you. Your account is ready: you can now submit ideas, comment and support."), "link": ("/login", gettext("Sign in"))})
+
+    @post("/account/verify/resend", name="verify_resend", guards=[requires_account], opt={"rate_limit": "password_reset"})
+    async def resend_verification(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings]) -> Redirect:
+        if request.user.email_verified_at is None:
+            await services.send_verification(settings, request.user)
+            flash(request, gettext("We sent a new confirmation link to your email address."), category="info")
+        return Redirect("/account")
+
+    # -- sign in / out ------------------------------------------------------
+    @get("/login", name="login")
+    async def login_form(self, request: Request, next: FromQuery[str] = "") -> Template | Redirect:  # noqa: A002
+        if request.user is not None:
+            return Redirect(safe_next(next))
+        return Template("accounts/login.html", context={"values": {"next": next}, "errors": {}})
+
+    @post("/login", name="login_submit", opt={"rate_limit": "login"})
+    async def login(self, request: Request, settings: NamedDependency[Settings]) -> Template | Redirect:
+        values = await form_data(request)
+        try:
+            account = await services.sign_in(settings, str(values.get("email") or ""), str(values.get("password") or ""))
+        except DomainError as exc:
+            return Template(
+                "accounts/login.html",
+                context={"values": _without_secrets(values), "errors": {"form": exc.message}},
+                status_code=exc.status_code,
+            )
+        start_session(request, account, remember=values.get("remember") == "on")
+        flash(request, gettext("You are signed in."), category="success")
+        return Redirect(safe_next(str(values.get("next") or "")))
+
+    @post("/logout", name="logout")
+    async def logout(self, request: Request) -> Redirect:
+        end_session(request)
+        return Redirect("/")
+
+    # -- passwords ----------------------------------------------------------
+    @get("/account/forgot", name="forgot_password")
+    async def forgot_form(self) -> Template:
+        return Template("accounts/forgot.html", context={"values": {}, "errors": {}})
+
+    @post("/account/forgot", name="forgot_password_submit", opt={"rate_limit": "password_reset"})
+    async def forgot(self, request: Request, settings: NamedDependency[Settings]) -> Template:
+        values = await form_data(request)
+        await services.request_password_reset(settings, str(values.get("email") or ""))
+        # The same answer whether or not the account exists: no account discovery.
+        return Template("accounts/message.html", context={"title": gettext("Check your email"), "message": gettext(
+            "If an account exists for this address, we sent it a link to choose a new password.")})
+
+    @get("/account/reset", name="reset_password")
+    async def reset_form(self, settings: NamedDependency[Settings], token: FromQuery[str] = "") -> Template:
+        try:
+            await services.check_reset_token(settings, token)
+        except DomainError as exc:
+            return Template("accounts/message.html", context={"title": gettext("Link not valid"), "message": str(exc.message),
+                                                              "link": ("/account/forgot", gettext("Request a new link"))}, status_code=400)
+        return Template("accounts/reset.html", context={"token": token, "errors": {}})
+
+    @post("/account/reset", name="reset_password_submit", opt={"rate_limit": "password_reset"})
+    async def reset(self, request: Request, settings: NamedDependency[Settings]) -> Template | Redirect:
+        values = await form_data(request)
+        token = str(values.get("token") or "")
+        try:
+            await services.reset_password(settings, token, str(values.get("password") or ""))
+        except FormErrors as exc:
+            return Template("accounts/reset.html", context={"token": token, "errors": exc.errors}, status_code=422)
+        except DomainError as exc:
+            return Template("accounts/message.html", context={"title": gettext("Link not valid"), "message": str(exc.message)}, status_code=400)
+        end_session(request)
+        flash(request, gettext("Your password has been changed. Sign in with your new password."), category="success")
+        return Redirect("/login")
+
+    @get("/account/password", name="change_password", guards=[requires_account])
+    async def change_password_form(self) -> Template:
+        return Template("accounts/password.html", context={"errors": {}})
+
+    @post("/account/password", name="change_password_submit", guards=[requires_account], opt={"rate_limit": "login"})
+    async def change_password(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings]) -> Template | Redirect:
+        values = await form_data(request)
+        try:
+            account = await services.change_password(
+                settings, request.user, str(values.get("current_password") or ""), str(values.get("password") or "")
+            )
+        except FormErrors as exc:
+            return Template("accounts/password.html", context={"errors": exc.errors}, status_code=422)
+        # Other sessions ended with the old auth version; this one continues under a new id.
+        start_session(request, account, remember=bool(request.session.get("remember")))
+        flash(request, gettext("Your password has been changed."), category="success")
+        return Redirect("/account")
+
+    # -- the account page ---------------------------------------------------
+    @get("/account", name="account")
+    async def account(self, request: Request) -> Template:
+        if request.user is None:
+            raise NotAuthorizedException()
+        return Template("accounts/account.html")

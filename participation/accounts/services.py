@@ -1,0 +1,345 @@
+"""Account use cases: registration, verification, sign-in with lockout, passwords, tokens, roles.
+
+Controllers (HTML and API) and the CLI call these; the rules live here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from participation.accounts import signed_links
+from participation.accounts.passwords import (
+    DUMMY_HASH,
+    DUMMY_HASH_FAST,
+    hash_password,
+    password_problem,
+    verify_password,
+)
+from participation.accounts.tables import Account, AccountKind, ApiToken, LoginFailure, Role
+from participation.database import is_unique_violation
+from participation.i18n import N_, gettext
+from participation.mail import Mail, send_mail
+from participation.settings import Settings
+from participation.validation import (
+    DomainError,
+    Errors,
+    FormErrors,
+    Message,
+    check_email,
+    check_length,
+    clean_email,
+    clean_text,
+)
+
+KVK_RE = re.compile(r"^\d{8}$")
+VERIFY_PURPOSE = "verify-email"
+RESET_PURPOSE = "reset-password"
+DUPLICATE_EMAIL = N_("An account with this email address already exists. Sign in or reset your password.")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class LockedOut(DomainError):
+    status_code = 429
+
+
+class SignInRefused(DomainError):
+    status_code = 401
+
+
+@dataclass(frozen=True)
+class Registration:
+    kind: AccountKind
+    email: str
+    password: str
+    display_name: str
+    neighbourhood: str | None = None
+    organisation_name: str | None = None
+    kvk_number: str | None = None
+    locale: str = "nl"
+
+
+def registration_from_form(data: dict, kind: AccountKind, locale: str = "nl") -> Registration:
+    org = kind is AccountKind.organisation
+    return Registration(
+        kind=kind,
+        email=clean_email(data.get("email")),
+        password=str(data.get("password") or ""),
+        display_name=clean_text(data.get("contact_name" if org else "display_name")),
+        neighbourhood=clean_text(data.get("neighbourhood")) or None,
+        organisation_name=clean_text(data.get("organisation_name")) if org else None,
+        kvk_number=re.sub(r"\s", "", str(data.get("kvk_number") or "")) if org else None,
+        locale=locale,
+    )
+
+
+def _validate_registration(settings: Settings, reg: Registration) -> None:
+    errors = Errors()
+    check_email(errors, "email", reg.email)
+    if reg.kind is AccountKind.organisation:
+        check_length(errors, "organisation_name", reg.organisation_name or "", 2, 120)
+        if not KVK_RE.match(reg.kvk_number or ""):
+            errors.add("kvk_number", N_("A KvK number is exactly 8 digits."))
+        check_length(errors, "contact_name", reg.display_name, 2, 80)
+    else:
+        check_length(errors, "display_name", reg.display_name, 2, 80)
+    if reg.neighbourhood and not settings.city.neighbourhood(reg.neighbourhood):
+        errors.add("neighbourhood", N_("Choose a neighbourhood from the list."))
+    if problem := password_problem(reg.password, email=reg.email, name=reg.display_name):
+        errors.add("password", problem)
+    errors.raise_if_any()
+
+
+async def register(settings: Settings, reg: Registration) -> Account:
+    """Create an unverified account and send the verification link.
+
+    The unique index on email decides a race between two registrations; the
+    loser gets the same form error as a sequential duplicate.
+    """
+    _validate_registration(settings, reg)
+    if await Account.exists().where(Account.email == reg.email):
+        raise FormErrors({"email": DUPLICATE_EMAIL})
+    account = Account(
+        email=reg.email,
+        password_hash=await hash_password(reg.password, fast=settings.password_hash_fast),
+        display_name=reg.display_name,
+        kind=reg.kind.value,
+        organisation_name=reg.organisation_name,
+        kvk_number=reg.kvk_number,
+        neighbourhood=reg.neighbourhood,
+        locale=reg.locale,
+    )
+    try:
+        await account.save()
+    except Exception as exc:
+        if is_unique_violation(exc):
+            raise FormErrors({"email": DUPLICATE_EMAIL}) from exc
+        raise
+    await send_verification(settings, account)
+    return account
+
+
+def _verify_fingerprint(account: Account) -> str:
+    return signed_links.fingerprint(account.email, account.email_verified_at)
+
+
+async def send_verification(settings: Settings, account: Account) -> None:
+    token = signed_links.make_token(
+        settings.secret_key, VERIFY_PURPOSE, account.id, _verify_fingerprint(account), settings.email_link_hours * 3600
+    )
+    link = f"{settings.base_url}/account/verify?token={token}"
+    await send_mail(
+        settings,
+        Mail(
+            to=account.email,
+            subject=gettext("Confirm your email address for %(city)s", city=settings.city.name),
+            body=gettext(
+                "Hello %(name)s,\n\nConfirm your email address by opening this link within %(hours)s hours:\n\n%(link)s\n\n"
+                "If you did not create an account, you can ignore this message.",
+                name=account.display_name,
+                hours=settings.email_link_hours,
+                link=link,
+            ),
+        ),
+    )
+
+
+async def _account_for_link(settings: Settings, purpose: str, token: str, fingerprint_of) -> Account:
+    try:
+        account_id = signed_links.read_account_id(token)
+    except signed_links.InvalidLink as exc:
+        raise DomainError(N_("This link is invalid or has already been used.")) from exc
+    account = await Account.objects().get(Account.id == account_id)
+    if account is None or account.deleted_at:
+        raise DomainError(N_("This link is invalid or has already been used."))
+    try:
+        signed_links.check_token(settings.secret_key, purpose, token, fingerprint_of(account))
+    except signed_links.ExpiredLink as exc:
+        raise DomainError(N_("This link has expired. Request a new one.")) from exc
+    except signed_links.InvalidLink as exc:
+        raise DomainError(N_("This link is invalid or has already been used.")) from exc
+    return account
+
+
+async def verify_email(settings: Settings, token: str) -> Account:
+    account = await _account_for_link(settings, VERIFY_PURPOSE, token, _verify_fingerprint)
+    account.email_verified_at = utcnow()
+    await account.save([Account.email_verified_at])
+    return account
+
+
+async def _failures_since(email: str, since: datetime) -> list[datetime]:
+    rows = await LoginFailure.select(LoginFailure.created_at).where(
+        (LoginFailure.email == email) & (LoginFailure.created_at >= since)
+    )
+    return [r["created_at"] for r in rows]
+
+
+async def sign_in(settings: Settings, email: str, password: str) -> Account:
+    """Check credentials; after N failures for an email within the window, refuse even a right password."""
+    email = clean_email(email)
+    window = timedelta(minutes=settings.login_lockout_minutes)
+    failures = await _failures_since(email, utcnow() - window)
+    if len(failures) >= settings.login_lockout_attempts:
+        wait = max(1, int((min(failures) + window - utcnow()).total_seconds() // 60) + 1)
+        raise LockedOut(
+            Message(
+                N_("Too many failed attempts for this email address. Try again in %(minutes)s minutes or reset your password."),
+                minutes=wait,
+            )
+        )
+    account = await Account.objects().get(Account.email == email) if email else None
+    dummy = DUMMY_HASH_FAST if settings.password_hash_fast else DUMMY_HASH
+    valid = await verify_password(account.password_hash if account else dummy, password, fast=settings.password_hash_fast)
+    if account is None or not valid or account.deleted_at:
+        await LoginFailure.insert(LoginFailure(email=email[:254]))
+        raise SignInRefused(N_("The email address or password is incorrect."))
+    await LoginFailure.delete().where(LoginFailure.email == email)
+    return account
+
+
+def _reset_fingerprint(account: Account) -> str:
+    return signed_links.fingerprint(account.password_hash, account.auth_version)
+
+
+async def request_password_reset(settings: Settings, email: str) -> None:
+    """Mail a reset link if the account exists; the answer to the person is the same either way."""
+    account = await Account.objects().get((Account.email == clean_email(email)) & Account.deleted_at.is_null())
+    if account is None:
+        return
+    token = signed_links.make_token(
+        settings.secret_key, RESET_PURPOSE, account.id, _reset_fingerprint(account), settings.reset_link_hours * 3600
+    )
+    link = f"{settings.base_url}/account/reset?token={token}"
+    await send_mail(
+        settings,
+        Mail(
+            to=account.email,
+            subject=gettext("Reset your password for %(city)s", city=settings.city.name),
+            body=gettext(
+                "Hello %(name)s,\n\nChoose a new password by opening this link within %(hours)s hours:\n\n%(link)s\n\n"
+                "If you did not ask for this, you can ignore this message; your password stays the same.",
+                name=account.display_name,
+                hours=settings.reset_link_hours,
+                link=link,
+            ),
+        ),
+    )
+
+
+async def check_reset_token(settings: Settings, token: str) -> Account:
+    return await _account_for_link(settings, RESET_PURPOSE, token, _reset_fingerprint)
+
+
+async def _set_password(settings: Settings, account: Account, new_password: str) -> None:
+    if problem := password_problem(new_password, email=account.email, name=account.display_name):
+        raise FormErrors({"password": problem})
+    account.password_hash = await hash_password(new_password, fast=settings.password_hash_fast)
+    account.auth_version += 1  # ends every other session of this account
+    await account.save([Account.password_hash, Account.auth_version])
+    await LoginFailure.delete().where(LoginFailure.email == account.email)
+
+
+async def reset_password(settings: Settings, token: str, new_password: str) -> Account:
+    account = await check_reset_token(settings, token)
+    await _set_password(settings, account, new_password)
+    # The link proved control of the mailbox, so the address counts as verified.
+    if account.email_verified_at is None:
+        account.email_verified_at = utcnow()
+        await account.save([Account.email_verified_at])
+    return account
+
+
+async def change_password(settings: Settings, account: Account, current: str, new_password: str) -> Account:
+    if not await verify_password(account.password_hash, current, fast=settings.password_hash_fast):
+        raise FormErrors({"current_password": N_("Your current password is incorrect.")})
+    await _set_password(settings, account, new_password)
+    return account
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_api_token(account: Account, name: str = "") -> str:
+    token = "pp_" + secrets.token_urlsafe(32)
+    await ApiToken.insert(ApiToken(account=account.id, token_hash=_token_hash(token), name=name[:80]))
+    return token
+
+
+async def token_sign_in(settings: Settings, email: str, password: str) -> str:
+    account = await sign_in(settings, email, password)
+    return await create_api_token(account, name="api")
+
+
+async def account_for_api_token(token: str) -> Account | None:
+    row = await ApiToken.objects().get(ApiToken.token_hash == _token_hash(token))
+    if row is None:
+        return None
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > timedelta(hours=1):
+        # Recorded hourly, not per request: a token used in a loop should not write each time.
+        await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row.id)
+    account = await Account.objects().get(Account.id == row.account)
+    if account is None or account.deleted_at:
+        return None
+    return account
+
+
+async def create_account(
+    settings: Settings,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role = Role.member,
+    organisation: str | None = None,
+    kvk: str | None = None,
+    neighbourhood: str | None = None,
+) -> Account:
+    """Create a verified account (staff and scripts); the same validation as registration."""
+    kind = AccountKind.organisation if organisation else AccountKind.resident
+    reg = Registration(
+        kind=kind,
+        email=clean_email(email),
+        password=password,
+        display_name=clean_text(name),
+        neighbourhood=neighbourhood,
+        organisation_name=clean_text(organisation) if organisation else None,
+        kvk_number=kvk,
+    )
+    _validate_registration(settings, reg)
+    account = Account(
+        email=reg.email,
+        password_hash=await hash_password(password, fast=settings.password_hash_fast),
+        display_name=reg.display_name,
+        kind=kind.value,
+        organisation_name=reg.organisation_name,
+        kvk_number=reg.kvk_number,
+        neighbourhood=neighbourhood,
+        role=role.value,
+        email_verified_at=utcnow(),
+    )
+    try:
+        await account.save()
+    except Exception as exc:
+        if is_unique_violation(exc):
+            raise FormErrors({"email": DUPLICATE_EMAIL}) from exc
+        raise
+    return account
+
+
+async def set_role(email: str, role: Role) -> Account:
+    account = await Account.objects().get(Account.email == clean_email(email))
+    if account is None:
+        raise DomainError(N_("No account with this email address."), status_code=404)
+    account.role = role.value
+    account.auth_version += 1  # a privilege change starts a fresh session
+    await account.save([Account.role, Account.auth_version])
+    return account

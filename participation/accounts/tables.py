@@ -1,0 +1,56 @@
+"""Account tables. Emails are stored lower-cased so the unique index is case-insensitive."""
+
+from enum import Enum
+
+from piccolo.columns import ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class AccountKind(str, Enum):
+    resident = "resident"
+    organisation = "organisation"
+
+
+class Role(str, Enum):
+    member = "member"
+    moderator = "moderator"
+    editor = "editor"
+    admin = "admin"
+
+
+class Account(Table):
+    email = Varchar(length=254, unique=True)
+    email_verified_at = Timestamptz(null=True, default=None)
+    password_hash = Varchar(length=255)
+    display_name = Varchar(length=80)
+    kind = Varchar(length=20, choices=AccountKind, default=AccountKind.resident)
+    organisation_name = Varchar(length=120, null=True, default=None)
+    kvk_number = Varchar(length=8, null=True, default=None)
+    neighbourhood = Varchar(length=60, null=True, default=None)
+    locale = Varchar(length=5, default="nl")
+    role = Varchar(length=20, choices=Role, default=Role.member)
+    # Bumped on password change, suspension and role change: sessions carrying
+    # an older value end, so "its session ends" holds across workers.
+    auth_version = Integer(default=1)
+    suspended_at = Timestamptz(null=True, default=None)
+    suspension_reason = Varchar(length=500, null=True, default=None)
+    deleted_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ApiToken(Table):
+    """A personal access token; only its SHA-256 is stored."""
+
+    account = ForeignKey(Account, null=False)
+    token_hash = Varchar(length=64, unique=True)
+    name = Varchar(length=80, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_used_at = Timestamptz(null=True, default=None)
+
+
+class LoginFailure(Table):
+    """A failed sign-in for an email, kept for the lockout window (no IP address)."""
+
+    email = Varchar(length=254, index=True)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)

@@ -1,0 +1,12 @@
+"""The app factory: `create_app()` builds the Litestar app from settings; it only wires."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+
+from participation.core import ApplicationCore
+from participation.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    return Litestar(plugins=[ApplicationCore(settings or get_settings())])

@@ -1,0 +1,180 @@
+"""The city configuration: everything that makes the platform one municipality's.
+
+A TOML file names the municipality, its neighbourhoods, themes, programme lines,
+the support threshold and window, and the municipal response time. Zoetermeer's
+ships as the default. A broken file stops start-up with the file, line and key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+WHOLE_CITY = "whole-city"
+
+
+class CityConfigError(Exception):
+    def __init__(self, path: Path, message: str, line: int | None = None, key: str | None = None):
+        where = f"{path}" + (f", line {line}" if line else "") + (f", key '{key}'" if key else "")
+        super().__init__(f"Invalid city configuration {where}: {message}")
+        self.path, self.line, self.key = path, line, key
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A configured option (theme, neighbourhood, programme line) with its names per locale."""
+
+    slug: str
+    names: dict[str, str]
+
+    def name(self, locale: str) -> str:
+        return self.names.get(locale) or self.names.get("nl") or next(iter(self.names.values()))
+
+
+@dataclass(frozen=True)
+class CityConfig:
+    name: str
+    slug: str
+    default_locale: str
+    timezone: str
+    theme_css: str | None
+    theme_class: str
+    privacy_url: str | None
+    accessibility_url: str | None
+    support_threshold: int
+    support_window_days: int
+    response_weeks: int
+    neighbourhoods: tuple[Choice, ...]
+    themes: tuple[Choice, ...]
+    programme_lines: tuple[Choice, ...]
+    source: Path
+
+    def neighbourhood(self, slug: str | None) -> Choice | None:
+        return next((n for n in self.neighbourhoods if n.slug == slug), None)
+
+    def theme(self, slug: str | None) -> Choice | None:
+        return next((t for t in self.themes if t.slug == slug), None)
+
+    def programme_line(self, slug: str | None) -> Choice | None:
+        return next((p for p in self.programme_lines if p.slug == slug), None)
+
+
+def load_city_config(path: Path) -> CityConfig:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CityConfigError(path, f"cannot read file ({exc.strerror})") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _line_from_toml_error(str(exc))
+        raise CityConfigError(path, str(exc), line=line) from exc
+    return _Reader(path, text, data).read()
+
+
+def _line_from_toml_error(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+class _Reader:
+    """Validates the parsed TOML and points at the offending key and line."""
+
+    def __init__(self, path: Path, text: str, data: dict[str, Any]):
+        self.path, self.lines, self.data = path, text.splitlines(), data
+
+    def fail(self, key: str, message: str) -> CityConfigError:
+        return CityConfigError(self.path, message, line=self.line_of(key), key=key)
+
+    def line_of(self, dotted: str) -> int | None:
+        """Best effort: the line of the last part of a dotted key, after its table header."""
+        parts = [p for p in re.split(r"[.\[\]]", dotted) if p and not p.isdigit()]
+        if not parts:
+            return None
+        start = 0
+        if len(parts) > 1:
+            header = re.compile(r"^\s*\[+\s*" + re.escape(parts[0]) + r"\s*\]+")
+            start = next((i for i, ln in enumerate(self.lines) if header.match(ln)), 0)
+        key_re = re.compile(r"^\s*" + re.escape(parts[-1]) + r"\s*=")
+        for i in range(start, len(self.lines)):
+            if key_re.match(self.lines[i]):
+                return i + 1
+        header = re.compile(r"^\s*\[+\s*" + re.escape(parts[0]) + r"\s*\]+")
+        return next((i + 1 for i, ln in enumerate(self.lines) if header.match(ln)), None)
+
+    def table(self, key: str) -> dict[str, Any]:
+        value = self.data.get(key)
+        if not isinstance(value, dict):
+            raise self.fail(key, f"a [{key}] table is required")
+        return value
+
+    def text(self, table: dict[str, Any], key: str, dotted: str, required: bool = True) -> str | None:
+        value = table.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(dotted, "must be a non-empty string")
+        return value.strip()
+
+    def positive_int(self, table: dict[str, Any], key: str, dotted: str) -> int:
+        value = table.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise self.fail(dotted, "must be a whole number of at least 1")
+        return value
+
+    def choices(self, key: str) -> tuple[Choice, ...]:
+        items = self.data.get(key)
+        if not isinstance(items, list) or not items:
+            raise self.fail(key, f"at least one [[{key}]] entry is required")
+        seen: set[str] = set()
+        out = []
+        for i, item in enumerate(items):
+            where = f"{key}[{i}]"
+            slug = item.get("slug") if isinstance(item, dict) else None
+            if not isinstance(slug, str) or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+                raise self.fail(f"{where}.slug", "must be lower-case letters, digits and hyphens")
+            if slug in seen:
+                raise self.fail(f"{where}.slug", f"duplicate slug '{slug}'")
+            seen.add(slug)
+            names = item.get("name")
+            if isinstance(names, str):
+                names = {"nl": names}
+            if not isinstance(names, dict) or not names or not all(
+                isinstance(v, str) and v.strip() for v in names.values()
+            ):
+                raise self.fail(f"{where}.name", "must be a string or a table of names per language")
+            out.append(Choice(slug=slug, names=dict(names)))
+        return tuple(out)
+
+    def read(self) -> CityConfig:
+        city = self.table("city")
+        support = self.table("support")
+        threshold = self.positive_int(support, "threshold", "support.threshold")
+        window = self.positive_int(support, "window_days", "support.window_days")
+        response = self.positive_int(support, "response_weeks", "support.response_weeks")
+        locale = city.get("default_locale", "nl")
+        if locale not in ("nl", "en"):
+            raise self.fail("city.default_locale", "must be 'nl' or 'en'")
+        neighbourhoods = self.choices("neighbourhoods")
+        if WHOLE_CITY in {n.slug for n in neighbourhoods}:
+            raise self.fail("neighbourhoods", f"'{WHOLE_CITY}' is built in; do not list it")
+        return CityConfig(
+            name=self.text(city, "name", "city.name"),  # type: ignore[arg-type]
+            slug=self.text(city, "slug", "city.slug"),  # type: ignore[arg-type]
+            default_locale=locale,
+            timezone=self.text(city, "timezone", "city.timezone", required=False) or "Europe/Amsterdam",
+            theme_css=self.text(city, "theme_css", "city.theme_css", required=False),
+            theme_class=self.text(city, "theme_class", "city.theme_class", required=False) or "voorbeeld-theme",
+            privacy_url=self.text(city, "privacy_url", "city.privacy_url", required=False),
+            accessibility_url=self.text(city, "accessibility_url", "city.accessibility_url", required=False),
+            support_threshold=threshold,
+            support_window_days=window,
+            response_weeks=response,
+            neighbourhoods=(Choice(WHOLE_CITY, {"nl": "Hele stad", "en": "Whole city"}), *neighbourhoods),
+            themes=self.choices("themes"),
+            programme_lines=self.choices("programme_lines"),
+            source=self.path,
+        )

@@ -1,0 +1,212 @@
+"""The `participation` command: migrate, serve, demo, accounts and periodic tasks."""
+
+from __future__ import annotations
+
+import sys
+from typing import Awaitable, Callable, TypeVar
+
+import anyio
+import click
+
+from participation.city import CityConfigError
+from participation.settings import ConfigurationError, Settings, get_settings
+
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except (ConfigurationError, CityConfigError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _with_database(settings: Settings, work: Callable[[], Awaitable[T]], require_migrated: bool = True) -> T:
+    from participation.database import DatabaseError, build_engine, close_database, open_database
+
+    async def run() -> T:
+        engine = build_engine(settings.database_url)
+        await open_database(engine, require_migrated=require_migrated)
+        try:
+            return await work()
+        finally:
+            await close_database(engine)
+
+    try:
+        return anyio.run(run)
+    except DatabaseError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+def main() -> None:
+    """Participation platform for smart cities."""
+
+
+@main.command()
+def migrate() -> None:
+    """Apply all database migrations."""
+    from participation.database import migrate as run_migrations
+
+    settings = _settings()
+    _with_database(settings, run_migrations, require_migrated=False)
+    click.echo(f"Database migrated: {_describe(settings.database_url)}")
+
+
+def _describe(url: str) -> str:
+    return url if url.startswith("sqlite") else url.split("@")[-1]
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    # Fail here with a clear message rather than inside a worker's lifespan.
+    _with_database(settings, _noop)
+    click.echo(f"Serving {settings.city.name} on http://{host}:{port} ({_describe(settings.database_url)})")
+    uvicorn.run(
+        "participation.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=settings.is_production,
+        log_level="info",
+    )
+
+
+async def _noop() -> None:
+    return None
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the platform (no demo data)."""
+    settings = _settings()
+    if workers > 1 and settings.store_backend != "redis":
+        click.echo("Note: several workers without REDIS_URL share sessions through files on this host only.", err=True)
+    _serve(settings, host, port, workers)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def demo(host: str, port: int) -> None:
+    """Migrate, load demo data (once) and serve."""
+    from participation.database import migrate as run_migrations
+    from participation.demo import DEMO_PASSWORD, load_demo
+
+    settings = _settings()
+
+    async def prepare():
+        await run_migrations()
+        return await load_demo(settings)
+
+    accounts = _with_database(settings, prepare, require_migrated=False)
+    click.echo("\nDemo accounts (password for all: %s):" % DEMO_PASSWORD)
+    for account, created in accounts:
+        role = account.role.value + (f", organisation {account.organisation}" if account.organisation else "")
+        click.echo(f"  {account.email:<32} {role}{'' if created else ' (existing)'}")
+    click.echo("")
+    _serve(settings, host, port, workers=1)
+
+
+@main.group()
+def accounts() -> None:
+    """Create accounts and change roles."""
+
+
+@accounts.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True, help="Display name (contact person for an organisation).")
+@click.option("--role", type=click.Choice(["member", "moderator", "editor", "admin"]), default="member", show_default=True)
+@click.option("--organisation", default=None, help="Organisation name: creates an organisation account.")
+@click.option("--kvk", default=None, help="KvK number (8 digits), required with --organisation.")
+@click.option("--password", default=None, help="Omit to be prompted (recommended: keeps it out of shell history).")
+def accounts_create(email: str, name: str, role: str, organisation: str | None, kvk: str | None, password: str | None) -> None:
+    """Create a verified account."""
+    from participation.accounts import services
+    from participation.accounts.tables import Role
+    from participation.validation import FormErrors
+
+    if organisation and not kvk:
+        raise click.UsageError("--kvk is required with --organisation")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    settings = _settings()
+    try:
+        account = _with_database(
+            settings,
+            lambda: services.create_account(
+                settings, email=email, name=name, password=password, role=Role(role), organisation=organisation, kvk=kvk
+            ),
+        )
+    except FormErrors as exc:
+        raise click.ClickException("; ".join(f"{field}: {message}" for field, message in exc.errors.items())) from exc
+    click.echo(f"Created {account.kind} account {account.email} (id {account.id}, role {account.role}).")
+
+
+@accounts.command("set-role")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(["member", "moderator", "editor", "admin"]), required=True)
+def accounts_set_role(email: str, role: str) -> None:
+    """Change an account's role (ends its sessions)."""
+    from participation.accounts import services
+    from participation.accounts.tables import Role
+    from participation.validation import DomainError
+
+    settings = _settings()
+    try:
+        account = _with_database(settings, lambda: services.set_role(email, Role(role)))
+    except DomainError as exc:
+        raise click.ClickException(str(exc.message)) from exc
+    click.echo(f"{account.email} is now {account.role}.")
+
+
+@main.group()
+def tasks() -> None:
+    """Periodic tasks (they also run inside the app)."""
+
+
+@tasks.command("run-once")
+def tasks_run_once() -> None:
+    """Run every periodic task once (for cron)."""
+    from participation import tasks as periodic
+
+    settings = _settings()
+    result = _with_database(settings, lambda: periodic.run_once(settings))
+    for name, count in result.items():
+        click.echo(f"{name}: {count}")
+
+
+@main.group()
+def i18n() -> None:
+    """Translation catalogs (for developers)."""
+
+
+@i18n.command("update")
+def i18n_update() -> None:
+    """Extract messages into each domain's Dutch catalog, keeping translations."""
+    from participation import catalogs
+
+    for path in catalogs.update():
+        click.echo(f"updated {path}")
+
+
+@i18n.command("check")
+def i18n_check() -> None:
+    """Fail when a message shown in the UI has no Dutch translation."""
+    from participation import catalogs
+
+    problems = catalogs.missing()
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise click.ClickException(f"{len(problems)} message(s) without a Dutch translation")
+    click.echo("All messages translated.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""The core plugin: everything the app is made of, wired in one place."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from litestar import Litestar
+from litestar.config.app import AppConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
+from litestar.plugins import InitPluginProtocol
+from litestar.static_files import create_static_files_router
+from litestar.stores.base import Store
+from litestar.stores.file import FileStore
+from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
+from litestar.stores.registry import StoreRegistry
+
+from participation import __version__, tasks
+from participation.accounts.api import AccountApi
+from participation.accounts.auth import AccountMiddleware
+from participation.accounts.controllers import AccountPages
+from participation.database import build_engine, close_database, open_database
+from participation.errors import handle_exception
+from participation.middleware import LocaleMiddleware, SecurityHeadersMiddleware
+from participation.pages import SitePages
+from participation.rate_limits import rate_limit_configs
+from participation.sessions import SessionConfig
+from participation.settings import ROOT, Settings
+from participation.templating import template_config
+
+API_PATH = "/api/v1"
+
+
+class ApplicationCore(InitPluginProtocol):
+    def __init__(self, settings: Settings, require_migrated: bool = True) -> None:
+        self.settings = settings
+        self.require_migrated = require_migrated
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        settings = self.settings
+        app_config.state = State({"settings": settings})
+        app_config.dependencies["settings"] = Provide(lambda: settings, sync_to_thread=False)
+        app_config.debug = False
+        app_config.route_handlers.extend(
+            [
+                SitePages,
+                AccountPages,
+                AccountApi,
+                create_static_files_router(path="/static", directories=[ROOT / "static"], name="static"),
+            ]
+        )
+        app_config.template_config = template_config(settings)
+        app_config.csrf_config = CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.is_production,
+            cookie_samesite="lax",
+            cookie_httponly=True,
+            # The API authenticates with bearer tokens only and never reads the session cookie.
+            exclude=[f"^{API_PATH}/", "^/static/", "^/healthz$"],
+        )
+        sessions = SessionConfig(
+            key="session",
+            store="sessions",
+            max_age=settings.session_absolute_hours * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=settings.is_production,
+        )
+        app_config.stores = StoreRegistry(stores=self._stores())
+        app_config.middleware = [
+            SecurityHeadersMiddleware(production=settings.is_production),
+            sessions.middleware,
+            DefineMiddleware(AccountMiddleware, exclude=["^/static/", "^/healthz$"]),
+            LocaleMiddleware(settings.city.default_locale, settings.city.timezone),
+            *(config.middleware for config in rate_limit_configs(settings)),
+            *app_config.middleware,
+        ]
+        app_config.exception_handlers = {Exception: handle_exception}
+        app_config.openapi_config = OpenAPIConfig(
+            title=f"Participation platform API ({settings.city.name})",
+            version=__version__,
+            path=f"{API_PATH}/schema",
+            # Only the raw schema: the interactive renderers load scripts from CDNs.
+            render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
+        )
+        app_config.lifespan.append(self._lifespan)
+        return app_config
+
+    def _stores(self) -> dict[str, Store]:
+        backend = self.settings.store_backend
+        if backend == "redis":
+            redis = RedisStore.with_client(url=self.settings.redis_url or "", namespace="participation")
+            return {"sessions": redis.with_namespace("sessions"), "rate_limit": redis.with_namespace("rate_limit")}
+        if backend == "file":
+            root = self.settings.var_dir / "stores"
+            return {
+                "sessions": FileStore(root / "sessions", create_directories=True),
+                "rate_limit": FileStore(root / "rate_limit", create_directories=True),
+            }
+        return {"sessions": MemoryStore(), "rate_limit": MemoryStore()}
+
+    @contextlib.asynccontextmanager
+    async def _lifespan(self, app: Litestar) -> AsyncIterator[None]:
+        engine = build_engine(self.settings.database_url)
+        await open_database(engine, require_migrated=self.require_migrated)
+        app.state.engine = engine
+        periodic = asyncio.create_task(tasks.run_forever(self.settings, app)) if self.settings.run_periodic_tasks else None
+        try:
+            yield
+        finally:
+            if periodic:
+                periodic.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await periodic
+            await close_database(engine)

@@ -1,0 +1,146 @@
+"""Database lifecycle: one engine for SQLite or PostgreSQL, chosen by DATABASE_URL.
+
+SQLite is the embedded default (WAL, a busy timeout, foreign keys on, write
+transactions started IMMEDIATE so that concurrent writers queue instead of
+failing with "database is locked"). PostgreSQL gets a connection pool that is
+opened at start-up and closed at shutdown.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from piccolo.apps.migrations.tables import Migration
+from piccolo.conf.apps import Finder
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.table import Table
+
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; start-up stops with this message."""
+
+
+def build_engine(database_url: str) -> Engine:
+    if database_url.startswith("sqlite:///"):
+        path = Path(database_url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _enable_wal(path)
+        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
+    url = urlparse(database_url)
+    config = {
+        "host": url.hostname or "localhost",
+        "port": url.port or 5432,
+        "user": unquote(url.username or "postgres"),
+        "password": unquote(url.password) if url.password else None,
+        "database": url.path.lstrip("/") or "postgres",
+    }
+    return PostgresEngine(config={k: v for k, v in config.items() if v is not None}, log_queries=False)
+
+
+def _enable_wal(path: Path) -> None:
+    # WAL persists in the file, so setting it once per start is enough.
+    with sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_S) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+
+
+def all_tables() -> list[type[Table]]:
+    return [table for app in Finder().get_app_registry().app_configs.values() for table in app.table_classes]
+
+
+def bind_engine(engine: Engine) -> None:
+    """Point every table (and Piccolo's migration machinery) at `engine`.
+
+    Piccolo resolves the engine from `piccolo_conf.DB` lazily and caches it per
+    table; tests and the CLI switch databases at run time, so bind explicitly.
+    """
+    import piccolo_conf
+
+    piccolo_conf.DB = engine
+    for table in [*all_tables(), Migration]:
+        table._meta.db = engine
+
+
+def current_engine() -> Engine:
+    return Migration._meta.db
+
+
+def write_transaction():
+    """A transaction for a use case that writes.
+
+    On SQLite it begins IMMEDIATE: a deferred transaction that reads then
+    writes cannot be retried by the busy handler and fails as "locked".
+    """
+    engine = current_engine()
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """Piccolo does not wrap driver errors: recognise both drivers' unique violations."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return "UNIQUE" in str(exc)
+    try:
+        from asyncpg.exceptions import UniqueViolationError
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        return False
+    return isinstance(exc, UniqueViolationError)
+
+
+async def check_reachable(engine: Engine) -> None:
+    try:
+        await engine.run_ddl("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any driver error means "cannot reach"
+        raise DatabaseError(f"Cannot reach the database ({type(exc).__name__}: {exc})") from exc
+
+
+async def pending_migrations() -> list[str]:
+    """IDs of migrations, over all apps, that have not been applied."""
+    from piccolo.apps.migrations.commands.base import BaseMigrationManager
+
+    manager = BaseMigrationManager()
+    known = [
+        migration_id
+        for app_name in manager.get_sorted_app_names()
+        for migration_id in sorted(
+            manager.get_migration_modules(Finder().get_app_config(app_name).resolved_migrations_folder_path)
+        )
+    ]
+    if not await Migration.table_exists():
+        return known
+    applied = set(await Migration.select(Migration.name).output(as_list=True))
+    return [m for m in known if m not in applied]
+
+
+async def migrate() -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    result = await run_forwards(app_name="all")
+    if not result.success:
+        raise DatabaseError(f"Migrations failed: {result.message}")
+
+
+async def open_database(engine: Engine, require_migrated: bool = True) -> None:
+    """Start-up: bind, reach, check migrations, open the pool."""
+    bind_engine(engine)
+    await check_reachable(engine)
+    if require_migrated:
+        pending = await pending_migrations()
+        if pending:
+            raise DatabaseError(
+                f"The database has {len(pending)} unapplied migration(s) ({', '.join(pending[:3])}"
+                f"{', ...' if len(pending) > 3 else ''}). Run `participation migrate` first."
+            )
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=2, max_size=20)
+
+
+async def close_database(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine):
+        await engine.close_connection_pool()

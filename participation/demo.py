@@ -1,0 +1,59 @@
+"""Demo data: a few residents, two organisations and staff for a first look. Idempotent.
+
+Later domains (ideas, supports, the register) add their demo rows here, keyed so
+that a second run creates nothing new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from participation.accounts import services
+from participation.accounts.tables import Account, Role
+from participation.settings import Settings
+
+DEMO_PASSWORD = "smart-city-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    name: str
+    role: Role = Role.member
+    organisation: str | None = None
+    kvk: str | None = None
+    neighbourhood: str | None = None
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("anna@example.org", "Anna de Vries", neighbourhood="oosterheem"),
+    DemoAccount("mohamed@example.org", "Mohamed El Amrani", neighbourhood="palenstein"),
+    DemoAccount("sanne@example.org", "Sanne Bakker", neighbourhood="rokkeveen"),
+    DemoAccount("pieter@example.org", "Pieter Jansen", neighbourhood="dorp"),
+    DemoAccount("info@slimmelantaarn.example", "Eva Smit", organisation="Slimme Lantaarn B.V.", kvk="12345678"),
+    DemoAccount("pilots@dip-labs.example", "Ruben Visser", organisation="DIP Labs", kvk="87654321"),
+    DemoAccount("moderator@example.org", "Moderator Gemeente", role=Role.moderator),
+    DemoAccount("editor@example.org", "Redactie Smart City", role=Role.editor),
+    DemoAccount("admin@example.org", "Beheerder", role=Role.admin),
+)
+
+
+async def load_demo(settings: Settings) -> list[tuple[DemoAccount, bool]]:
+    """Create the demo accounts that do not exist yet; returns (account, created) pairs."""
+    result = []
+    existing = set(await Account.select(Account.email).output(as_list=True))
+    for demo in DEMO_ACCOUNTS:
+        created = demo.email not in existing
+        if created:
+            await services.create_account(
+                settings,
+                email=demo.email,
+                name=demo.name,
+                password=DEMO_PASSWORD,
+                role=demo.role,
+                organisation=demo.organisation,
+                kvk=demo.kvk,
+                neighbourhood=demo.neighbourhood,
+            )
+        result.append((demo, created))
+    return result

@@ -1,0 +1,82 @@
+"""One exception handler for the whole app: problem details for the API, pages for people.
+
+HTML: 401 becomes a redirect to sign-in (back to the page afterwards), other
+errors render `templates/errors/` in the site layout. API: RFC 9457 problem
+details with per-field messages for validation errors.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from participation.validation import DomainError, FormErrors
+
+logger = logging.getLogger("participation")
+PROBLEM_JSON = "application/problem+json"
+
+TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    422: "Unprocessable content",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+
+def is_api(request: Request) -> bool:
+    return request.scope["path"].startswith("/api/")
+
+
+def problem(status: int, detail: str, errors: dict[str, list[str]] | None = None, headers: dict[str, str] | None = None) -> Response:
+    body: dict[str, Any] = {"type": "about:blank", "status": status, "title": TITLES.get(status, "Error"), "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _validation_errors(exc: ValidationException) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            errors.setdefault(str(item.get("key") or "body"), []).append(str(item.get("message")))
+    return errors
+
+
+def handle_exception(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, FormErrors):
+        status, detail, field_errors, headers = 422, "The input is not valid.", {k: [str(v)] for k, v in exc.errors.items()}, None
+    elif isinstance(exc, DomainError):
+        status, detail, field_errors, headers = exc.status_code, str(exc.message), None, None
+    elif isinstance(exc, HTTPException):
+        status, detail, headers = exc.status_code, exc.detail, exc.headers
+        field_errors = _validation_errors(exc) if isinstance(exc, ValidationException) else None
+    else:
+        logger.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        status, detail, field_errors, headers = HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.", None, None
+
+    if is_api(request):
+        return problem(status, detail, field_errors, headers)
+    # Unrouted requests (404, 405) never passed the session and account middleware.
+    request.scope.setdefault("user", None)
+    request.scope.setdefault("session", {})
+    if isinstance(exc, NotAuthorizedException) and request.method == "GET":
+        return Redirect(f"/login?next={quote(request.url.path)}")
+    return Template(
+        template_name="errors/error.html",
+        context={"status": status, "detail": detail if status < 500 else "", "errors": field_errors},
+        status_code=status,
+        media_type=MediaType.HTML,
+        headers=headers,
+    )

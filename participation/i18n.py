@@ -1,0 +1,96 @@
+"""Languages: Dutch by default, English available.
+
+Source strings are English; each domain package's `locale/<lang>/LC_MESSAGES/messages.po`
+holds its translations (Babel catalogs, see `participation.catalogs`). The .po files are compiled in memory at
+start-up, so there is no build step and no stale .mo file. The current locale
+lives in a context variable set per request, which Jinja's `_()` and the
+services' messages both read.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from datetime import datetime, timezone
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+LOCALES = ("nl", "en")
+
+_current_locale: ContextVar[str] = ContextVar("locale", default="nl")
+_current_timezone: ContextVar[str] = ContextVar("timezone", default="Europe/Amsterdam")
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+def _catalog_files(locale: str) -> list[Path]:
+    """Each domain package keeps its own catalog (see `participation.catalogs`)."""
+    root = Path(__file__).resolve().parent.parent
+    packages = [root / "participation", *sorted((root / "participation").iterdir()), root / "ideas", root / "voting"]
+    files = [p / "locale" / locale / "LC_MESSAGES" / "messages.po" for p in packages if p.is_dir()]
+    return [f for f in files if f.exists()]
+
+
+@lru_cache(maxsize=None)
+def translations(locale: str) -> NullTranslations:
+    merged: NullTranslations | None = None
+    for po_path in _catalog_files(locale):
+        with po_path.open("rb") as f:
+            catalog = read_po(f, locale=locale)
+        buffer = BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        loaded = Translations(fp=buffer)
+        merged = loaded if merged is None else merged.merge(loaded)  # type: ignore[union-attr]
+    return merged or NullTranslations()
+
+
+def set_locale(locale: str, tz: str | None = None) -> None:
+    _current_locale.set(locale if locale in LOCALES else LOCALES[0])
+    if tz:
+        _current_timezone.set(tz)
+
+
+def get_locale() -> str:
+    return _current_locale.get()
+
+
+def gettext(message: str, **params: object) -> str:
+    text = translations(get_locale()).gettext(message)
+    return text % params if params else text
+
+
+def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
+    text = translations(get_locale()).ngettext(singular, plural, n)
+    return text % {"num": n, **params}
+
+
+_ = gettext
+
+
+def local_time(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(ZoneInfo(_current_timezone.get()))
+
+
+def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    return babel_format_datetime(local_time(value), format=fmt, locale=get_locale())
+
+
+def format_date(value: datetime | None, fmt: str = "long") -> str:
+    if value is None:
+        return ""
+    return babel_format_date(local_time(value).date(), format=fmt, locale=get_locale())

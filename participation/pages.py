@@ -1,0 +1,32 @@
+"""Site-wide pages: home, health check, and the static information pages."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get
+from litestar.response import Response, Template
+
+from participation.database import current_engine
+
+
+class SitePages(Controller):
+    include_in_schema = False
+
+    @get("/", name="home")
+    async def home(self) -> Template:
+        return Template("home.html")
+
+    @get("/privacy", name="privacy")
+    async def privacy(self) -> Template:
+        return Template("privacy.html")
+
+    @get("/accessibility", name="accessibility")
+    async def accessibility(self) -> Template:
+        return Template("accessibility.html")
+
+    @get("/healthz", name="healthz", cache_control=None)
+    async def healthz(self, request: Request) -> Response:
+        try:
+            await current_engine().run_ddl("SELECT 1")
+        except Exception as exc:  # noqa: BLE001 - any database error means unhealthy
+            return Response({"status": "unavailable", "database": type(exc).__name__}, status_code=503)
+        return Response({"status": "ok", "database": "ok"})

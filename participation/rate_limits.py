@@ -1,0 +1,40 @@
+"""Rate limits per bucket of sensitive routes, on Litestar's rate-limit middleware.
+
+A route joins a bucket with `opt={"rate_limit": "<bucket>"}`; only its POSTs
+count. Litestar keys its counter by middleware class and client address only,
+so each bucket adds its name to the key. Counters live in the "rate_limit"
+store (Redis when REDIS_URL is set), shared by all workers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.middleware.rate_limit import RateLimitConfig, RateLimitMiddleware
+
+from participation.settings import Settings
+
+
+class BucketRateLimitMiddleware(RateLimitMiddleware):
+    def cache_key_from_request(self, request: Request[Any, Any, Any]) -> str:
+        return f"{super().cache_key_from_request(request)}::{request.route_handler.opt.get('rate_limit')}"
+
+
+def rate_limit_configs(settings: Settings) -> list[RateLimitConfig]:
+    def in_bucket(bucket: str):
+        def check(request: Request[Any, Any, Any]) -> bool:
+            return request.method == "POST" and request.route_handler.opt.get("rate_limit") == bucket
+
+        return check
+
+    limits = settings.rate_limits
+    return [
+        RateLimitConfig(
+            rate_limit=("minute", per_minute),
+            check_throttle_handler=in_bucket(bucket),
+            middleware_class=BucketRateLimitMiddleware,
+            exclude=["^/static/"],
+        )
+        for bucket, per_minute in vars(limits).items()
+    ]

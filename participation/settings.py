@@ -1,0 +1,128 @@
+"""Settings read from environment variables (and an optional `.env` file).
+
+Everything that differs between a laptop demo and a municipality's production
+deployment is here; everything that differs between cities is in the city
+configuration file named by `CITY_CONFIG` (see `participation.city`).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+from dotenv import dotenv_values
+
+from participation.city import CityConfig, load_city_config
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CITY_CONFIG = ROOT / "participation" / "cities" / "zoetermeer.toml"
+
+
+class ConfigurationError(Exception):
+    """A setting is missing or wrong; start-up stops with this message."""
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Requests per minute per client address, per bucket of sensitive routes."""
+
+    login: int = 10
+    registration: int = 5
+    password_reset: int = 5
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    database_url: str
+    secret_key: str
+    base_url: str
+    redis_url: str | None
+    smtp_url: str | None
+    mail_from: str
+    city: CityConfig
+    var_dir: Path
+    rate_limits: RateLimits = field(default_factory=RateLimits)
+    # argon2 parameters; tests lower them, production keeps the library defaults.
+    password_hash_fast: bool = False
+    # Where development mail goes: "console" prints it, "memory" keeps it for tests.
+    mail_backend: str = "console"
+    # Sessions and rate-limit counters: "redis" (REDIS_URL), "file" (one host), "memory" (tests).
+    store_backend: str = "file"
+    run_periodic_tasks: bool = True
+    login_lockout_attempts: int = 10
+    login_lockout_minutes: int = 15
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    email_link_hours: int = 48
+    reset_link_hours: int = 2
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = dict(environ if environ is not None else _environ_with_dotenv())
+        mode = env.get("PARTICIPATION_ENV", "development")
+        if mode not in ("development", "production"):
+            raise ConfigurationError(f"PARTICIPATION_ENV must be 'development' or 'production', not {mode!r}")
+        var_dir = Path(env.get("PARTICIPATION_VAR_DIR", ROOT / "var"))
+        database_url = env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'participation.sqlite3'}"
+        if not database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+            raise ConfigurationError(
+                "DATABASE_URL must start with sqlite:/// or postgresql:// "
+                f"(got {database_url.split(':', 1)[0]}:...)"
+            )
+        secret_key = env.get("SECRET_KEY") or ""
+        if not secret_key:
+            if mode == "production":
+                raise ConfigurationError("SECRET_KEY is required when PARTICIPATION_ENV=production")
+            secret_key = _development_secret(var_dir)
+        elif len(secret_key) < 32:
+            raise ConfigurationError("SECRET_KEY must be at least 32 characters")
+        city_path = Path(env.get("CITY_CONFIG") or DEFAULT_CITY_CONFIG)
+        return cls(
+            env=mode,
+            database_url=database_url,
+            secret_key=secret_key,
+            base_url=(env.get("BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+            redis_url=env.get("REDIS_URL") or None,
+            smtp_url=env.get("SMTP_URL") or None,
+            mail_from=env.get("MAIL_FROM") or "noreply@localhost",
+            city=load_city_config(city_path),
+            var_dir=var_dir,
+            store_backend="redis" if env.get("REDIS_URL") else "file",
+        )
+
+
+def _environ_with_dotenv() -> dict[str, str]:
+    """Process environment over `.env`: a real variable always wins."""
+    values = {k: v for k, v in dotenv_values(ROOT / ".env").items() if v is not None}
+    values.update(os.environ)
+    return values
+
+
+def _development_secret(var_dir: Path) -> str:
+    """Generate the development key once, so sessions survive a restart."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()

@@ -1,0 +1,41 @@
+"""Periodic housekeeping inside the app (and `participation tasks run-once` for cron)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from litestar import Litestar
+from litestar.stores.file import FileStore
+from litestar.stores.memory import MemoryStore
+
+from participation.accounts.services import utcnow
+from participation.accounts.tables import LoginFailure
+from participation.settings import Settings
+
+logger = logging.getLogger("participation.tasks")
+INTERVAL_S = 300
+
+
+async def run_once(settings: Settings, app: Litestar | None = None) -> dict[str, int]:
+    """Every periodic job, once. Returns what each did, for the CLI and tests."""
+    cutoff = utcnow() - timedelta(minutes=settings.login_lockout_minutes)
+    stale = await LoginFailure.count().where(LoginFailure.created_at < cutoff)
+    if stale:
+        await LoginFailure.delete().where(LoginFailure.created_at < cutoff)
+    if app is not None:
+        for name in ("sessions", "rate_limit"):
+            store = app.stores.get(name)
+            if isinstance(store, (FileStore, MemoryStore)):
+                await store.delete_expired()
+    return {"login_failures_purged": stale}
+
+
+async def run_forever(settings: Settings, app: Litestar) -> None:
+    while True:
+        await asyncio.sleep(INTERVAL_S)
+        try:
+            await run_once(settings, app)
+        except Exception:  # a failed round must not end the loop; it is logged and retried
+            logger.exception("Periodic tasks failed")

@@ -1,0 +1,14 @@
+"""Piccolo's entry point: the engine (from DATABASE_URL) and the registry of domain apps."""
+
+from piccolo.conf.apps import AppRegistry
+
+from participation.database import build_engine
+from participation.settings import get_settings
+
+DB = build_engine(get_settings().database_url)
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "participation.accounts.piccolo_app",
+    ]
+)

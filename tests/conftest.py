@@ -1,0 +1,121 @@
+"""Test set-up: every test runs on SQLite, and again on PostgreSQL when TEST_POSTGRES_URL is set.
+
+The environment is fixed before the app is imported (settings and Piccolo's
+configuration are read at import). SQLite tests each get a copy of a migrated
+template file; PostgreSQL tests share one migrated schema, emptied per test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+_TMP = Path(tempfile.mkdtemp(prefix="participation-tests-"))
+os.environ["PARTICIPATION_VAR_DIR"] = str(_TMP / "var")
+os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'import.sqlite3'}"
+os.environ["PARTICIPATION_ENV"] = "development"
+for name in ("REDIS_URL", "SMTP_URL", "CITY_CONFIG", "SECRET_KEY", "BASE_URL"):
+    os.environ.pop(name, None)
+
+import anyio  # noqa: E402
+import pytest  # noqa: E402
+import httpx  # noqa: E402
+
+from participation import mail  # noqa: E402
+from participation.app import create_app  # noqa: E402
+from participation.database import all_tables, bind_engine, build_engine, migrate  # noqa: E402
+from participation.settings import RateLimits, Settings  # noqa: E402
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+DATABASES = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+async def _migrate(url: str) -> None:
+    engine = build_engine(url)
+    bind_engine(engine)
+    if url.startswith("postgres"):
+        await engine.run_ddl("DROP SCHEMA IF EXISTS public CASCADE")
+        await engine.run_ddl("CREATE SCHEMA public")
+    await migrate()
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database_kind(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def migrated_template(database_kind: str) -> str:
+    """A migrated SQLite file to copy per test, or the migrated PostgreSQL URL."""
+    if database_kind == "sqlite":
+        path = _TMP / "template.sqlite3"
+        if not path.exists():
+            anyio.run(_migrate, f"sqlite:///{path}")
+        return str(path)
+    anyio.run(_migrate, POSTGRES_URL)
+    return POSTGRES_URL  # type: ignore[return-value]
+
+
+@pytest.fixture
+async def database_url(database_kind: str, migrated_template: str, tmp_path: Path) -> str:
+    if database_kind == "sqlite":
+        target = tmp_path / "test.sqlite3"
+        shutil.copyfile(migrated_template, target)
+        url = f"sqlite:///{target}"
+        bind_engine(build_engine(url))
+        return url
+    bind_engine(build_engine(migrated_template))
+    names = ", ".join(f'"{t._meta.tablename}"' for t in all_tables())
+    await all_tables()[0]._meta.db.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    return migrated_template
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """Settings as in development, with fast hashing, memory stores and captured mail."""
+    base = Settings.from_env()
+    return replace(
+        base,
+        database_url=database_url,
+        mail_backend="memory",
+        store_backend="memory",
+        password_hash_fast=True,
+        run_periodic_tasks=False,
+        rate_limits=RateLimits(login=1000, registration=1000, password_reset=1000),
+    )
+
+
+@pytest.fixture
+def outbox():
+    """Mail sent during the test (the memory mail backend)."""
+    mail.sent_mail.clear()
+    yield mail.sent_mail
+    mail.sent_mail.clear()
+
+
+@pytest.fixture
+async def client(settings: Settings, outbox):
+    """An HTTP client on the app, in the test's own event loop.
+
+    Litestar's AsyncTestClient runs the app in a portal thread with its own
+    loop; a PostgreSQL pool opened there cannot serve the test's own queries.
+    So the app's lifespan runs here and httpx talks to it in-process; concurrent
+    requests (asyncio.gather) interleave as on a real single-worker server.
+    """
+    app = create_app(settings)
+    async with app.lifespan():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as http:
+            yield http
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    shutil.rmtree(_TMP, ignore_errors=True)
