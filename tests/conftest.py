@@ -33,6 +33,22 @@ POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 DATABASES = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With TEST_POSTGRES_URL set, an unreachable server is an error, never a silent skip."""
+    if POSTGRES_URL:
+        try:
+            anyio.run(_check_postgres)
+        except Exception as exc:  # noqa: BLE001
+            pytest.exit(f"TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {exc}", returncode=3)
+
+
+async def _check_postgres() -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(POSTGRES_URL, timeout=10)
+    await connection.close()
+
+
 @pytest.fixture(scope="session")
 def anyio_backend() -> str:
     return "asyncio"
