@@ -1,0 +1,192 @@
+"""API schemas for the register: separate input (create, patch, update) and output Structs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+
+class Partner(msgspec.Struct):
+    name: str
+    kind: str = "other"
+
+
+class EntryCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """A new entry. `status` is the starting status (received, under_assessment, planned or running)."""
+
+    title: str
+    summary: str
+    theme: str
+    scope: str
+    description: str = ""
+    origin: str = "city"
+    idea_id: int | None = None
+    status: str = "received"
+    update_text: str | None = None
+    programme_line: str | None = None
+    department: str = ""
+    contact_email: str | None = None
+    partners: list[Partner] = []
+    neighbourhoods: list[str] = []
+    start_date: date | None = None
+    end_date: date | None = None
+    budget_eur: int | None = None
+    response_due_at: datetime | None = None
+    personal_data: bool | None = None
+    data_description: str | None = None
+    data_purpose: str | None = None
+    legal_basis: str | None = None
+    dpia_status: str | None = None
+    dpia_url: str | None = None
+    retention_period: str | None = None
+    open_data_url: str | None = None
+    algorithm_used: bool | None = None
+    algorithm_register_url: str | None = None
+    lessons_tried: str | None = None
+    lessons_outcome: str | None = None
+    lessons_decision: str | None = None
+    lessons_decision_reason: str | None = None
+    lessons_advice: str | None = None
+
+
+class EntryPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """Only the fields sent change; `null` clears an optional field. Status changes go through updates."""
+
+    title: str | UnsetType = UNSET
+    summary: str | UnsetType = UNSET
+    theme: str | UnsetType = UNSET
+    scope: str | UnsetType = UNSET
+    description: str | UnsetType = UNSET
+    origin: str | UnsetType = UNSET
+    idea_id: int | None | UnsetType = UNSET
+    programme_line: str | None | UnsetType = UNSET
+    department: str | UnsetType = UNSET
+    contact_email: str | None | UnsetType = UNSET
+    partners: list[Partner] | UnsetType = UNSET
+    neighbourhoods: list[str] | UnsetType = UNSET
+    start_date: date | None | UnsetType = UNSET
+    end_date: date | None | UnsetType = UNSET
+    budget_eur: int | None | UnsetType = UNSET
+    response_due_at: datetime | None | UnsetType = UNSET
+    personal_data: bool | None | UnsetType = UNSET
+    data_description: str | None | UnsetType = UNSET
+    data_purpose: str | None | UnsetType = UNSET
+    legal_basis: str | None | UnsetType = UNSET
+    dpia_status: str | None | UnsetType = UNSET
+    dpia_url: str | None | UnsetType = UNSET
+    retention_period: str | None | UnsetType = UNSET
+    open_data_url: str | None | UnsetType = UNSET
+    algorithm_used: bool | None | UnsetType = UNSET
+    algorithm_register_url: str | None | UnsetType = UNSET
+    lessons_tried: str | None | UnsetType = UNSET
+    lessons_outcome: str | None | UnsetType = UNSET
+    lessons_decision: str | None | UnsetType = UNSET
+    lessons_decision_reason: str | None | UnsetType = UNSET
+    lessons_advice: str | None | UnsetType = UNSET
+
+
+class UpdateCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """A timeline update; with `status` it is a status change (`reason` is required for `declined`)."""
+
+    text: str
+    status: str | None = None
+    reason: str | None = None
+
+
+class TimelineItem(msgspec.Struct):
+    created_at: datetime
+    status: str | None
+    previous_status: str | None
+    text: str
+    author_role: str
+
+
+class Entry(msgspec.Struct):
+    slug: str
+    url: str
+    title: str
+    summary: str
+    description: str
+    origin: str
+    idea_id: int | None
+    idea_url: str | None
+    status: str
+    programme_line: str | None
+    theme: str
+    scope: str
+    department: str
+    contact_email: str | None
+    partners: list[Partner]
+    neighbourhoods: list[str]
+    start_date: date | None
+    end_date: date | None
+    budget_eur: int | None
+    response_due_at: datetime | None
+    response_overdue: bool
+    declined_reason: str | None
+    personal_data: bool | None
+    data_description: str | None
+    data_purpose: str | None
+    legal_basis: str | None
+    dpia_status: str | None
+    dpia_url: str | None
+    retention_period: str | None
+    open_data_url: str | None
+    algorithm_used: bool | None
+    algorithm_register_url: str | None
+    lessons_tried: str | None
+    lessons_outcome: str | None
+    lessons_decision: str | None
+    lessons_decision_reason: str | None
+    lessons_advice: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class EntryDetail(Entry):
+    timeline: list[TimelineItem] = []
+
+
+class EntryPage(msgspec.Struct):
+    items: list[Entry]
+    total: int
+    page: int
+    per_page: int
+
+
+def entry_url(base_url: str, slug: str) -> str:
+    return f"{base_url.rstrip('/')}/register/{slug}"
+
+
+def idea_url(base_url: str, idea_id: int | None) -> str | None:
+    return f"{base_url.rstrip('/')}/ideas/{idea_id}" if idea_id else None
+
+
+def entry_out(view: dict[str, Any], base_url: str, detail: bool = False) -> Entry:
+    fields = {name: view[name] for name in Entry.__struct_fields__ if name in view}
+    fields["partners"] = [Partner(**p) for p in view["partners"]]
+    fields["url"] = entry_url(base_url, view["slug"])
+    fields["idea_url"] = idea_url(base_url, view["idea_id"])
+    if detail:
+        return EntryDetail(**fields, timeline=[TimelineItem(**t) for t in view["timeline"]])
+    return Entry(**fields)
+
+
+def patch_values(data: EntryPatch) -> dict[str, Any]:
+    """The fields actually sent, as plain values for the service."""
+    out = {}
+    for name in data.__struct_fields__:
+        value = getattr(data, name)
+        if value is UNSET:
+            continue
+        out[name] = [msgspec.to_builtins(p) for p in value] if name == "partners" else value
+    return out
+
+
+def create_values(data: EntryCreate) -> dict[str, Any]:
+    out = {name: getattr(data, name) for name in data.__struct_fields__}
+    out["partners"] = [msgspec.to_builtins(p) for p in data.partners]
+    return out

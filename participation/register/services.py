@@ -1,0 +1,650 @@
+"""Register use cases: create and edit entries, post timeline updates, list, summarise, route.
+
+The HTML forms, the JSON API and the routing of popular ideas all call these;
+validation, the lifecycle rules (see `permissions`) and the transactions live here.
+Reads return plain dicts of public fields ("views"); internal columns never leave.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.query.functions.aggregate import Count
+
+from participation.accounts.tables import Account
+from participation.database import current_engine, is_unique_violation, write_transaction
+from participation.i18n import N_
+from participation.register.permissions import (
+    INITIAL_STATUSES,
+    LESSON_FIELDS,
+    NEEDS_LESSONS,
+    can_edit_register,
+    is_overdue,
+    lessons_complete,
+    transition_refusal,
+)
+from participation.register.tables import (
+    Decision,
+    DpiaStatus,
+    Origin,
+    PartnerKind,
+    RegisterEntry,
+    RegisterNeighbourhood,
+    RegisterPartner,
+    RegisterUpdate,
+    Scope,
+    Status,
+)
+from participation.settings import Settings
+from participation.validation import (
+    EMAIL_RE,
+    DomainError,
+    Errors,
+    FormErrors,
+    Message,
+    check_length,
+    clean_email,
+    clean_text,
+)
+
+MAX_PARTNERS = 20
+MAX_PER_PAGE = 100
+RESERVED_SLUGS = frozenset({"new", "lessons"})
+SYSTEM_ROLE = "system"
+ROUTED_TEXT = N_("This idea received enough support and was routed to the register. "
+                 "The municipality responds by the response date.")
+ADDED_TEXT = N_("Added to the register.")
+# Fixed texts the platform writes itself; shown in the reader's language.
+_PLATFORM_TEXTS = frozenset({ROUTED_TEXT, ADDED_TEXT})
+
+# Columns shown to everyone (and exported); `id`, `created_by` and update authors stay internal.
+PUBLIC_COLUMNS = (
+    "slug", "title", "summary", "description", "origin", "idea_id", "status", "programme_line", "theme", "scope",
+    "department", "contact_email", "start_date", "end_date", "budget_eur", "response_due_at", "declined_reason",
+    "personal_data", "data_description", "data_purpose", "legal_basis", "dpia_status", "dpia_url",
+    "retention_period", "open_data_url", "algorithm_used", "algorithm_register_url",
+    "lessons_tried", "lessons_outcome", "lessons_decision", "lessons_decision_reason", "lessons_advice",
+    "created_at", "updated_at",
+)
+# What an editor sets through the forms and the API (status only at creation; later through updates).
+EDITABLE_FIELDS = (
+    "title", "summary", "description", "origin", "idea_id", "programme_line", "theme", "scope", "department",
+    "contact_email", "partners", "neighbourhoods", "start_date", "end_date", "budget_eur", "response_due_at",
+    "personal_data", "data_description", "data_purpose", "legal_basis", "dpia_status", "dpia_url",
+    "retention_period", "open_data_url", "algorithm_used", "algorithm_register_url",
+    "lessons_tried", "lessons_outcome", "lessons_decision", "lessons_decision_reason", "lessons_advice",
+)
+_TEXT_LIMITS = {
+    "data_description": 2000, "data_purpose": 2000, "legal_basis": 300, "retention_period": 300,
+    "lessons_tried": 3000, "lessons_outcome": 3000, "lessons_decision_reason": 3000, "lessons_advice": 3000,
+}
+_URL_FIELDS = ("dpia_url", "open_data_url", "algorithm_register_url")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _public_columns():
+    return [getattr(RegisterEntry, name) for name in PUBLIC_COLUMNS]
+
+
+# -- input cleaning ----------------------------------------------------------
+
+def slugify(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:70].strip("-")
+    return slug or "project"
+
+
+def _opt_text(value: object) -> str | None:
+    text = clean_text(value)
+    return text or None
+
+
+def _opt_bool(value: object, errors: Errors, field: str) -> bool | None:
+    """True / False / None (unknown); forms send "yes" / "no" / "unknown"."""
+    if value is None or isinstance(value, bool):
+        return value
+    text = clean_text(value).lower()
+    if text in ("", "unknown"):
+        return None
+    if text in ("yes", "true", "on", "1"):
+        return True
+    if text in ("no", "false", "0"):
+        return False
+    errors.add(field, N_("Choose yes, no or unknown."))
+    return None
+
+
+def _opt_int(value: object, errors: Errors, field: str, minimum: int, maximum: int) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        errors.add(field, N_("Enter a whole number."))
+        return None
+    try:
+        number = int(value) if isinstance(value, int) else int(clean_text(value).replace(".", "").replace(" ", ""))
+    except ValueError:
+        errors.add(field, N_("Enter a whole number."))
+        return None
+    if not minimum <= number <= maximum:
+        errors.add(field, Message(N_("Enter a number from %(min)s to %(max)s."), min=minimum, max=maximum))
+        return None
+    return number
+
+
+def _opt_date(value: object, errors: Errors, field: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(clean_text(value))
+    except ValueError:
+        errors.add(field, N_("Enter a date as YYYY-MM-DD."))
+        return None
+
+
+def _opt_due(value: object, errors: Errors, field: str, tz: str) -> datetime | None:
+    """A due date means "by the end of that day" in the city's time zone; a datetime is taken as given."""
+    if isinstance(value, datetime):
+        # Stored in UTC: SQLite compares timestamps as text, so one offset for all rows.
+        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    day = _opt_date(value, errors, field)
+    if day is None:
+        return None
+    return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(tz)).astimezone(timezone.utc)
+
+
+def _choice(value: object, allowed: Sequence[str], errors: Errors, field: str, required: bool) -> str | None:
+    text = clean_text(value)
+    if not text:
+        if required:
+            errors.add(field, N_("Choose an option from the list."))
+        return None
+    if text not in allowed:
+        errors.add(field, N_("Choose an option from the list."))
+        return None
+    return text
+
+
+def _partners(value: object, errors: Errors) -> list[dict[str, str]]:
+    out = []
+    for item in value or []:
+        get = item.get if isinstance(item, Mapping) else (lambda key, _item=item: getattr(_item, key, None))
+        name, kind = clean_text(get("name")), clean_text(get("kind")) or PartnerKind.other.value
+        if not name:
+            continue  # blank form rows
+        if not 2 <= len(name) <= 120:
+            errors.add("partners", N_("A partner's name has 2 to 120 characters."))
+        if kind not in {k.value for k in PartnerKind}:
+            errors.add("partners", N_("Choose a partner type from the list."))
+        out.append({"name": name, "kind": kind})
+    if len(out) > MAX_PARTNERS:
+        errors.add("partners", Message(N_("List at most %(max)s partners."), max=MAX_PARTNERS))
+    return out
+
+
+def _neighbourhoods(settings: Settings, value: object, errors: Errors) -> list[str]:
+    slugs: list[str] = []
+    for item in value or []:
+        slug = clean_text(item)
+        if not settings.city.neighbourhood(slug):
+            errors.add("neighbourhoods", N_("Choose neighbourhoods from the list."))
+        elif slug not in slugs:
+            slugs.append(slug)
+    return slugs
+
+
+def clean_entry(settings: Settings, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate a complete set of editable fields; raises FormErrors with one message per field."""
+    errors = Errors()
+    city = settings.city
+    out: dict[str, Any] = {}
+    out["title"] = clean_text(raw.get("title"))
+    check_length(errors, "title", out["title"], 10, 120)
+    out["summary"] = clean_text(raw.get("summary"))
+    check_length(errors, "summary", out["summary"], 1, 300)
+    out["description"] = clean_text(raw.get("description"))
+    check_length(errors, "description", out["description"], 0, 10_000)
+    out["origin"] = _choice(raw.get("origin"), [o.value for o in Origin], errors, "origin", True)
+    out["idea_id"] = _opt_int(raw.get("idea_id"), errors, "idea_id", 1, 2**31 - 1)
+    if out["origin"] in (Origin.idea.value, Origin.pilot.value) and out["idea_id"] is None and "idea_id" not in errors.errors:
+        errors.add("idea_id", N_("Give the number of the idea or pilot proposal this entry comes from."))
+    if out["origin"] == Origin.city.value:
+        out["idea_id"] = None
+    out["programme_line"] = _choice(raw.get("programme_line"), [p.slug for p in city.programme_lines], errors, "programme_line", False)
+    out["theme"] = _choice(raw.get("theme"), [t.slug for t in city.themes], errors, "theme", True)
+    out["scope"] = _choice(raw.get("scope"), [s.value for s in Scope], errors, "scope", True)
+    out["department"] = clean_text(raw.get("department"))
+    check_length(errors, "department", out["department"], 0, 120)
+    contact = clean_email(raw.get("contact_email"))
+    if contact and (len(contact) > 254 or not EMAIL_RE.match(contact)):
+        errors.add("contact_email", N_("Enter a valid email address."))
+    out["contact_email"] = contact or None
+    out["partners"] = _partners(raw.get("partners"), errors)
+    out["neighbourhoods"] = _neighbourhoods(settings, raw.get("neighbourhoods"), errors)
+    out["start_date"] = _opt_date(raw.get("start_date"), errors, "start_date")
+    out["end_date"] = _opt_date(raw.get("end_date"), errors, "end_date")
+    if out["start_date"] and out["end_date"] and out["end_date"] < out["start_date"]:
+        errors.add("end_date", N_("The end date cannot be before the start date."))
+    out["budget_eur"] = _opt_int(raw.get("budget_eur"), errors, "budget_eur", 0, 10**12)
+    out["response_due_at"] = _opt_due(raw.get("response_due_at"), errors, "response_due_at", city.timezone)
+    out["personal_data"] = _opt_bool(raw.get("personal_data"), errors, "personal_data")
+    out["algorithm_used"] = _opt_bool(raw.get("algorithm_used"), errors, "algorithm_used")
+    for name, limit in _TEXT_LIMITS.items():
+        out[name] = _opt_text(raw.get(name))
+        if out[name]:
+            check_length(errors, name, out[name], 1, limit)
+    out["dpia_status"] = _choice(raw.get("dpia_status"), [d.value for d in DpiaStatus], errors, "dpia_status", False)
+    out["lessons_decision"] = _choice(raw.get("lessons_decision"), [d.value for d in Decision], errors, "lessons_decision", False)
+    for name in _URL_FIELDS:
+        url = _opt_text(raw.get(name))
+        if url and (len(url) > 500 or not re.match(r"^https?://[^\s/]+\.[^\s]+$", url)):
+            errors.add(name, N_("Enter a web address starting with https://."))
+        out[name] = url
+    errors.raise_if_any()
+    return out
+
+
+# -- reading -----------------------------------------------------------------
+
+async def _attach_children(entries: list[dict[str, Any]], ids: list[int], now: datetime) -> None:
+    """Partners and neighbourhoods for a page of entries: one query each, never one per entry."""
+    partners: dict[int, list[dict[str, str]]] = {i: [] for i in ids}
+    places: dict[int, list[str]] = {i: [] for i in ids}
+    if ids:
+        for row in await RegisterPartner.select(RegisterPartner.entry, RegisterPartner.name, RegisterPartner.kind).where(
+            RegisterPartner.entry.is_in(ids)
+        ).order_by(RegisterPartner.entry, RegisterPartner.position, RegisterPartner.id):
+            partners[row["entry"]].append({"name": row["name"], "kind": row["kind"]})
+        for row in await RegisterNeighbourhood.select(RegisterNeighbourhood.entry, RegisterNeighbourhood.neighbourhood).where(
+            RegisterNeighbourhood.entry.is_in(ids)
+        ).order_by(RegisterNeighbourhood.entry, RegisterNeighbourhood.id):
+            places[row["entry"]].append(row["neighbourhood"])
+    for entry, entry_id in zip(entries, ids):
+        entry["partners"] = partners[entry_id]
+        entry["neighbourhoods"] = places[entry_id]
+        entry["response_overdue"] = is_overdue(entry["status"], entry["response_due_at"], now)
+
+
+async def _views(where: list[Any], order: Sequence[Any], offset: int = 0, limit: int | None = None,
+                 now: datetime | None = None, ascending: bool = True) -> list[dict[str, Any]]:
+    query = RegisterEntry.select(RegisterEntry.id, *_public_columns())
+    for clause in where:
+        query = query.where(clause)
+    query = query.order_by(*order, ascending=ascending)
+    if limit is not None:
+        query = query.offset(offset).limit(limit)
+    rows = await query
+    ids = [row.pop("id") for row in rows]
+    await _attach_children(rows, ids, now or utcnow())
+    return rows
+
+
+@dataclass(frozen=True)
+class EntryFilters:
+    status: str | None = None
+    theme: str | None = None
+    scope: str | None = None
+    neighbourhood: str | None = None
+    origin: str | None = None
+    personal_data: str | None = None  # "yes" | "no" | "unknown"
+    overdue: bool = False
+    q: str | None = None
+
+    def query_items(self) -> list[tuple[str, str]]:
+        """The active filters as query-string pairs (for paging links)."""
+        items = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value:
+                items.append((f.name, "yes" if value is True else str(value)))
+        return items
+
+    @property
+    def active(self) -> bool:
+        return bool(self.query_items())
+
+
+def parse_filters(settings: Settings, params: Mapping[str, Any]) -> EntryFilters:
+    """Filters from a query string; an unknown value is refused rather than silently ignored."""
+    errors = Errors()
+    city = settings.city
+
+    def pick(name: str, allowed: Sequence[str]) -> str | None:
+        return _choice(params.get(name), allowed, errors, name, False)
+
+    personal = pick("personal_data", ("yes", "no", "unknown"))
+    overdue = clean_text(params.get("overdue")).lower() in ("yes", "true", "1", "on")
+    q = clean_text(params.get("q"))[:100] or None
+    filters = EntryFilters(
+        status=pick("status", [s.value for s in Status]),
+        theme=pick("theme", [t.slug for t in city.themes]),
+        scope=pick("scope", [s.value for s in Scope]),
+        neighbourhood=pick("neighbourhood", [n.slug for n in city.neighbourhoods]),
+        origin=pick("origin", [o.value for o in Origin]),
+        personal_data=personal,
+        overdue=overdue,
+        q=q,
+    )
+    errors.raise_if_any()
+    return filters
+
+
+def _where(filters: EntryFilters, now: datetime) -> list[Any]:
+    clauses: list[Any] = []
+    if filters.status:
+        clauses.append(RegisterEntry.status == filters.status)
+    if filters.theme:
+        clauses.append(RegisterEntry.theme == filters.theme)
+    if filters.scope:
+        clauses.append(RegisterEntry.scope == filters.scope)
+    if filters.origin:
+        clauses.append(RegisterEntry.origin == filters.origin)
+    if filters.personal_data == "yes":
+        clauses.append(RegisterEntry.personal_data.eq(True))
+    elif filters.personal_data == "no":
+        clauses.append(RegisterEntry.personal_data.eq(False))
+    elif filters.personal_data == "unknown":
+        clauses.append(RegisterEntry.personal_data.is_null())
+    if filters.neighbourhood:
+        clauses.append(RegisterEntry.id.is_in(
+            RegisterNeighbourhood.select(RegisterNeighbourhood.entry).where(
+                RegisterNeighbourhood.neighbourhood == filters.neighbourhood
+            )
+        ))
+    if filters.overdue:
+        clauses.append(RegisterEntry.status == Status.received.value)
+        clauses.append(RegisterEntry.response_due_at < now)
+    if filters.q:
+        pattern = f"%{filters.q}%"
+        if isinstance(current_engine(), SQLiteEngine):  # SQLite's LIKE is already case-insensitive (ASCII)
+            clauses.append(RegisterEntry.title.like(pattern) | RegisterEntry.summary.like(pattern))
+        else:
+            clauses.append(RegisterEntry.title.ilike(pattern) | RegisterEntry.summary.ilike(pattern))
+    return clauses
+
+
+async def list_entries(filters: EntryFilters, page: int = 1, per_page: int = 50,
+                       now: datetime | None = None) -> tuple[list[dict[str, Any]], int]:
+    """A page of entries (ordered by programme line, then title) and the total matching."""
+    now = now or utcnow()
+    page, per_page = max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
+    where = _where(filters, now)
+    count = RegisterEntry.count()
+    for clause in where:
+        count = count.where(clause)
+    total = await count
+    order = (RegisterEntry.programme_line, RegisterEntry.title, RegisterEntry.id)
+    entries = await _views(where, order, offset=(page - 1) * per_page, limit=per_page, now=now)
+    return entries, total
+
+
+def group_by_programme_line(settings: Settings, entries: list[dict[str, Any]]) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """(programme line Choice or None, entries) in the city's configured order; unassigned last."""
+    groups: list[tuple[Any, list[dict[str, Any]]]] = []
+    for line in settings.city.programme_lines:
+        members = [e for e in entries if e["programme_line"] == line.slug]
+        if members:
+            groups.append((line, members))
+    known = {line.slug for line in settings.city.programme_lines}
+    rest = [e for e in entries if e["programme_line"] not in known]
+    if rest:
+        groups.append((None, rest))
+    return groups
+
+
+async def portfolio_summary(now: datetime | None = None) -> dict[str, Any]:
+    """Counts over the whole register: per status, narrow vs broad, overdue responses (three queries)."""
+    now = now or utcnow()
+    by_status = {s.value: 0 for s in Status}
+    for row in await RegisterEntry.select(RegisterEntry.status, Count()).group_by(RegisterEntry.status):
+        by_status[row["status"]] = row["count"]
+    by_scope = {s.value: 0 for s in Scope}
+    for row in await RegisterEntry.select(RegisterEntry.scope, Count()).group_by(RegisterEntry.scope):
+        by_scope[row["scope"]] = row["count"]
+    overdue = await RegisterEntry.count().where(
+        (RegisterEntry.status == Status.received.value) & (RegisterEntry.response_due_at < now)
+    )
+    return {"total": sum(by_status.values()), "by_status": by_status, "by_scope": by_scope, "overdue": overdue}
+
+
+async def _entry_row(slug: str) -> RegisterEntry:
+    entry = await RegisterEntry.objects().get(RegisterEntry.slug == slug)
+    if entry is None:
+        raise DomainError(N_("There is no register entry at this address."), 404)
+    return entry
+
+
+async def timeline(entry_id: int) -> list[dict[str, Any]]:
+    """Public updates, oldest first (the order the project went through them)."""
+    rows = await RegisterUpdate.select(
+        RegisterUpdate.created_at, RegisterUpdate.status, RegisterUpdate.previous_status,
+        RegisterUpdate.text, RegisterUpdate.author_role,
+    ).where(RegisterUpdate.entry == entry_id).order_by(RegisterUpdate.created_at, RegisterUpdate.id)
+    for row in rows:
+        if row["text"] in _PLATFORM_TEXTS:
+            row["text"] = str(Message(row["text"]))
+    return rows
+
+
+async def get_entry(slug: str, now: datetime | None = None) -> dict[str, Any]:
+    """One entry's public view with partners, neighbourhoods and timeline."""
+    entry = await _entry_row(slug)
+    views = await _views([RegisterEntry.id == entry.id], [RegisterEntry.id], now=now)
+    view = views[0]
+    view["timeline"] = await timeline(entry.id)
+    return view
+
+
+async def editable_values(slug: str) -> dict[str, Any]:
+    """The current editable values of an entry (for the edit form and for PATCH merges)."""
+    view = await get_entry(slug)
+    return {name: view[name] for name in EDITABLE_FIELDS} | {"status": view["status"]}
+
+
+async def list_lessons(theme: str | None = None, page: int = 1, per_page: int = 50) -> tuple[list[dict[str, Any]], int]:
+    """Entries with lessons learned recorded, most recently updated first."""
+    where: list[Any] = [RegisterEntry.lessons_tried.is_not_null()]
+    if theme:
+        where.append(RegisterEntry.theme == theme)
+    count = RegisterEntry.count()
+    for clause in where:
+        count = count.where(clause)
+    total = await count
+    page, per_page = max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
+    entries = await _views(where, [RegisterEntry.updated_at, RegisterEntry.id],
+                           offset=(page - 1) * per_page, limit=per_page, ascending=False)
+    return entries, total
+
+
+async def all_entries_for_export() -> list[dict[str, Any]]:
+    """Every entry's public view (a fixed number of queries, whatever the register's size)."""
+    return await _views([], [RegisterEntry.slug])
+
+
+# -- writing -----------------------------------------------------------------
+
+async def _free_slug(base: str) -> str:
+    base = base if base not in RESERVED_SLUGS else f"{base}-project"
+    taken = set(await RegisterEntry.select(RegisterEntry.slug).where(
+        (RegisterEntry.slug == base) | RegisterEntry.slug.like(f"{base}-%")
+    ).output(as_list=True))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _entry_columns(values: Mapping[str, Any]) -> dict[Any, Any]:
+    return {getattr(RegisterEntry, name): values[name] for name in EDITABLE_FIELDS if name not in ("partners", "neighbourhoods")}
+
+
+async def _replace_children(entry_id: int, values: Mapping[str, Any]) -> None:
+    await RegisterPartner.delete().where(RegisterPartner.entry == entry_id)
+    await RegisterNeighbourhood.delete().where(RegisterNeighbourhood.entry == entry_id)
+    if values["partners"]:
+        await RegisterPartner.insert(*[
+            RegisterPartner(entry=entry_id, position=i, name=p["name"], kind=p["kind"])
+            for i, p in enumerate(values["partners"])
+        ])
+    if values["neighbourhoods"]:
+        await RegisterNeighbourhood.insert(*[
+            RegisterNeighbourhood(entry=entry_id, neighbourhood=slug) for slug in values["neighbourhoods"]
+        ])
+
+
+def _require_editor(account: Account | None) -> None:
+    # Guards refuse first; this keeps the rule true for the CLI and other callers too.
+    if not can_edit_register(account):
+        raise DomainError(N_("Only register editors can change the register."), 403)
+
+
+DEFAULT_STATUS = Status.received.value
+
+
+async def create_entry(settings: Settings, account: Account, raw: Mapping[str, Any]) -> RegisterEntry:
+    """An editor adds an entry (often the city's own project) with a first timeline update."""
+    _require_editor(account)
+    values = clean_entry(settings, raw)
+    status = clean_text(raw.get("status")) or DEFAULT_STATUS
+    if status not in {s.value for s in INITIAL_STATUSES}:
+        raise FormErrors({"status": N_("A new entry starts as received, under assessment, planned or running.")})
+    for attempt in range(3):
+        try:
+            async with write_transaction():
+                entry = await _insert_entry(values, status, await _free_slug(slugify(values["title"])), account.id)
+                await _add_update(entry, status=status, previous=None,
+                                  text=clean_text(raw.get("update_text"))[:5000] or ADDED_TEXT,
+                                  author_role=account.role, author_id=account.id)
+            return entry
+        except Exception as exc:
+            # Two editors creating the same title at once: the loser takes the next free slug.
+            if not is_unique_violation(exc) or attempt == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _insert_entry(values: Mapping[str, Any], status: str, slug: str, author_id: int | None) -> RegisterEntry:
+    now = utcnow()
+    entry = RegisterEntry(slug=slug, status=status, created_by=author_id, created_at=now, updated_at=now)
+    for name in EDITABLE_FIELDS:
+        if name not in ("partners", "neighbourhoods"):
+            setattr(entry, name, values[name])
+    await entry.save()
+    await _replace_children(entry.id, values)
+    return entry
+
+
+async def _add_update(entry: RegisterEntry, *, status: str | None, previous: str | None, text: str,
+                      author_role: str, author_id: int | None) -> RegisterUpdate:
+    update = RegisterUpdate(entry=entry.id, created_at=utcnow(), status=status, previous_status=previous,
+                            text=text, author_role=author_role, author=author_id)
+    await update.save()
+    return update
+
+
+async def update_entry(settings: Settings, account: Account, slug: str, raw: Mapping[str, Any]) -> RegisterEntry:
+    """Edit an entry's fields; `raw` may hold only the fields to change (PATCH). Status changes go through updates."""
+    _require_editor(account)
+    async with write_transaction():
+        entry = await _entry_row(slug)
+        current = await editable_values(slug)
+        merged = {**current, **{k: v for k, v in raw.items() if k in EDITABLE_FIELDS}}
+        values = clean_entry(settings, merged)
+        if entry.status in {s.value for s in NEEDS_LESSONS} and not lessons_complete(values):
+            raise FormErrors({"lessons_tried": N_("A completed or stopped entry keeps its lessons learned (all five parts).")})
+        await RegisterEntry.update({**_entry_columns(values), RegisterEntry.updated_at: utcnow()}).where(
+            RegisterEntry.id == entry.id
+        )
+        await _replace_children(entry.id, values)
+    return await _entry_row(slug)
+
+
+async def post_update(settings: Settings, account: Account, slug: str, *, text: object, status: object = None,
+                      reason: object = None) -> RegisterUpdate:
+    """A public timeline update, with or without a status change (which must follow the lifecycle)."""
+    _require_editor(account)
+    text, wanted, reason = clean_text(text), clean_text(status) or None, clean_text(reason) or None
+    errors = Errors()
+    check_length(errors, "text", text, 1, 5000)
+    if reason:
+        check_length(errors, "reason", reason, 10, 2000)
+    errors.raise_if_any()
+    async with write_transaction():
+        entry = await _entry_row(slug)
+        values = {name: getattr(entry, name) for name in ("status", *LESSON_FIELDS)}
+        if wanted is not None:
+            if wanted == Status.declined.value and not reason:
+                raise FormErrors({"reason": N_("Give the public reason for declining.")})
+            if refusal := transition_refusal(values, wanted, declined_reason=reason):
+                raise FormErrors({"status": refusal})
+            changes: dict[Any, Any] = {RegisterEntry.status: wanted, RegisterEntry.updated_at: utcnow()}
+            if wanted == Status.declined.value:
+                changes[RegisterEntry.declined_reason] = reason
+            # Compare-and-set: a concurrent status change makes this one fail instead of skipping a step.
+            changed = await RegisterEntry.update(changes).where(
+                (RegisterEntry.id == entry.id) & (RegisterEntry.status == entry.status)
+            ).returning(RegisterEntry.id)
+            if not changed:
+                raise DomainError(N_("The status was changed by someone else meanwhile. Reload and try again."), 409)
+        else:
+            await RegisterEntry.update({RegisterEntry.updated_at: utcnow()}).where(RegisterEntry.id == entry.id)
+        return await _add_update(entry, status=wanted, previous=entry.status if wanted else None, text=text,
+                                 author_role=account.role, author_id=account.id)
+
+
+async def create_routed_entry(
+    *,
+    title: str,
+    summary: str,
+    theme: str,
+    scope: str,
+    neighbourhood: str | None,
+    origin: str,
+    idea_id: int,
+    personal_data: bool | None,
+    personal_data_description: str | None,
+    response_due_at: datetime,
+    programme_line: str | None = None,
+) -> RegisterEntry:
+    """A popular idea or pilot arrives in the register as `received` with a response due date.
+
+    Runs inside the caller's write transaction (routing is one use case with the
+    support that reached the threshold), so it opens none itself. The slug ends
+    in the idea's id: an idea routes once, so no retry on a taken slug is needed.
+    """
+    if origin not in (Origin.idea.value, Origin.pilot.value):
+        raise ValueError(f"routed entries come from an idea or a pilot, not {origin!r}")
+    title = clean_text(title)[:120]
+    base = f"{slugify(title)[:60].strip('-')}-{idea_id}"
+    values: dict[str, Any] = {name: None for name in EDITABLE_FIELDS}
+    values.update(
+        title=title, summary=clean_text(summary)[:300], description="", origin=origin, idea_id=idea_id,
+        programme_line=programme_line, theme=theme, scope=scope, department="", partners=[],
+        neighbourhoods=[neighbourhood] if neighbourhood else [], response_due_at=response_due_at.astimezone(timezone.utc),
+        personal_data=personal_data, data_description=clean_text(personal_data_description) or None,
+    )
+    entry = await _insert_entry(values, Status.received.value, await _free_slug(base), None)
+    await _add_update(entry, status=Status.received.value, previous=None,
+                      text=ROUTED_TEXT,
+                      author_role=SYSTEM_ROLE, author_id=None)
+    return entry
+
+
+def default_response_due(settings: Settings, routed_at: datetime) -> datetime:
+    """The response date for an entry routed at `routed_at` (the city's response time)."""
+    return routed_at + timedelta(weeks=settings.city.response_weeks)
