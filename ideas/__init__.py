@@ -1,0 +1,1 @@
+"""Ideas and pilot proposals: submit, browse, search, discuss and follow."""

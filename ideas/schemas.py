@@ -1,0 +1,145 @@
+"""API input and output: msgspec Structs, separate for create, update and read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+
+class IdeaCreate(msgspec.Struct, forbid_unknown_fields=True):
+    title: str
+    summary: str
+    theme: str
+    neighbourhood: str
+    scope: str
+    body: str = ""
+    location: str = ""
+    kind: Literal["idea", "pilot"] = "idea"
+    pilot_what: str = ""
+    pilot_where: str = ""
+    pilot_duration_weeks: int | None = None
+    pilot_asks: list[str] = []
+    pilot_ask_details: str = ""
+    pilot_personal_data: bool | None = None
+    pilot_personal_data_details: str = ""
+    pilot_partners: str = ""
+
+
+class IdeaUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    """A partial update: only the fields sent change (the kind never does)."""
+
+    title: str | UnsetType = UNSET
+    summary: str | UnsetType = UNSET
+    theme: str | UnsetType = UNSET
+    neighbourhood: str | UnsetType = UNSET
+    scope: str | UnsetType = UNSET
+    body: str | UnsetType = UNSET
+    location: str | UnsetType = UNSET
+    pilot_what: str | UnsetType = UNSET
+    pilot_where: str | UnsetType = UNSET
+    pilot_duration_weeks: int | None | UnsetType = UNSET
+    pilot_asks: list[str] | UnsetType = UNSET
+    pilot_ask_details: str | UnsetType = UNSET
+    pilot_personal_data: bool | None | UnsetType = UNSET
+    pilot_personal_data_details: str | UnsetType = UNSET
+    pilot_partners: str | UnsetType = UNSET
+
+
+class WithdrawRequest(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Literal["elsewhere", "not_feasible", "duplicate", "other"]
+
+
+class IdeaItem(msgspec.Struct):
+    id: int
+    title: str
+    summary: str
+    kind: str
+    theme: str
+    neighbourhood: str
+    scope: str
+    status: str
+    support_count: int
+    comment_count: int
+    created_at: datetime
+    published_at: datetime | None
+    url: str
+
+
+class IdeaDetail(msgspec.Struct, omit_defaults=True):
+    id: int
+    title: str
+    summary: str
+    kind: str
+    theme: str
+    neighbourhood: str
+    scope: str
+    status: str
+    support_count: int
+    comment_count: int
+    created_at: datetime
+    published_at: datetime | None
+    url: str
+    body_html: str
+    author: str
+    support_closes_at: datetime | None = None
+    # Filled by the voting package: the idea's threshold, whether the token's account supports it,
+    # and the register entry's slug once routed.
+    threshold: int | None = None
+    supported: bool | None = None
+    register_entry: str | None = None
+    location: str | None = None
+    withdraw_reason: str | None = None
+    merged_into: int | None = None
+    # Pilot proposals only.
+    pilot_what: str | None = None
+    pilot_where: str | None = None
+    pilot_duration_weeks: int | None = None
+    pilot_asks: list[str] | None = None
+    pilot_ask_details: str | None = None
+    pilot_personal_data: bool | None = None
+    pilot_personal_data_details: str | None = None
+    pilot_partners: str | None = None
+    # For the author and moderators only.
+    moderator_message: str | None = None
+    rejection_reason: str | None = None
+
+
+class IdeaList(msgspec.Struct):
+    items: list[IdeaItem]
+    total: int
+    page: int
+    per_page: int
+
+
+class CommentCreate(msgspec.Struct, forbid_unknown_fields=True):
+    body: str
+    parent_id: int | None = None
+
+
+class CommentUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    body: str
+
+
+class CommentItem(msgspec.Struct):
+    id: int
+    idea_id: int
+    parent_id: int | None
+    author: str | None
+    body: str | None
+    status: str
+    created_at: datetime
+    edited_at: datetime | None
+    replies: list[CommentItem] = []
+
+
+class FollowState(msgspec.Struct):
+    idea_id: int
+    following: bool
+
+
+class ChoiceItem(msgspec.Struct):
+    slug: str
+    name: str

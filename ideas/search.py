@@ -1,0 +1,281 @@
+"""The idea list: filters, sorts, full-text search and paging, in a bounded number of queries.
+
+A page costs three queries whatever the number of ideas: the ids of the page
+(filtered, searched, sorted, limited), the total, and the rows for those ids.
+Search is engine-specific: SQLite FTS5 (bm25, title weighted highest) with a
+light Dutch suffix rule turned into prefix queries, PostgreSQL's full-text
+search with the 'dutch' configuration (ts_rank over a weighted tsvector). An
+exact title match always ranks first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Mapping
+from urllib.parse import urlencode
+
+from piccolo.engine.sqlite import SQLiteEngine
+
+from ideas.tables import Idea, IdeaKind, IdeaStatus, Scope
+from participation.city import CityConfig
+from participation.database import current_engine
+
+# What the public list shows (withdrawn and merged ideas stay reachable by their link).
+LISTED_STATUSES = (IdeaStatus.published.value, IdeaStatus.routed.value, IdeaStatus.expired.value)
+SORTS = ("trending", "supports", "newest", "closing")
+SEARCH_SORT = "relevance"
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+MAX_QUERY_TERMS = 12
+
+# Too common to help find a similar idea.
+STOPWORDS = frozenset(
+    """de het een en of van voor in op met aan bij naar door over om te uit als dat die dit er is zijn
+    wordt meer niet geen ook nog maar dan wel ons onze we wij the a an and or of for in on with to at by""".split()
+)
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+# Dutch plural and diminutive endings, longest first.
+_SUFFIXES = ("etjes", "tjes", "jes", "etje", "tje", "je", "ens", "en", "es", "s", "e")
+_VOWELS = set("aeiouy")
+
+
+@dataclass(frozen=True)
+class IdeaFilters:
+    theme: str | None = None
+    neighbourhood: str | None = None
+    kind: str | None = None
+    scope: str | None = None
+    status: str | None = None
+    q: str = ""
+    sort: str = "trending"
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    @property
+    def effective_sort(self) -> str:
+        return self.sort if self.sort in (*SORTS, SEARCH_SORT) else "trending"
+
+    def query_string(self, **changes: object) -> str:
+        """This list as a shareable query string, with `changes` applied (page resets unless given)."""
+        data = replace(self, **({"page": 1} | changes))  # type: ignore[arg-type]
+        params = [
+            (name, value)
+            for name in ("q", "theme", "neighbourhood", "kind", "scope", "status", "sort")
+            if (value := getattr(data, name))
+        ]
+        if data.page > 1:
+            params.append(("page", str(data.page)))
+        if data.per_page != PER_PAGE:
+            params.append(("per_page", str(data.per_page)))
+        return urlencode(params)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.theme or self.neighbourhood or self.kind or self.scope or self.status)
+
+
+def _choice(value: object, allowed: set[str]) -> str | None:
+    text = str(value or "").strip()
+    return text if text in allowed else None
+
+
+def _positive(value: object, default: int, maximum: int | None = None) -> int:
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return default
+    if number < 1:
+        return default
+    return min(number, maximum) if maximum else number
+
+
+def filters_from_params(city: CityConfig, params: Mapping[str, object]) -> IdeaFilters:
+    """Lenient parsing for the HTML list: an unknown value is ignored, not an error."""
+    q = str(params.get("q") or "").strip()[:200]
+    sort = str(params.get("sort") or "")
+    if sort not in SORTS and not (sort == SEARCH_SORT and q):
+        sort = SEARCH_SORT if q else "trending"
+    return IdeaFilters(
+        theme=_choice(params.get("theme"), {t.slug for t in city.themes}),
+        neighbourhood=_choice(params.get("neighbourhood"), {n.slug for n in city.neighbourhoods}),
+        kind=_choice(params.get("kind"), {k.value for k in IdeaKind}),
+        scope=_choice(params.get("scope"), {s.value for s in Scope}),
+        status=_choice(params.get("status"), set(LISTED_STATUSES)),
+        q=q,
+        sort=sort,
+        page=_positive(params.get("page"), 1),
+        per_page=_positive(params.get("per_page"), PER_PAGE, MAX_PER_PAGE),
+    )
+
+
+@dataclass
+class IdeaPage:
+    filters: IdeaFilters
+    items: list[Idea] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.filters.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.filters.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.filters.page < self.pages
+
+
+# -- full-text query building ---------------------------------------------------
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD_RE.findall(text or "")][:MAX_QUERY_TERMS]
+
+
+def dutch_prefix(word: str) -> str:
+    """A prefix shared by a Dutch word's singular and plural forms (SQLite has no Dutch stemmer).
+
+    "fietsenstallingen" -> "fietsenstalling", "lantaarnpalen" and "lantaarnpaal" -> "lantaarnpa".
+    Short words are kept whole: a prefix of three letters finds too much.
+    """
+    if len(word) < 6:
+        return word
+    stem = word
+    for suffix in _SUFFIXES:
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= 5:
+            stem = stem[: -len(suffix)]
+            break
+    # An open syllable doubles its vowel (paal/palen, boom/bomen): cut before the vowel length differs.
+    if len(stem) >= 7 and stem[-1] not in _VOWELS and stem[-2] in _VOWELS:
+        stem = stem[:-1]
+        if stem[-1] == stem[-2]:
+            stem = stem[:-1]
+    return stem
+
+
+def sqlite_match(terms: list[str], any_term: bool = False) -> str:
+    parts = [f'"{dutch_prefix(t)}"*' for t in terms]
+    return (" OR " if any_term else " ").join(parts)
+
+
+def is_sqlite() -> bool:
+    return isinstance(current_engine(), SQLiteEngine)
+
+
+class _Sql:
+    """A WHERE clause built with Piccolo's `{}` placeholders (compiled to ? or $n per engine)."""
+
+    def __init__(self) -> None:
+        self.joins: list[str] = []
+        self.where: list[str] = []
+        self.args: list[object] = []
+        self.order: str = ""
+        self.order_args: list[object] = []
+
+    def add(self, clause: str, *args: object) -> None:
+        self.where.append(clause)
+        self.args.extend(args)
+
+    def from_where(self) -> str:
+        where = " AND ".join(self.where) or "1 = 1"
+        return f"FROM idea {' '.join(self.joins)} WHERE {where}"
+
+
+def _search_sql(filters: IdeaFilters, statuses: tuple[str, ...]) -> _Sql | None:
+    sql = _Sql()
+    placeholders = ", ".join("{}" for _ in statuses)
+    sql.add(f"idea.status IN ({placeholders})", *statuses)
+    for name in ("theme", "neighbourhood", "kind", "scope"):
+        value = getattr(filters, name)
+        if value:
+            sql.add(f"idea.{name} = {{}}", value)
+    terms = words(filters.q)
+    if filters.q and not terms:
+        return None  # only punctuation: nothing can match
+    sort = filters.effective_sort
+    if terms:
+        if is_sqlite():
+            sql.joins.append("JOIN idea_fts ON idea_fts.rowid = idea.id")
+            sql.add("idea_fts MATCH {}", sqlite_match(terms))
+            rank = "bm25(idea_fts, 10.0, 4.0, 1.0) ASC"
+        else:
+            sql.add("idea.search_vector @@ websearch_to_tsquery('dutch', {})", filters.q)
+            rank = "ts_rank(idea.search_vector, websearch_to_tsquery('dutch', {})) DESC"
+        if sort == SEARCH_SORT:
+            sql.order = f"(lower(idea.title) = {{}}) DESC, {rank}, idea.id DESC"
+            sql.order_args = [filters.q.lower()] + ([] if is_sqlite() else [filters.q])
+    if not sql.order:
+        sql.order = {
+            "trending": "idea.trending_score DESC, idea.id DESC",
+            "supports": "idea.support_count DESC, idea.id DESC",
+            "newest": "idea.published_at DESC, idea.id DESC",
+            "closing": "CASE WHEN idea.status = 'published' THEN 0 ELSE 1 END, idea.support_closes_at ASC, idea.id DESC",
+        }.get(sort, "idea.trending_score DESC, idea.id DESC")
+    return sql
+
+
+# Run before every list query (pages and API alike): the voting package closes ideas
+# whose support window has ended, so that no list shows a closed idea as open.
+before_list: list[Callable[[], Awaitable[object]]] = []
+
+
+async def list_ideas(filters: IdeaFilters, statuses: tuple[str, ...] = LISTED_STATUSES) -> IdeaPage:
+    for hook in before_list:
+        await hook()
+    if filters.status:
+        statuses = tuple(s for s in statuses if s == filters.status)
+    page = IdeaPage(filters=filters)
+    sql = _search_sql(filters, statuses)
+    if sql is None or not statuses:
+        return page
+    offset = (filters.page - 1) * filters.per_page
+    rows = await Idea.raw(
+        f"SELECT idea.id AS id {sql.from_where()} ORDER BY {sql.order} LIMIT {{}} OFFSET {{}}",
+        *sql.args, *sql.order_args, filters.per_page, offset,
+    )
+    count = await Idea.raw(f"SELECT COUNT(*) AS n {sql.from_where()}", *sql.args)
+    page.total = int(count[0]["n"]) if count else 0
+    ids = [row["id"] for row in rows]
+    if ids:
+        by_id = {idea.id: idea for idea in await Idea.objects().where(Idea.id.is_in(ids))}
+        page.items = [by_id[i] for i in ids if i in by_id]
+    return page
+
+
+async def similar_ideas(title: str, limit: int = 5, exclude_id: int | None = None) -> list[Idea]:
+    """Public ideas sharing words with `title`, best match first (to support instead of duplicate)."""
+    terms = [w for w in words(title) if len(w) >= 3 and w not in STOPWORDS]
+    if not terms:
+        return []
+    statuses = (IdeaStatus.published.value, IdeaStatus.routed.value)
+    placeholders = ", ".join("{}" for _ in statuses)
+    args: list[object] = list(statuses)
+    exclude = ""
+    if exclude_id is not None:
+        exclude = "AND idea.id <> {}"
+        args.append(exclude_id)
+    if is_sqlite():
+        query = (
+            "SELECT idea.id AS id FROM idea JOIN idea_fts ON idea_fts.rowid = idea.id "
+            f"WHERE idea_fts MATCH {{}} AND idea.status IN ({placeholders}) {exclude} "
+            "ORDER BY bm25(idea_fts, 10.0, 4.0, 1.0) ASC, idea.id DESC LIMIT {}"
+        )
+        rows = await Idea.raw(query, sqlite_match(terms, any_term=True), *args, limit)
+    else:
+        # Words only (\w+), so joining them with | is a valid tsquery.
+        tsquery = " | ".join(terms)
+        query = (
+            "SELECT idea.id AS id FROM idea "
+            f"WHERE idea.search_vector @@ to_tsquery('dutch', {{}}) AND idea.status IN ({placeholders}) {exclude} "
+            "ORDER BY ts_rank(idea.search_vector, to_tsquery('dutch', {})) DESC, idea.id DESC LIMIT {}"
+        )
+        rows = await Idea.raw(query, tsquery, *args, tsquery, limit)
+    ids = [row["id"] for row in rows]
+    if not ids:
+        return []
+    by_id = {idea.id: idea for idea in await Idea.objects().where(Idea.id.is_in(ids))}
+    return [by_id[i] for i in ids if i in by_id]
