@@ -1,0 +1,71 @@
+"""Demo supports: some ideas close to the threshold, one routed into the register, one expired. Idempotent.
+
+Demo supporters are verified accounts without a usable password (they only
+exist to support); supports go through the real service, so the routing and
+counters are what the platform itself would produce.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from ideas.tables import Idea
+from participation.accounts.passwords import hash_password
+from participation.accounts.tables import Account
+from participation.settings import Settings
+from voting import services
+
+SUPPORTERS = 120
+# Idea title -> number of demo supporters. At the city's threshold (100 by default) an idea routes.
+PLAN = {
+    "Slimme lantaarnpalen in het Dorp": None,  # None: exactly the threshold, so it routes
+    "Slimme fietsenstalling bij station Oosterheem": 87,
+    "Buurtbatterij voor Palenstein": 72,
+    "Hitteplan met koele plekken op de kaart": 35,
+    "Meldingen openbare ruimte met foto en vaste terugkoppeling": 18,
+    "Pilot adaptieve straatverlichting in Oosterheem": 12,
+    "Deelauto's bij de nieuwbouw in Rokkeveen": 6,
+}
+EXPIRED = "Slimme afvalcontainers die melden wanneer ze vol zijn"
+
+
+async def _supporters(settings: Settings) -> list[Account]:
+    emails = [f"inwoner{i:03d}@demo.example" for i in range(1, SUPPORTERS + 1)]
+    existing = set(await Account.select(Account.email).where(Account.email.is_in(emails)).output(as_list=True))
+    missing = [e for e in emails if e not in existing]
+    if missing:
+        unusable = await hash_password(secrets.token_urlsafe(32), fast=True)
+        now = services.utcnow()
+        await Account.insert(*[
+            Account(email=e, password_hash=unusable, display_name=f"Inwoner {e[7:10]}", email_verified_at=now)
+            for e in missing
+        ])
+    return await Account.objects().where(Account.email.is_in(emails)).order_by(Account.id)
+
+
+async def load_voting_demo(settings: Settings) -> int:
+    """Add the planned supports that are missing; returns how many supports were added."""
+    supporters = await _supporters(settings)
+    ideas = {i.title: i for i in await Idea.objects().where(Idea.title.is_in([*PLAN, EXPIRED]))}
+    added = 0
+    for title, wanted in PLAN.items():
+        idea = ideas.get(title)
+        if idea is None or idea.status not in ("published", "routed"):
+            continue
+        wanted = wanted if wanted is not None else settings.city.support_threshold
+        for account in supporters[:wanted]:
+            before = idea.support_count
+            outcome = await services.support_idea(settings, account, idea.id)
+            added += outcome.support_count > before
+            idea.support_count = outcome.support_count
+    expired = ideas.get(EXPIRED)
+    if expired is not None and expired.status == "published":
+        # Published a window ago, with a few supports while it was open; then the window closed.
+        published = services.utcnow() - timedelta(days=settings.city.support_window_days + 3)
+        await Idea.update({Idea.published_at: published, Idea.support_closes_at: published + timedelta(days=settings.city.support_window_days)}).where(Idea.id == expired.id)
+        for account in supporters[:9]:
+            await services.support_idea(settings, account, expired.id, now=published + timedelta(days=5))
+            added += 1
+        await services.expire_due_ideas()
+    return added

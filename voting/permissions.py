@@ -1,0 +1,48 @@
+"""Who may support which idea, and when an idea is open for support. Pure functions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from participation.accounts.permissions import participation_refusal
+from participation.accounts.tables import Account
+from participation.city import CityConfig
+from participation.i18n import N_
+from participation.validation import Message
+
+SUPPORTABLE_STATUSES = ("published", "routed")
+
+
+def threshold_for(idea, city: CityConfig) -> int:
+    return idea.threshold_override or city.support_threshold
+
+
+def is_open_for_support(idea, now: datetime) -> bool:
+    """Published or routed ideas take supports until the window closes (the close itself is closed)."""
+    return (
+        idea.status in SUPPORTABLE_STATUSES
+        and idea.support_closes_at is not None
+        and now < idea.support_closes_at
+    )
+
+
+def support_refusal(account: Account | None, idea, now: datetime, author_kvk: str | None = None) -> tuple[Message, int] | None:
+    """Why `account` may not support `idea` now, with the HTTP status for the API; None if it may."""
+    if refusal := participation_refusal(account):
+        return refusal, 401 if account is None else 403
+    assert account is not None
+    if idea.author == account.id:
+        return Message(N_("You cannot support your own idea.")), 403
+    if account.kvk_number and author_kvk and account.kvk_number == author_kvk:
+        return Message(N_("An organisation cannot support its own pilot.")), 403
+    if not is_open_for_support(idea, now):
+        return Message(N_("This idea is not open for support.")), 409
+    return None
+
+
+def withdraw_refusal(account: Account | None, idea) -> tuple[Message, int] | None:
+    if account is None:
+        return Message(N_("Sign in to take part.")), 401
+    if idea.status != "published":
+        return Message(N_("Support can only be withdrawn while the idea is open.")), 409
+    return None

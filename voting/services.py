@@ -1,0 +1,281 @@
+"""Supporting ideas and routing popular ones into the project register.
+
+Every use case is one write transaction that first locks the idea row
+(PostgreSQL; SQLite's IMMEDIATE transaction holds the database write lock), so
+concurrent supports are serialised per idea: the support row, the counter and
+the routing commit together or not at all. Routing is conditional on the idea
+still being `published` and backed by a unique index on the routing record, so
+it happens exactly once under any interleaving.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from ideas.services import refresh_trending
+from ideas.tables import Idea
+from participation.accounts.permissions import has_role
+from participation.accounts.tables import Account, Role
+from participation.database import for_update, write_transaction
+from participation.i18n import N_
+from participation.register.services import create_routed_entry
+from participation.register.tables import RegisterEntry
+from participation.settings import Settings
+from participation.validation import DomainError, Message
+from voting.permissions import support_refusal, threshold_for, withdraw_refusal
+from voting.tables import Routing, Support
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class SupportOutcome:
+    supported: bool
+    support_count: int
+    routed_entry_slug: str | None = None  # set when this call routed the idea
+
+
+async def _locked_idea(idea_id: int) -> Idea:
+    idea = await for_update(Idea.objects().where(Idea.id == idea_id)).first()
+    if idea is None:
+        raise DomainError(N_("This idea does not exist."), status_code=404)
+    return idea
+
+
+async def author_kvk(idea: Idea, account: Account | None) -> str | None:
+    """Only needed when the supporter is an organisation (an organisation may not support its own pilot)."""
+    if account is None or not account.kvk_number:
+        return None
+    row = await Account.select(Account.kvk_number).where(Account.id == idea.author).first()
+    return row["kvk_number"] if row else None
+
+
+async def _expire_locked(idea: Idea, now: datetime) -> None:
+    if idea.status == "published" and idea.support_closes_at is not None and now >= idea.support_closes_at:
+        await Idea.update({Idea.status: "expired"}).where(Idea.id == idea.id)
+        idea.status = "expired"
+
+
+async def support_idea(settings: Settings, account: Account | None, idea_id: int, now: datetime | None = None) -> SupportOutcome:
+    """Support an idea; a repeated support changes nothing. Routes the idea when this support reaches the threshold."""
+    now = now or utcnow()
+    if account is not None and await Support.exists().where((Support.account == account.id) & (Support.idea == idea_id)):
+        # Already supported: answer from a read, without queueing for the write lock.
+        row = await Idea.select(Idea.support_count).where(Idea.id == idea_id).first()
+        return SupportOutcome(supported=True, support_count=row["support_count"])
+    async with write_transaction():
+        idea = await _locked_idea(idea_id)
+        await _expire_locked(idea, now)
+        # A refusal is raised after the transaction, so that an expiry found here is kept.
+        refusal = support_refusal(account, idea, now, await author_kvk(idea, account))
+        count, entry, inserted = idea.support_count, None, []
+        if refusal is None:
+            assert account is not None
+            inserted = (
+                await Support.insert(Support(account=account.id, idea=idea.id, created_at=now))
+                .on_conflict(target=(Support.account, Support.idea), action="DO NOTHING")
+                .returning(Support.id)
+            )
+            if inserted:
+                count = await _add_to_count(idea.id, 1)
+            if idea.status == "published" and count >= threshold_for(idea, settings.city):
+                entry = await _route(settings, idea, count, now, method="threshold")
+    if refusal:
+        raise DomainError(*refusal)
+    if inserted:
+        await refresh_trending(idea.id, now=now)  # after commit: the score is derived, not part of the use case
+    return SupportOutcome(supported=True, support_count=count, routed_entry_slug=entry.slug if entry else None)
+
+
+async def withdraw_support(settings: Settings, account: Account | None, idea_id: int, now: datetime | None = None) -> SupportOutcome:
+    """Withdraw a support while the idea is open; withdrawing twice changes nothing."""
+    now = now or utcnow()
+    async with write_transaction():
+        idea = await _locked_idea(idea_id)
+        await _expire_locked(idea, now)
+        refusal = withdraw_refusal(account, idea)
+        count, deleted = idea.support_count, []
+        if refusal is None:
+            assert account is not None
+            deleted = await Support.delete().where((Support.account == account.id) & (Support.idea == idea.id)).returning(Support.id)
+            if deleted:
+                count = await _add_to_count(idea.id, -len(deleted))
+    if refusal:
+        raise DomainError(*refusal)
+    if deleted:
+        await refresh_trending(idea.id, now=now)
+    return SupportOutcome(supported=False, support_count=count)
+
+
+async def _add_to_count(idea_id: int, delta: int) -> int:
+    rows = await Idea.update({Idea.support_count: Idea.support_count + delta}).where(Idea.id == idea_id).returning(Idea.support_count)
+    return rows[0]["support_count"]
+
+
+async def _route(
+    settings: Settings,
+    idea: Idea,
+    count: int,
+    now: datetime,
+    method: str,
+    moderator: Account | None = None,
+    reason: str | None = None,
+) -> RegisterEntry | None:
+    """Route `idea` (inside the caller's transaction); None if it was no longer published."""
+    changed = await Idea.update({Idea.status: "routed"}).where((Idea.id == idea.id) & (Idea.status == "published")).returning(Idea.id)
+    if not changed:
+        return None
+    idea.status = "routed"
+    entry = await create_routed_entry(
+        title=idea.title,
+        summary=idea.summary,
+        theme=idea.theme,
+        scope=idea.scope,
+        neighbourhood=idea.neighbourhood,
+        origin="pilot" if idea.kind == "pilot" else "idea",
+        idea_id=idea.id,
+        # A pilot's answers about personal data go into the entry's data-and-privacy block; for an idea it is unknown.
+        personal_data=idea.pilot_personal_data if idea.kind == "pilot" else None,
+        personal_data_description=idea.pilot_personal_data_details if idea.kind == "pilot" else None,
+        response_due_at=now + timedelta(weeks=settings.city.response_weeks),
+    )
+    await Routing.insert(
+        Routing(
+            idea=idea.id,
+            routed_at=now,
+            support_count=count,
+            threshold=threshold_for(idea, settings.city),
+            method=method,
+            moderator=moderator.id if moderator else None,
+            reason=reason,
+            register_entry_id=entry.id,
+        )
+    )
+    return entry
+
+
+async def route_manually(settings: Settings, moderator: Account, idea_id: int, reason: str, now: datetime | None = None) -> RegisterEntry:
+    """A moderator routes a published idea below the threshold, with a reason."""
+    if not has_role(moderator, Role.moderator):
+        raise DomainError(N_("Only moderators can route an idea."), status_code=403)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(N_("Give a reason for routing this idea."), status_code=422)
+    now = now or utcnow()
+    async with write_transaction():
+        idea = await _locked_idea(idea_id)
+        await _expire_locked(idea, now)
+        entry = None
+        if idea.status == "published":
+            entry = await _route(settings, idea, idea.support_count, now, method="moderator", moderator=moderator, reason=reason[:2000])
+    if entry is None:
+        raise DomainError(N_("Only a published idea can be routed."), status_code=409)
+    return entry
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    moved: int
+    target_support_count: int
+    routed_entry_slug: str | None
+
+
+MERGEABLE_SOURCE = ("submitted", "needs_changes", "published")
+MERGE_TARGETS = ("published", "routed", "expired")
+
+
+async def merge_ideas(settings: Settings, source_id: int, target_id: int, now: datetime | None = None) -> MergeOutcome:
+    """Merge duplicate idea A (source) into B (target): A's supports move to B once.
+
+    An account that supported both counts once; B's author is not counted.
+    Comments stay on A, which now points to B. B may route as a result.
+    """
+    if source_id == target_id:
+        raise DomainError(N_("An idea cannot be a duplicate of itself."), status_code=422)
+    now = now or utcnow()
+    async with write_transaction():
+        # Lock in id order so that two opposite merges cannot deadlock.
+        locked = {i: await _locked_idea(i) for i in sorted((source_id, target_id))}
+        source, target = locked[source_id], locked[target_id]
+        if source.status not in MERGEABLE_SOURCE:
+            raise DomainError(N_("This idea can no longer be marked as a duplicate."), status_code=409)
+        if target.status not in MERGE_TARGETS:
+            raise DomainError(N_("The original idea must be public."), status_code=409)
+        moved = await Support.raw(
+            "INSERT INTO support (account, idea, created_at) "
+            "SELECT account, {}, created_at FROM support WHERE idea = {} AND account <> {} "
+            "ON CONFLICT (account, idea) DO NOTHING RETURNING id",
+            target.id,
+            source.id,
+            target.author,
+        )
+        await Support.delete().where(Support.idea == source.id)
+        await Idea.update({Idea.status: "merged", Idea.merged_into: target.id, Idea.support_count: 0}).where(Idea.id == source.id)
+        count = await _add_to_count(target.id, len(moved)) if moved else target.support_count
+        entry = None
+        if target.status == "published" and count >= threshold_for(target, settings.city):
+            entry = await _route(settings, target, count, now, method="merge")
+    return MergeOutcome(moved=len(moved), target_support_count=count, routed_entry_slug=entry.slug if entry else None)
+
+
+async def expire_if_due(idea: Idea, now: datetime | None = None) -> bool:
+    """Expire one idea being read whose window has closed (the periodic task catches the rest)."""
+    now = now or utcnow()
+    if idea.status != "published" or idea.support_closes_at is None or now < idea.support_closes_at:
+        return False
+    async with write_transaction():
+        changed = await Idea.update({Idea.status: "expired"}).where(
+            (Idea.id == idea.id) & (Idea.status == "published") & (Idea.support_closes_at <= now)
+        ).returning(Idea.id)
+    idea.status = "expired" if changed else (await Idea.select(Idea.status).where(Idea.id == idea.id).first())["status"]
+    return bool(changed)
+
+
+async def expire_due_ideas(now: datetime | None = None) -> int:
+    """Close every published idea whose support window has ended below the threshold."""
+    now = now or utcnow()
+    due = (Idea.status == "published") & (Idea.support_closes_at <= now)
+    if not await Idea.exists().where(due):
+        return 0  # the common case: a cheap read, no write lock taken
+    async with write_transaction():
+        expired = await Idea.update({Idea.status: "expired"}).where(due).returning(Idea.id)
+    return len(expired)
+
+
+async def supported_idea_ids(account: Account | None, idea_ids: list[int]) -> set[int]:
+    """Which of these ideas the account supports (one query, for a page of cards)."""
+    if account is None or not idea_ids:
+        return set()
+    rows = await Support.select(Support.idea).where((Support.account == account.id) & Support.idea.is_in(idea_ids))
+    return {row["idea"] for row in rows}
+
+
+async def routing_for(idea_id: int) -> tuple[Routing, str] | None:
+    """The routing record of an idea and its register entry's slug."""
+    routing = await Routing.objects().where(Routing.idea == idea_id).first()
+    if routing is None:
+        return None
+    row = await RegisterEntry.select(RegisterEntry.slug).where(RegisterEntry.id == routing.register_entry_id).first()
+    return routing, row["slug"] if row else None
+
+
+async def my_supports(account: Account, limit: int = 100) -> list[dict]:
+    """The ideas an account supports, newest support first."""
+    return await Support.select(
+        Support.idea.id.as_alias("id"),
+        Support.idea.title.as_alias("title"),
+        Support.idea.status.as_alias("status"),
+        Support.idea.support_count.as_alias("support_count"),
+        Support.created_at,
+    ).where(Support.account == account.id).order_by(Support.created_at, ascending=False).limit(limit)
+
+
+def outcome_message(outcome: SupportOutcome) -> Message:
+    if outcome.routed_entry_slug:
+        return Message(N_("Thank you! With your support this idea reached the threshold and goes to the project register."))
+    if outcome.supported:
+        return Message(N_("Thank you for your support."))
+    return Message(N_("Your support has been withdrawn."))
