@@ -10,5 +10,8 @@ DB = build_engine(get_settings().database_url)
 APP_REGISTRY = AppRegistry(
     apps=[
         "participation.accounts.piccolo_app",
+        "ideas.piccolo_app",
+        "participation.register.piccolo_app",
+        "voting.piccolo_app",
     ]
 )

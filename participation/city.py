@@ -90,20 +90,25 @@ class _Reader:
         return CityConfigError(self.path, message, line=self.line_of(key), key=key)
 
     def line_of(self, dotted: str) -> int | None:
-        """Best effort: the line of the last part of a dotted key, after its table header."""
-        parts = [p for p in re.split(r"[.\[\]]", dotted) if p and not p.isdigit()]
-        if not parts:
+        """Best effort: the line of `table.key` or `array[i].key`, inside that table or the i-th [[array]] entry."""
+        match = re.fullmatch(r"([\w-]+)(?:\[(\d+)\])?(?:\.([\w-]+))?", dotted)
+        if not match:
             return None
-        start = 0
-        if len(parts) > 1:
-            header = re.compile(r"^\s*\[+\s*" + re.escape(parts[0]) + r"\s*\]+")
-            start = next((i for i, ln in enumerate(self.lines) if header.match(ln)), 0)
-        key_re = re.compile(r"^\s*" + re.escape(parts[-1]) + r"\s*=")
-        for i in range(start, len(self.lines)):
+        table, index, key = match.group(1), int(match.group(2) or 0), match.group(3)
+        header = re.compile(r"^\s*\[+\s*" + re.escape(table) + r"\s*\]+")
+        headers = [i for i, ln in enumerate(self.lines) if header.match(ln)]
+        if key is None:
+            key, headers = table, headers or [-1]  # a top-level key, or the table itself
+        if index >= len(headers):
+            return headers[0] + 1 if headers and headers[0] >= 0 else None
+        start = headers[index]
+        key_re = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
+        for i in range(start + 1, len(self.lines)):
+            if start >= 0 and re.match(r"^\s*\[", self.lines[i]):
+                break  # the next table: the key is missing from this one
             if key_re.match(self.lines[i]):
                 return i + 1
-        header = re.compile(r"^\s*\[+\s*" + re.escape(parts[0]) + r"\s*\]+")
-        return next((i + 1 for i, ln in enumerate(self.lines) if header.match(ln)), None)
+        return start + 1 if start >= 0 else None
 
     def table(self, key: str) -> dict[str, Any]:
         value = self.data.get(key)

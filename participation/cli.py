@@ -69,7 +69,8 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=settings.is_production,
+        # X-Forwarded-For is trusted only from FORWARDED_ALLOW_IPS (default 127.0.0.1, the local proxy).
+        proxy_headers=True,
         log_level="info",
     )
 

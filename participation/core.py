@@ -22,18 +22,27 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 
+from ideas import hooks as ideas_hooks
+from ideas.api import IdeaApi
+from ideas.controllers import IdeaPages
 from participation import __version__, tasks
 from participation.accounts.api import AccountApi
 from participation.accounts.auth import AccountMiddleware
 from participation.accounts.controllers import AccountPages
 from participation.database import build_engine, close_database, open_database
 from participation.errors import handle_exception
-from participation.middleware import LocaleMiddleware, SecurityHeadersMiddleware
+from participation.middleware import LocaleMiddleware, security_headers
 from participation.pages import SitePages
 from participation.rate_limits import rate_limit_configs
+from participation.register.api import RegisterApi
+from participation.register.controllers import RegisterPages
+from participation.register.exports import RegisterExports
 from participation.sessions import SessionConfig
 from participation.settings import ROOT, Settings
 from participation.templating import template_config
+from voting import hooks as voting_hooks
+from voting.api import SupportApi
+from voting.controllers import SupportPages
 
 API_PATH = "/api/v1"
 
@@ -53,6 +62,13 @@ class ApplicationCore(InitPluginProtocol):
                 SitePages,
                 AccountPages,
                 AccountApi,
+                IdeaPages,
+                IdeaApi,
+                RegisterPages,
+                RegisterExports,
+                RegisterApi,
+                SupportPages,
+                SupportApi,
                 create_static_files_router(path="/static", directories=[ROOT / "static"], name="static"),
             ]
         )
@@ -75,7 +91,6 @@ class ApplicationCore(InitPluginProtocol):
         )
         app_config.stores = StoreRegistry(stores=self._stores())
         app_config.middleware = [
-            SecurityHeadersMiddleware(production=settings.is_production),
             sessions.middleware,
             DefineMiddleware(AccountMiddleware, exclude=["^/static/", "^/healthz$"]),
             LocaleMiddleware(settings.city.default_locale, settings.city.timezone),
@@ -83,6 +98,7 @@ class ApplicationCore(InitPluginProtocol):
             *app_config.middleware,
         ]
         app_config.exception_handlers = {Exception: handle_exception}
+        app_config.before_send.append(security_headers(settings.is_production))
         app_config.openapi_config = OpenAPIConfig(
             title=f"Participation platform API ({settings.city.name})",
             version=__version__,
@@ -90,6 +106,9 @@ class ApplicationCore(InitPluginProtocol):
             # Only the raw schema: the interactive renderers load scripts from CDNs.
             render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
         )
+        # Domains plug into each other's pages; the order here is the order of the account page's sections.
+        ideas_hooks.install()
+        voting_hooks.install()
         app_config.lifespan.append(self._lifespan)
         return app_config
 

@@ -1,16 +1,19 @@
 """Demo data: a few residents, two organisations and staff for a first look. Idempotent.
 
-Later domains (ideas, supports, the register) add their demo rows here, keyed so
-that a second run creates nothing new.
+Each domain keeps its own demo loader (keyed so that a second run creates nothing
+new); this module runs them in order: accounts, register, ideas, supports.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ideas.demo import load_ideas_demo
 from participation.accounts import services
 from participation.accounts.tables import Account, Role
+from participation.register.demo import load_register_demo
 from participation.settings import Settings
+from voting.demo import load_voting_demo
 
 DEMO_PASSWORD = "smart-city-demo-2026"
 
@@ -39,7 +42,15 @@ DEMO_ACCOUNTS = (
 
 
 async def load_demo(settings: Settings) -> list[tuple[DemoAccount, bool]]:
-    """Create the demo accounts that do not exist yet; returns (account, created) pairs."""
+    """Create the demo data that does not exist yet; returns (account, created) pairs."""
+    accounts = await _load_accounts(settings)
+    await load_register_demo(settings)
+    await load_ideas_demo(settings)
+    await load_voting_demo(settings)
+    return accounts
+
+
+async def _load_accounts(settings: Settings) -> list[tuple[DemoAccount, bool]]:
     result = []
     existing = set(await Account.select(Account.email).output(as_list=True))
     for demo in DEMO_ACCOUNTS:

@@ -8,8 +8,9 @@ details with per-field messages for validation errors.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
@@ -46,12 +47,25 @@ def problem(status: int, detail: str, errors: dict[str, list[str]] | None = None
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+# Litestar files a missing body field under the body ("data"); the client needs the field's name.
+_MISSING_FIELD = re.compile(r"^Object missing required field `([^`]+)`$")
+
+
 def _validation_errors(exc: ValidationException) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
-            errors.setdefault(str(item.get("key") or "body"), []).append(str(item.get("message")))
+            key, message = str(item.get("key") or "body"), str(item.get("message"))
+            if key == "data" and (missing := _MISSING_FIELD.match(message)):
+                key = missing.group(1)
+            errors.setdefault(key, []).append(message)
     return errors
+
+
+def _same_site_path(referer: str | None) -> str:
+    parsed = urlparse(referer or "")
+    path = parsed.path
+    return path if path.startswith("/") and not path.startswith("//") else "/"
 
 
 def handle_exception(request: Request, exc: Exception) -> Response:
@@ -71,8 +85,10 @@ def handle_exception(request: Request, exc: Exception) -> Response:
     # Unrouted requests (404, 405) never passed the session and account middleware.
     request.scope.setdefault("user", None)
     request.scope.setdefault("session", {})
-    if isinstance(exc, NotAuthorizedException) and request.method == "GET":
-        return Redirect(f"/login?next={quote(request.url.path)}")
+    if isinstance(exc, NotAuthorizedException):
+        # After sign-in, back to the page (for a form post: the page the form was on).
+        target = request.url.path if request.method == "GET" else _same_site_path(request.headers.get("referer"))
+        return Redirect(f"/login?next={quote(target)}")
     return Template(
         template_name="errors/error.html",
         context={"status": status, "detail": detail if status < 500 else "", "errors": field_errors},

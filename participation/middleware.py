@@ -16,27 +16,22 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-class SecurityHeadersMiddleware(ASGIMiddleware):
-    scopes = (ScopeType.HTTP,)
+def security_headers(production: bool):
+    """A `before_send` hook: unlike route middleware, it also covers 404/405 answers to unrouted requests."""
 
-    def __init__(self, production: bool) -> None:
-        self.production = production
+    async def add_headers(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableScopeHeaders.from_message(message)
+            headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+            headers["X-Content-Type-Options"] = "nosniff"
+            headers["X-Frame-Options"] = "DENY"
+            headers["Referrer-Policy"] = "same-origin"
+            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+            headers["Cross-Origin-Opener-Policy"] = "same-origin"
+            if production:
+                headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-                headers["X-Content-Type-Options"] = "nosniff"
-                headers["X-Frame-Options"] = "DENY"
-                headers["Referrer-Policy"] = "same-origin"
-                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
-                headers["Cross-Origin-Opener-Policy"] = "same-origin"
-                if self.production:
-                    headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-            await send(message)
-
-        await next_app(scope, receive, send_with_headers)
+    return add_headers
 
 
 class LocaleMiddleware(ASGIMiddleware):
@@ -58,7 +53,8 @@ class LocaleMiddleware(ASGIMiddleware):
         if scope["path"].startswith("/api/"):
             accept = dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1").lower()
             return "nl" if accept.startswith("nl") else "en"
-        session = scope.get("session") or {}
+        # Not `or {}`: a new visitor's session is an empty dict that must be written to, or the choice is lost.
+        session = scope.get("session")
         query = scope.get("query_string", b"").decode("latin-1")
         for part in query.split("&"):
             if part.startswith("lang="):

@@ -1,7 +1,7 @@
 """Rate limits per bucket of sensitive routes, on Litestar's rate-limit middleware.
 
-A route joins a bucket with `opt={"rate_limit": "<bucket>"}`; only its POSTs
-count. Litestar keys its counter by middleware class and client address only,
+A route joins a bucket with `opt={"rate_limit": "<bucket>"}`; only its writes
+(not GET/HEAD/OPTIONS) count. Litestar keys its counter by middleware class and client address only,
 so each bucket adds its name to the key. Counters live in the "rate_limit"
 store (Redis when REDIS_URL is set), shared by all workers.
 """
@@ -15,6 +15,8 @@ from litestar.middleware.rate_limit import RateLimitConfig, RateLimitMiddleware
 
 from participation.settings import Settings
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 class BucketRateLimitMiddleware(RateLimitMiddleware):
     def cache_key_from_request(self, request: Request[Any, Any, Any]) -> str:
@@ -24,7 +26,7 @@ class BucketRateLimitMiddleware(RateLimitMiddleware):
 def rate_limit_configs(settings: Settings) -> list[RateLimitConfig]:
     def in_bucket(bucket: str):
         def check(request: Request[Any, Any, Any]) -> bool:
-            return request.method == "POST" and request.route_handler.opt.get("rate_limit") == bucket
+            return request.method not in SAFE_METHODS and request.route_handler.opt.get("rate_limit") == bucket
 
         return check
 

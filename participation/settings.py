@@ -33,6 +33,9 @@ class RateLimits:
     login: int = 10
     registration: int = 5
     password_reset: int = 5
+    submission: int = 10
+    comment: int = 20
+    support: int = 60
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,22 @@ class Settings:
             city=load_city_config(city_path),
             var_dir=var_dir,
             store_backend="redis" if env.get("REDIS_URL") else "file",
+            rate_limits=_rate_limits(env.get("PARTICIPATION_RATE_LIMITS", "")),
         )
+
+
+def _rate_limits(spec: str) -> RateLimits:
+    """`login=10,support=60`: requests per minute per client address, per bucket."""
+    values = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        bucket, _, number = part.partition("=")
+        if bucket not in RateLimits.__dataclass_fields__ or not number.isdigit() or int(number) < 1:
+            raise ConfigurationError(
+                f"PARTICIPATION_RATE_LIMITS: '{part}' is not bucket=number "
+                f"(buckets: {', '.join(RateLimits.__dataclass_fields__)})"
+            )
+        values[bucket] = int(number)
+    return RateLimits(**values)
 
 
 def _environ_with_dotenv() -> dict[str, str]:

@@ -13,6 +13,8 @@ from litestar.stores.memory import MemoryStore
 from participation.accounts.services import utcnow
 from participation.accounts.tables import LoginFailure
 from participation.settings import Settings
+from ideas.services import refresh_trending_batch
+from voting.services import expire_due_ideas
 
 logger = logging.getLogger("participation.tasks")
 INTERVAL_S = 300
@@ -29,7 +31,12 @@ async def run_once(settings: Settings, app: Litestar | None = None) -> dict[str,
             store = app.stores.get(name)
             if isinstance(store, (FileStore, MemoryStore)):
                 await store.delete_expired()
-    return {"login_failures_purged": stale}
+    return {
+        "login_failures_purged": stale,
+        "ideas_expired": await expire_due_ideas(),
+        # Scores change on activity; this ages the busiest ones so last month's hit drops.
+        "trending_refreshed": await refresh_trending_batch(),
+    }
 
 
 async def run_forever(settings: Settings, app: Litestar) -> None:

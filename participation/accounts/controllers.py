@@ -6,6 +6,7 @@ person's input and one message per field.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -22,6 +23,12 @@ from participation.accounts.tables import Account, AccountKind
 from participation.i18n import get_locale, gettext
 from participation.settings import Settings
 from participation.validation import DomainError, FormErrors
+
+
+# Other domains add sections to the account page (my ideas, my supports) without this
+# package importing them: each provider returns (template name, context) for the account.
+AccountSection = Callable[[Account], Awaitable[tuple[str, dict[str, Any]]]]
+account_sections: list[AccountSection] = []
 
 
 def safe_next(target: str | None) -> str:
@@ -44,12 +51,12 @@ class AccountPages(Controller):
     include_in_schema = False
 
     # -- registration -------------------------------------------------------
-    @get("/register", name="register")
+    @get("/account/register", name="register")
     async def register_form(self, kind: FromQuery[str] = "resident") -> Template:
         kind = "organisation" if kind == "organisation" else "resident"
         return Template("accounts/register.html", context={"kind": kind, "values": {}, "errors": {}})
 
-    @post("/register", name="register_submit", opt={"rate_limit": "registration"})
+    @post("/account/register", name="register_submit", opt={"rate_limit": "registration"})
     async def register(self, request: Request, settings: NamedDependency[Settings]) -> Template | Redirect:
         values = await form_data(request)
         kind = AccountKind.organisation if values.get("kind") == "organisation" else AccountKind.resident
@@ -168,4 +175,5 @@ class AccountPages(Controller):
     async def account(self, request: Request) -> Template:
         if request.user is None:
             raise NotAuthorizedException()
-        return Template("accounts/account.html")
+        sections = [await provider(request.user) for provider in account_sections]
+        return Template("accounts/account.html", context={"sections": sections})

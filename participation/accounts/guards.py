@@ -12,6 +12,7 @@ from litestar.handlers import BaseRouteHandler
 
 from participation.accounts.permissions import has_role, participation_refusal
 from participation.accounts.tables import Role
+from participation.i18n import gettext
 
 
 def requires_account(connection: ASGIConnection, _: BaseRouteHandler) -> None:
@@ -30,7 +31,8 @@ def requires_role(*roles: Role):
     def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
         requires_account(connection, handler)
         if not has_role(connection.user, *roles):
-            raise PermissionDeniedException(detail="This page is for city staff only.")
+            # Shown on the 403 page: translated like every other message a person sees.
+            raise PermissionDeniedException(detail=gettext("This page is for city staff only."))
 
     guard.__name__ = f"requires_role_{'_'.join(r.value for r in roles)}"
     return guard

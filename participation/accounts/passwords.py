@@ -42,11 +42,20 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
     if len(password) > MAX_LENGTH:
         return N_("This password is too long.")
     lowered = password.strip().lower()
-    if lowered in common_passwords():
+    if lowered in common_passwords() or _repeats_weak_unit(lowered):
         return N_("This password is too common; choose one that is harder to guess.")
     if lowered in {email.strip().lower(), name.strip().lower()}:
         return N_("Do not use your email address or name as your password.")
     return None
+
+
+def _repeats_weak_unit(lowered: str) -> bool:
+    """'passwordpassword', 'abcabcabcabc': a short or common unit repeated reaches 12 characters cheaply."""
+    for size in range(1, len(lowered) // 2 + 1):
+        if len(lowered) % size == 0 and lowered[:size] * (len(lowered) // size) == lowered:
+            unit = lowered[:size]
+            return len(unit) <= 4 or unit in common_passwords()
+    return False
 
 
 def _hasher(fast: bool) -> PasswordHasher:

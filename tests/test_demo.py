@@ -1,0 +1,33 @@
+"""The demo data: every domain's loader, run twice, creates nothing new the second time."""
+
+from __future__ import annotations
+
+from ideas.tables import Comment, Idea
+from participation.accounts.tables import Account
+from participation.demo import DEMO_ACCOUNTS, load_demo
+from participation.register.tables import RegisterEntry, RegisterUpdate
+from voting.tables import Routing, Support
+
+TABLES = (Account, Idea, Comment, Support, Routing, RegisterEntry, RegisterUpdate)
+
+
+async def _counts() -> dict[str, int]:
+    return {table._meta.tablename: await table.count() for table in TABLES}
+
+
+async def test_demo_loads_once_with_a_routed_and_an_expired_idea(settings):
+    first = await load_demo(settings)
+    assert all(created for _, created in first) and len(first) == len(DEMO_ACCOUNTS)
+    counts = await _counts()
+    second = await load_demo(settings)
+    assert not any(created for _, created in second)
+    assert await _counts() == counts
+    assert await Idea.count().where(Idea.status == "routed") == 1
+    assert await Idea.count().where(Idea.status == "expired") == 1
+    assert await Routing.count() == 1
+    # Some ideas are close to the threshold without reaching it.
+    close = await Idea.count().where((Idea.status == "published") & (Idea.support_count >= settings.city.support_threshold * 0.7))
+    assert close >= 2
+    # Counters equal their rows.
+    for idea in await Idea.objects():
+        assert idea.support_count == await Support.count().where(Support.idea == idea.id)
