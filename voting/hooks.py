@@ -17,6 +17,7 @@ from ideas import search as ideas_search
 from ideas import services as ideas_services
 from ideas.tables import Idea
 from participation.accounts.controllers import account_sections
+from participation.pages import home_sections
 from participation.settings import Settings
 from voting.panel import card_panel, support_panel
 from voting.permissions import threshold_for
@@ -56,6 +57,15 @@ async def _my_supports_section(account) -> tuple[str, dict[str, Any]]:
     return "voting/_my_supports.html", {"my_supports": await my_supports(account)}
 
 
+async def _close_to_routing_section(request: Request) -> tuple[str, dict[str, Any]]:
+    """The home page's published ideas with the most supports, with their progress."""
+    settings: Settings = request.app.state.settings
+    await expire_due_ideas()
+    ideas = await Idea.objects().where(Idea.status == "published").order_by(Idea.support_count, ascending=False).limit(3)
+    now = utcnow()
+    return "voting/_close_to_routing.html", {"ideas": [(i, card_panel(settings, i, now)) for i in ideas if i.support_count]}
+
+
 async def _expire_before_list() -> None:
     await expire_due_ideas()
 
@@ -70,5 +80,7 @@ def install() -> None:
     if _expire_before_list not in ideas_search.before_list:
         ideas_search.before_list.append(_expire_before_list)
     ideas_services.set_recent_support_counter(_recent_supports)
+    if _close_to_routing_section not in home_sections:
+        home_sections.append(_close_to_routing_section)
     if _my_supports_section not in account_sections:
         account_sections.append(_my_supports_section)

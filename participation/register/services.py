@@ -439,6 +439,17 @@ async def timeline(entry_id: int) -> list[dict[str, Any]]:
     return rows
 
 
+async def recent_updates(limit: int = 5) -> list[dict[str, Any]]:
+    """The newest public timeline updates across the register (for the home page)."""
+    return await RegisterUpdate.select(
+        RegisterUpdate.created_at,
+        RegisterUpdate.status,
+        RegisterUpdate.text,
+        RegisterUpdate.entry.slug.as_alias("slug"),
+        RegisterUpdate.entry.title.as_alias("title"),
+    ).order_by(RegisterUpdate.created_at, ascending=False).order_by(RegisterUpdate.id, ascending=False).limit(limit)
+
+
 async def get_entry(slug: str, now: datetime | None = None) -> dict[str, Any]:
     """One entry's public view with partners, neighbourhoods and timeline."""
     entry = await _entry_row(slug)

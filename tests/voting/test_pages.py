@@ -99,3 +99,25 @@ async def test_account_page_lists_my_supports(client, settings, idea):
     page = await client.get("/account?lang=en")
     assert "My supports" in page.text
     assert f'href="/ideas/{idea.id}"' in page.text and idea.title in page.text
+
+
+async def test_home_page_shows_ideas_close_to_the_threshold_and_register_updates(client, settings, author):
+    from participation.register.services import create_routed_entry
+
+    near = await publish_idea(settings, author, title="Bijna genoeg steun voor dit idee")
+    await Idea.update({Idea.support_count: 90}).where(Idea.id == near.id)
+    await publish_idea(settings, author, title="Nog zonder steun, niet op de voorpagina")
+    from participation.database import write_transaction
+
+    async with write_transaction():
+        entry = await create_routed_entry(
+            title="Doorgestuurd idee over verlichting", summary="Samenvatting van het doorgestuurde idee.", theme="energy",
+            scope="narrow", neighbourhood="dorp", origin="idea", idea_id=near.id, personal_data=None,
+            personal_data_description=None, response_due_at=utcnow() + timedelta(weeks=6),
+        )
+    page = await client.get("/?lang=en")
+    assert "Ideas close to the threshold" in page.text
+    assert "Bijna genoeg steun voor dit idee" in page.text
+    assert re.search(r'<progress[^>]*max="100" value="90"', page.text)
+    assert "Nog zonder steun" not in page.text
+    assert f'href="/register/{entry.slug}"' in page.text
