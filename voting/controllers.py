@@ -32,27 +32,25 @@ async def _respond(request: Request, settings: Settings, idea_id: int, message: 
     return Redirect(f"/ideas/{idea_id}#support")
 
 
+async def _act(request: Request, settings: Settings, idea_id: int, use_case) -> Template | Redirect:
+    """Run support or withdraw; a refusal is shown in the support area, not as an error page."""
+    try:
+        outcome = await use_case(settings, request.user, idea_id)
+    except DomainError as exc:
+        if exc.status_code == 404:
+            raise
+        return await _respond(request, settings, idea_id, str(exc.message), ok=False)
+    return await _respond(request, settings, idea_id, str(services.outcome_message(outcome)), ok=True)
+
+
 class SupportPages(Controller):
     include_in_schema = False
     guards = [requires_account]
 
     @post("/ideas/{idea_id:int}/support", name="support_idea", opt={"rate_limit": "support"})
     async def support(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]) -> Template | Redirect:
-        try:
-            outcome = await services.support_idea(settings, request.user, idea_id)
-        except DomainError as exc:
-            if exc.status_code == 404:
-                raise
-            return await _respond(request, settings, idea_id, str(exc.message), ok=False)
-        return await _respond(request, settings, idea_id, str(services.outcome_message(outcome)), ok=True)
+        return await _act(request, settings, idea_id, services.support_idea)
 
     @post("/ideas/{idea_id:int}/support/withdraw", name="withdraw_support", opt={"rate_limit": "support"})
     async def withdraw(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]) -> Template | Redirect:
-        try:
-            outcome = await services.withdraw_support(settings, request.user, idea_id)
-        except DomainError as exc:
-            if exc.status_code == 404:
-                raise
-            return await _respond(request, settings, idea_id, str(exc.message), ok=False)
-        return await _respond(request, settings, idea_id, str(services.outcome_message(outcome)), ok=True)
-
+        return await _act(request, settings, idea_id, services.withdraw_support)
