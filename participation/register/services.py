@@ -433,6 +433,10 @@ async def timeline(entry_id: int) -> list[dict[str, Any]]:
         RegisterUpdate.created_at, RegisterUpdate.status, RegisterUpdate.previous_status,
         RegisterUpdate.text, RegisterUpdate.author_role,
     ).where(RegisterUpdate.entry == entry_id).order_by(RegisterUpdate.created_at, RegisterUpdate.id)
+    return _in_readers_language(rows)
+
+
+def _in_readers_language(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         if row["text"] in _PLATFORM_TEXTS:
             row["text"] = str(Message(row["text"]))
@@ -441,13 +445,13 @@ async def timeline(entry_id: int) -> list[dict[str, Any]]:
 
 async def recent_updates(limit: int = 5) -> list[dict[str, Any]]:
     """The newest public timeline updates across the register (for the home page)."""
-    return await RegisterUpdate.select(
+    return _in_readers_language(await RegisterUpdate.select(
         RegisterUpdate.created_at,
         RegisterUpdate.status,
         RegisterUpdate.text,
         RegisterUpdate.entry.slug.as_alias("slug"),
         RegisterUpdate.entry.title.as_alias("title"),
-    ).order_by(RegisterUpdate.created_at, ascending=False).order_by(RegisterUpdate.id, ascending=False).limit(limit)
+    ).order_by(RegisterUpdate.created_at, ascending=False).order_by(RegisterUpdate.id, ascending=False).limit(limit))
 
 
 async def get_entry(slug: str, now: datetime | None = None) -> dict[str, Any]:

@@ -121,3 +121,6 @@ async def test_home_page_shows_ideas_close_to_the_threshold_and_register_updates
     assert re.search(r'<progress[^>]*max="100" value="90"', page.text)
     assert "Nog zonder steun" not in page.text
     assert f'href="/register/{entry.slug}"' in page.text
+    # The platform's own timeline text is shown in the reader's language.
+    assert "routed to the register" in page.text
+    assert "routed to the register" not in (await client.get("/?lang=nl")).text
