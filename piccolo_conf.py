@@ -13,5 +13,6 @@ APP_REGISTRY = AppRegistry(
         "ideas.piccolo_app",
         "participation.register.piccolo_app",
         "voting.piccolo_app",
+        "participation.moderation.piccolo_app",
     ]
 )

@@ -89,6 +89,7 @@ def comment_items(views: list[services.CommentView], idea_id: int) -> list[Comme
             id=c.id, idea_id=idea_id, parent_id=getattr(c.parent, "id", c.parent),
             author=None if view.deleted else view.author_name, body=None if view.deleted else c.body,
             status=c.status, created_at=c.created_at, edited_at=c.edited_at,
+            hidden_reason=c.hidden_reason if view.hidden else None,
             replies=[one(r) for r in view.replies],
         )
 
@@ -144,7 +145,13 @@ class IdeaApi(Controller):
 
     @get("/ideas/{idea_id:int}", summary="One idea")
     async def detail(self, request: Request, settings: NamedDependency[Settings], idea_id: FromPath[int]) -> IdeaDetail:
-        """404 for an idea that is not public, unless the token is the author's or a moderator's."""
+        """404 for an idea that is not public, unless the token is the author's or a moderator's.
+
+        410 for an idea a moderator has hidden: the problem's detail gives the public reason category.
+        """
+        idea = await services.get_idea(idea_id)
+        if permissions.shows_hidden_notice(request.user, idea):
+            raise DomainError(services.hidden_notice(idea.hidden_reason), 410)
         idea = await services.get_visible_idea(request.user, idea_id)
         return await idea_detail(settings, idea, request.user)
 

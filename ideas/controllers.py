@@ -127,6 +127,9 @@ class IdeaPages(Controller):
     async def _detail(self, request: Request, idea_id: int, order: str = "newest", errors: dict | None = None,
                       values: dict | None = None, status_code: int = 200) -> Template:
         user = request.user
+        idea = await services.get_idea(idea_id)
+        if permissions.shows_hidden_notice(user, idea):
+            return Template("ideas/hidden.html", context={"idea_id": idea.id, "notice": services.hidden_notice(idea.hidden_reason)})
         idea = await services.get_visible_idea(user, idea_id)
         author = await services.load_author(idea)
         comments = await services.list_comments(idea_id, newest_first=order != "oldest")
@@ -150,6 +153,7 @@ class IdeaPages(Controller):
                 "can_edit_comment": lambda c: permissions.can_edit_comment(user, c, now),
                 "can_delete_comment": lambda c: permissions.can_delete_comment(user, c),
                 "render_comment": render_comment,
+                "hidden_notice": services.hidden_notice,
                 "pilot_asks": [a for a in (idea.pilot_asks or "").split(",") if a],
                 "errors": errors or {},
                 "values": values or {},

@@ -50,6 +50,11 @@ def can_view(account: Account | None, idea: Idea) -> bool:
     return is_public(idea) or is_author(account, idea) or is_moderator(account)
 
 
+def shows_hidden_notice(account: Account | None, idea: Idea) -> bool:
+    """A hidden idea shows only its public reason category, except to its author and moderators."""
+    return idea.status == IdeaStatus.hidden.value and not is_author(account, idea) and not is_moderator(account)
+
+
 def submit_refusal(account: Account | None, kind: str) -> Message | None:
     if refusal := participation_refusal(account):
         return refusal

@@ -132,6 +132,8 @@ class CommentItem(msgspec.Struct):
     status: str
     created_at: datetime
     edited_at: datetime | None
+    # Set while a moderator has hidden the comment: the public reason category (body and author are null).
+    hidden_reason: str | None = None
     replies: list[CommentItem] = []
 
 

@@ -19,10 +19,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from ideas import permissions
-from ideas.tables import Comment, CommentStatus, Follow, Idea, IdeaKind, IdeaStatus, PilotAsk, Scope, WithdrawReason
+from ideas.tables import (
+    Comment,
+    CommentStatus,
+    Follow,
+    HiddenReason,
+    Idea,
+    IdeaKind,
+    IdeaStatus,
+    PilotAsk,
+    Scope,
+    WithdrawReason,
+)
 from participation.accounts.tables import Account, AccountKind
-from participation.database import is_unique_violation, write_transaction
-from participation.i18n import N_
+from participation.database import for_update, is_unique_violation, write_transaction
+from participation.i18n import N_, gettext
 from participation.settings import Settings
 from participation.validation import DomainError, Errors, FormErrors, Message, check_length, clean_text
 
@@ -160,6 +171,19 @@ def _validate_pilot(errors: Errors, data: IdeaInput) -> dict[str, object]:
     return values
 
 
+# -- listeners ------------------------------------------------------------------
+
+# Other domains look at new content without this package importing them: the moderation
+# package flags spam signals. Called after the write committed with ("idea" | "comment", id).
+ContentListener = Callable[[str, int], Awaitable[None]]
+content_listeners: list[ContentListener] = []
+
+
+async def _content_written(target_type: str, target_id: int) -> None:
+    for listener in content_listeners:
+        await listener(target_type, target_id)
+
+
 # -- bots and double submits ----------------------------------------------------
 
 def _b64(data: bytes) -> str:
@@ -227,6 +251,7 @@ async def submit_idea(
         if first is None or _id(first.author) != account.id:
             raise DomainError(N_("The form has expired. Please submit it again."), 400) from exc
         return first, False
+    await _content_written("idea", idea.id)
     return idea, True
 
 
@@ -275,6 +300,7 @@ async def edit_idea(settings: Settings, account: Account | None, idea_id: int, d
     ).returning(Idea.id)
     if not updated:
         raise DomainError(N_("This idea can no longer be edited. Add a comment instead."), 409)
+    await _content_written("idea", idea_id)
     return await get_idea(idea_id)
 
 
@@ -345,6 +371,129 @@ async def reject(settings: Settings, actor: Account | None, idea_id: int, reason
     })
 
 
+# Public statuses a moderator can hide (after reports, or directly).
+HIDEABLE_STATUSES = frozenset({
+    IdeaStatus.published.value, IdeaStatus.routed.value, IdeaStatus.expired.value,
+    IdeaStatus.merged.value, IdeaStatus.withdrawn.value,
+})
+HIDDEN_REASON_LABELS = {
+    HiddenReason.pending_review.value: N_("reported, pending review"),
+    HiddenReason.spam.value: N_("spam"),
+    HiddenReason.offensive.value: N_("offensive"),
+    HiddenReason.personal_data.value: N_("personal data"),
+    HiddenReason.off_topic.value: N_("off-topic"),
+    HiddenReason.other.value: N_("other"),
+}
+
+
+def hidden_notice(reason: str | None) -> Message:
+    """What everyone but staff sees in place of hidden content."""
+    return Message(N_("Hidden by a moderator: %(reason)s"), reason=gettext(HIDDEN_REASON_LABELS.get(reason or "", N_("other"))))
+
+
+def _check_hidden_reason(reason: str) -> None:
+    if reason not in HIDDEN_REASON_LABELS:
+        raise FormErrors({"category": N_("Choose a reason category.")})
+
+
+async def hide_idea(actor: Account | None, idea_id: int, reason: str, *, automatic: bool = False) -> bool:
+    """Hide a public idea (or change the reason of a hidden one). False if it was already hidden.
+
+    `automatic`: the report threshold hides it pending review, with no moderator involved.
+    """
+    if not automatic:
+        _require_moderator(actor)
+    _check_hidden_reason(reason)
+    async with write_transaction():
+        idea = await for_update(Idea.objects().where(Idea.id == idea_id)).first()
+        if idea is None:
+            raise DomainError(NOT_FOUND, 404)
+        if idea.status == IdeaStatus.hidden.value:
+            await Idea.update({Idea.hidden_reason: reason}).where(Idea.id == idea_id)
+            return False
+        if idea.status not in HIDEABLE_STATUSES:
+            raise DomainError(N_("Only public ideas can be hidden."), 409)
+        await Idea.update({
+            Idea.status: IdeaStatus.hidden.value, Idea.hidden_from: idea.status,
+            Idea.hidden_reason: reason, Idea.updated_at: utcnow(),
+        }).where((Idea.id == idea_id) & (Idea.status == idea.status))
+    return True
+
+
+async def restore_idea(actor: Account | None, idea_id: int) -> Idea:
+    """Show a hidden idea again, in the status it had when it was hidden."""
+    _require_moderator(actor)
+    async with write_transaction():
+        idea = await for_update(Idea.objects().where(Idea.id == idea_id)).first()
+        if idea is None:
+            raise DomainError(NOT_FOUND, 404)
+        if idea.status != IdeaStatus.hidden.value:
+            raise DomainError(N_("This idea is not hidden."), 409)
+        await Idea.update({
+            Idea.status: idea.hidden_from or IdeaStatus.published.value, Idea.hidden_from: None,
+            Idea.hidden_reason: None, Idea.updated_at: utcnow(),
+        }).where(Idea.id == idea_id)
+    return await get_idea(idea_id)
+
+
+async def hide_comment(actor: Account | None, comment_id: int, reason: str, *, automatic: bool = False) -> bool:
+    """Hide a visible comment (or change the reason of a hidden one). False if it was already hidden."""
+    if not automatic:
+        _require_moderator(actor)
+    _check_hidden_reason(reason)
+    async with write_transaction():
+        comment = await Comment.objects().get(Comment.id == comment_id)
+        if comment is None or comment.status == CommentStatus.deleted.value:
+            raise DomainError(N_("This comment does not exist."), 404)
+        if comment.status == CommentStatus.hidden.value:
+            await Comment.update({Comment.hidden_reason: reason}).where(Comment.id == comment_id)
+            return False
+        hidden = await Comment.update({Comment.status: CommentStatus.hidden.value, Comment.hidden_reason: reason}).where(
+            (Comment.id == comment_id) & (Comment.status == CommentStatus.visible.value)).returning(Comment.id)
+        if hidden:
+            await Idea.update({Idea.comment_count: Idea.comment_count - 1}).where(Idea.id == _id(comment.idea))
+    return bool(hidden)
+
+
+async def restore_comment(actor: Account | None, comment_id: int) -> Comment:
+    _require_moderator(actor)
+    async with write_transaction():
+        restored = await Comment.update({Comment.status: CommentStatus.visible.value, Comment.hidden_reason: None}).where(
+            (Comment.id == comment_id) & (Comment.status == CommentStatus.hidden.value)).returning(Comment.idea)
+        if not restored:
+            raise DomainError(N_("This comment is not hidden."), 409)
+        await Idea.update({Idea.comment_count: Idea.comment_count + 1}).where(Idea.id == restored[0]["idea"])
+    return await Comment.objects().get(Comment.id == comment_id)
+
+
+CLASSIFICATION_FIELDS = ("theme", "neighbourhood", "scope")
+
+
+async def reclassify(
+    settings: Settings, actor: Account | None, idea_id: int, theme: str, neighbourhood: str, scope: str
+) -> list[tuple[str, str, str]]:
+    """A moderator corrects theme, neighbourhood and scope; returns the changes as (field, old, new)."""
+    _require_moderator(actor)
+    errors = Errors()
+    if settings.city.theme(theme) is None:
+        errors.add("theme", N_("Choose a theme."))
+    if settings.city.neighbourhood(neighbourhood) is None:
+        errors.add("neighbourhood", N_("Choose a neighbourhood or the whole city."))
+    if scope not in {s.value for s in Scope}:
+        errors.add("scope", N_("Choose narrow or broad."))
+    errors.raise_if_any()
+    new = {"theme": theme, "neighbourhood": neighbourhood, "scope": scope}
+    async with write_transaction():
+        idea = await for_update(Idea.objects().where(Idea.id == idea_id)).first()
+        if idea is None:
+            raise DomainError(NOT_FOUND, 404)
+        changes = [(f, getattr(idea, f), new[f]) for f in CLASSIFICATION_FIELDS if getattr(idea, f) != new[f]]
+        if changes:
+            await Idea.update({Idea.theme: theme, Idea.neighbourhood: neighbourhood, Idea.scope: scope,
+                               Idea.updated_at: utcnow()}).where(Idea.id == idea_id)
+    return changes
+
+
 # -- trending -----------------------------------------------------------------
 
 RecentSupportCounter = Callable[[int, datetime], Awaitable[int]]
@@ -403,7 +552,12 @@ class CommentView:
 
     @property
     def deleted(self) -> bool:
+        """Not shown as written: deleted by its author or hidden by a moderator."""
         return self.comment.status != CommentStatus.visible.value
+
+    @property
+    def hidden(self) -> bool:
+        return self.comment.status == CommentStatus.hidden.value
 
 
 def clean_comment(body: str) -> str:
@@ -432,6 +586,7 @@ async def add_comment(account: Account | None, idea_id: int, body: str, parent_i
         await comment.save()
         await Idea.update({Idea.comment_count: Idea.comment_count + 1}).where(Idea.id == idea_id)
         await refresh_trending(idea_id, now=now)
+    await _content_written("comment", comment.id)
     return comment
 
 
@@ -476,11 +631,12 @@ def _comment_author(row: dict) -> str:
 async def list_comments(idea_id: int, newest_first: bool = True) -> list[CommentView]:
     """Threads in one query: top-level comments in the chosen order, replies oldest first.
 
-    A deleted comment shows as "comment deleted" only while it has visible replies.
+    A deleted comment shows as "comment deleted" only while it has visible replies; a
+    hidden one always shows the moderator's public reason category in its place.
     """
     rows = await Comment.select(
         *Comment.all_columns(), Comment.author.display_name, Comment.author.kind, Comment.author.organisation_name
-    ).where((Comment.idea == idea_id) & (Comment.status != CommentStatus.hidden.value)).order_by(Comment.id)
+    ).where(Comment.idea == idea_id).order_by(Comment.id)
     views: dict[int, CommentView] = {}
     top: list[CommentView] = []
     for row in rows:
@@ -489,9 +645,9 @@ async def list_comments(idea_id: int, newest_first: bool = True) -> list[Comment
         if row["parent"] is None:
             views[comment.id] = view
             top.append(view)
-        elif row["parent"] in views and comment.status == CommentStatus.visible.value:
+        elif row["parent"] in views and comment.status != CommentStatus.deleted.value:
             views[row["parent"]].replies.append(view)
-    shown = [v for v in top if not v.deleted or v.replies]
+    shown = [v for v in top if v.comment.status != CommentStatus.deleted.value or v.replies]
     return list(reversed(shown)) if newest_first else shown
 
 

@@ -54,6 +54,17 @@ class PilotAsk(str, Enum):
     other = "other"
 
 
+class HiddenReason(str, Enum):
+    """The public reason category shown in place of hidden content."""
+
+    pending_review = "pending_review"
+    spam = "spam"
+    offensive = "offensive"
+    personal_data = "personal_data"
+    off_topic = "off_topic"
+    other = "other"
+
+
 class CommentStatus(str, Enum):
     visible = "visible"
     hidden = "hidden"
@@ -87,6 +98,9 @@ class Idea(Table):
     # Moderation (the moderators' issue writes these; the author sees them).
     rejection_reason = Text(null=True, default=None)
     moderator_message = Text(null=True, default=None)
+    # While hidden: the public reason category shown in place of the content, and the status a restore returns to.
+    hidden_reason = Varchar(length=30, null=True, default=None)
+    hidden_from = Varchar(length=20, null=True, default=None)
     withdraw_reason = Varchar(length=20, choices=WithdrawReason, null=True, default=None)
     withdrawn_at = Timestamptz(null=True, default=None)
     # Pilot proposals only.
@@ -111,6 +125,8 @@ class Comment(Table):
     parent = ForeignKey("self", null=True, default=None, index=True, on_delete=OnDelete.cascade)
     body = Text()
     status = Varchar(length=10, choices=CommentStatus, default=CommentStatus.visible)
+    # The public reason category while a moderator has hidden the comment.
+    hidden_reason = Varchar(length=30, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     edited_at = Timestamptz(null=True, default=None)
 

@@ -51,6 +51,8 @@ class CityConfig:
     themes: tuple[Choice, ...]
     programme_lines: tuple[Choice, ...]
     source: Path
+    # [moderation] report_threshold: an idea or comment with this many open reports is hidden pending review.
+    report_threshold: int = 3
 
     def neighbourhood(self, slug: str | None) -> Choice | None:
         return next((n for n in self.neighbourhoods if n.slug == slug), None)
@@ -182,4 +184,13 @@ class _Reader:
             themes=self.choices("themes"),
             programme_lines=self.choices("programme_lines"),
             source=self.path,
+            report_threshold=self._report_threshold(),
         )
+
+    def _report_threshold(self) -> int:
+        moderation = self.data.get("moderation", {})
+        if not isinstance(moderation, dict):
+            raise self.fail("moderation", "must be a table")
+        if "report_threshold" not in moderation:
+            return 3
+        return self.positive_int(moderation, "report_threshold", "moderation.report_threshold")

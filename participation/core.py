@@ -32,6 +32,9 @@ from participation.accounts.controllers import AccountPages
 from participation.database import build_engine, close_database, open_database
 from participation.errors import handle_exception
 from participation.middleware import LocaleMiddleware, security_headers
+from participation.moderation import hooks as moderation_hooks
+from participation.moderation.api import ModerationApi, ReportApi
+from participation.moderation.controllers import ModerationPages, ReportPages
 from participation.pages import SitePages
 from participation.rate_limits import rate_limit_configs
 from participation.register.api import RegisterApi
@@ -69,6 +72,10 @@ class ApplicationCore(InitPluginProtocol):
                 RegisterApi,
                 SupportPages,
                 SupportApi,
+                ModerationPages,
+                ReportPages,
+                ModerationApi,
+                ReportApi,
                 create_static_files_router(path="/static", directories=[ROOT / "static"], name="static"),
             ]
         )
@@ -109,6 +116,7 @@ class ApplicationCore(InitPluginProtocol):
         # Domains plug into each other's pages; the order here is the order of the account page's sections.
         ideas_hooks.install()
         voting_hooks.install()
+        moderation_hooks.install()
         app_config.lifespan.append(self._lifespan)
         return app_config
 

@@ -98,6 +98,11 @@ async def write_transaction() -> AsyncIterator[None]:
     timeout.
     """
     engine = current_engine()
+    if engine.current_transaction.get() is not None:
+        # A use case called inside another one (a moderation decision that publishes,
+        # merges or routes) joins the open transaction, which already holds the write lock.
+        yield
+        return
     if isinstance(engine, SQLiteEngine):
         async with _sqlite_write_lock(), engine.transaction(transaction_type=TransactionType.immediate):
             yield

@@ -1,7 +1,7 @@
 """Demo data: a few residents, two organisations and staff for a first look. Idempotent.
 
 Each domain keeps its own demo loader (keyed so that a second run creates nothing
-new); this module runs them in order: accounts, register, ideas, supports.
+new); this module runs them in order: accounts, register, ideas, supports, moderation.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ideas.demo import load_ideas_demo
 from participation.accounts import services
 from participation.accounts.tables import Account, Role
+from participation.moderation.demo import load_moderation_demo
 from participation.register.demo import load_register_demo
 from participation.settings import Settings
 from voting.demo import load_voting_demo
@@ -53,6 +54,7 @@ async def load_demo(settings: Settings) -> list[tuple[DemoAccount, bool]]:
     await load_register_demo(settings)
     await load_ideas_demo(settings)
     await load_voting_demo(settings)
+    await load_moderation_demo(settings)
     return accounts
 
 

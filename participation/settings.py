@@ -36,6 +36,7 @@ class RateLimits:
     submission: int = 10
     comment: int = 20
     support: int = 60
+    report: int = 20
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from participation import __version__
+from participation.accounts.permissions import has_role
+from participation.accounts.tables import Role
 from participation.i18n import format_date, format_datetime, get_locale, translations
 from participation.settings import ROOT, Settings
 
@@ -41,6 +43,7 @@ def template_config(settings: Settings) -> TemplateConfig:
             language_url=language_url,
             options=lambda choices: [(c.slug, c.name(get_locale())) for c in choices],
             asset_version=__version__,
+            is_moderator=lambda account: has_role(account, Role.moderator),
         )
         engine.register_template_callable("get_flashes", get_flashes)
         env.filters.update(datetime=format_datetime, date=format_date)

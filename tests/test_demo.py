@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from ideas.tables import Comment, Idea
 from participation.accounts.tables import Account
+from participation.moderation.tables import ModerationDecision, Report
 from participation.demo import DEMO_ACCOUNTS, load_demo
 from participation.register.tables import RegisterEntry, RegisterUpdate
 from voting.tables import Routing, Support
 
-TABLES = (Account, Idea, Comment, Support, Routing, RegisterEntry, RegisterUpdate)
+TABLES = (Account, Idea, Comment, Support, Routing, RegisterEntry, RegisterUpdate, Report, ModerationDecision)
 
 
 async def _counts() -> dict[str, int]:
@@ -25,6 +26,7 @@ async def test_demo_loads_once_with_a_routed_and_an_expired_idea(settings):
     assert await Idea.count().where(Idea.status == "routed") == 1
     assert await Idea.count().where(Idea.status == "expired") == 1
     assert await Routing.count() == 1
+    assert await Report.count().where(Report.status == "open") >= 1 and await ModerationDecision.count() >= 1
     # Some ideas are close to the threshold without reaching it.
     close = await Idea.count().where((Idea.status == "published") & (Idea.support_count >= settings.city.support_threshold * 0.7))
     assert close >= 2

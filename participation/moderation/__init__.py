@@ -1,0 +1,1 @@
+"""Moderation and triage: the queue, decisions, reports, suspensions, spam signals and the decision log."""
