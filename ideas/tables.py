@@ -14,6 +14,8 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from participation.scope import Scope
+
 from participation.accounts.tables import Account
 
 
@@ -21,10 +23,6 @@ class IdeaKind(str, Enum):
     idea = "idea"
     pilot = "pilot"
 
-
-class Scope(str, Enum):
-    narrow = "narrow"
-    broad = "broad"
 
 
 class IdeaStatus(str, Enum):

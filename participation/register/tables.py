@@ -20,6 +20,8 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from participation.scope import Scope
+
 from participation.accounts.tables import Account
 
 
@@ -38,10 +40,6 @@ class Origin(str, Enum):
     idea = "idea"
     pilot = "pilot"
 
-
-class Scope(str, Enum):
-    narrow = "narrow"
-    broad = "broad"
 
 
 class PartnerKind(str, Enum):
