@@ -14,9 +14,8 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from participation.scope import Scope
-
 from participation.accounts.tables import Account
+from participation.scope import Scope
 
 
 class IdeaKind(str, Enum):
