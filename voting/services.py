@@ -22,7 +22,7 @@ from participation.i18n import N_
 from participation.register.services import create_routed_entry
 from participation.register.tables import RegisterEntry
 from participation.settings import Settings
-from participation.validation import DomainError, Message
+from participation.validation import DomainError, FormErrors, Message
 from voting.permissions import support_refusal, threshold_for, withdraw_refusal
 from voting.tables import Routing, Support
 
@@ -174,6 +174,34 @@ async def route_manually(settings: Settings, moderator: Account, idea_id: int, r
     if entry is None:
         raise DomainError(N_("Only a published idea can be routed."), status_code=409)
     return entry
+
+
+THRESHOLD_MAX = 100_000
+OVERRIDABLE = ("submitted", "needs_changes", "published")
+
+
+async def set_threshold(settings: Settings, admin: Account | None, idea_id: int, threshold: int | None,
+                        now: datetime | None = None) -> str | None:
+    """An administrator sets this idea's own threshold (None: the city's again).
+
+    Lowering it to or below the current support count routes the idea at once,
+    in the same transaction. Returns the register entry's slug when it routed.
+    """
+    if not has_role(admin, Role.admin):
+        raise DomainError(N_("Only administrators can change an idea's threshold."), status_code=403)
+    if threshold is not None and not 1 <= threshold <= THRESHOLD_MAX:
+        raise FormErrors({"threshold": Message(N_("Use a whole number from 1 to %(max)s."), max=THRESHOLD_MAX)})
+    now = now or utcnow()
+    async with write_transaction():
+        idea = await _locked_idea(idea_id)
+        if idea.status not in OVERRIDABLE:
+            raise DomainError(N_("The threshold can only change while the idea is open or under review."), status_code=409)
+        await Idea.update({Idea.threshold_override: threshold}).where(Idea.id == idea.id)
+        idea.threshold_override = threshold
+        entry = None
+        if idea.status == "published" and idea.support_count >= threshold_for(idea, settings.city):
+            entry = await _route(settings, idea, idea.support_count, now, method="threshold")
+    return entry.slug if entry else None
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,13 @@ class ModerationPages(Controller):
                                lambda: services.route(settings, request.user, idea_id, values.get("reason", "")),
                                gettext("The idea has been routed to the project register."))
 
+    @post("/ideas/{idea_id:int}/threshold", name="moderation_threshold", guards=[requires_admin])
+    async def threshold(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]) -> Template | Redirect:
+        values = await form_data(request)
+        return await self._act(request, idea_id, values,
+                               lambda: services.set_threshold(settings, request.user, idea_id, values.get("threshold")),
+                               gettext("The threshold has been changed."))
+
     @post("/ideas/{idea_id:int}/assign", name="moderation_assign")
     async def assign(self, request: Request[Account, Any, Any], idea_id: FromPath[int]) -> Template | Redirect:
         values = await form_data(request)

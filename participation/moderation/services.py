@@ -87,6 +87,7 @@ ACTION_LABELS = {
     "suspend": N_("Account suspended"),
     "lift_suspension": N_("Suspension lifted"),
     "set_role": N_("Role changed"),
+    "set_threshold": N_("Threshold changed"),
 }
 API_ACTIONS = ("publish", "request_changes", "reject", "duplicate", "route", "hide", "restore")
 
@@ -413,6 +414,19 @@ async def route(settings: Settings, actor: Account | None, idea_id: int, reason:
         entry = await voting.route_manually(settings, actor, idea_id, reason)  # type: ignore[arg-type]
         await record(actor, "route", "idea", idea_id, reason=reason[:REASON_MAX])
     return entry.slug
+
+
+async def set_threshold(settings: Settings, actor: Account | None, idea_id: int, value: object) -> str | None:
+    """An administrator's per-idea threshold (empty: the city's); returns the entry's slug if it routed."""
+    text = clean_text(value)
+    if text and not text.isdigit():
+        raise FormErrors({"threshold": N_("Enter a whole number, or leave empty for the city's threshold.")})
+    threshold = int(text) if text else None
+    async with write_transaction():
+        slug = await voting.set_threshold(settings, actor, idea_id, threshold)
+        await record(actor, "set_threshold", "idea", idea_id,
+                     reason=str(threshold) if threshold else f"city default ({settings.city.support_threshold})")
+    return slug
 
 
 async def assign(actor: Account | None, idea_id: int, moderator_id: int | None) -> None:
