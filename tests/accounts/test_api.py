@@ -65,7 +65,8 @@ async def test_me_with_an_invalid_token_is_401_problem_details(client, settings)
     await make_account(settings, email="anna@example.org")
     await api_token(client, "anna@example.org")
     for header in ("Bearer pp_not-a-real-token", "Basic YW5uYTpwdw==", "Bearer "):
-        assert_problem(await client.get("/api/v1/me", headers={"Authorization": header}), 401)
+        body = assert_problem(await client.get("/api/v1/me", headers={"Authorization": header}), 401)
+        assert body["detail"], header
 
 
 async def test_the_api_ignores_a_signed_in_session(client, settings):
@@ -89,11 +90,11 @@ async def test_invalid_body_gives_400_with_per_field_errors(client):
 
 async def test_malformed_json_gives_400_problem_details(client):
     response = await client.post("/api/v1/auth/token", content=b"{not json", headers={"content-type": "application/json"})
-    assert_problem(response, 400)
+    assert assert_problem(response, 400)["title"] == "Bad request"
 
 
 async def test_unknown_api_path_is_404_problem_details(client):
-    assert_problem(await client.get("/api/v1/no-such-thing"), 404)
+    assert assert_problem(await client.get("/api/v1/no-such-thing"), 404)["title"] == "Not found"
 
 
 async def test_openapi_schema_is_served_without_html_pages(client):
