@@ -68,20 +68,9 @@ class IdeaItem(msgspec.Struct):
     url: str
 
 
-class IdeaDetail(msgspec.Struct, omit_defaults=True):
-    id: int
-    title: str
-    summary: str
-    kind: str
-    theme: str
-    neighbourhood: str
-    scope: str
-    status: str
-    support_count: int
-    comment_count: int
-    created_at: datetime
-    published_at: datetime | None
-    url: str
+class IdeaDetail(IdeaItem, omit_defaults=True):
+    """A list item plus the detail fields."""
+
     body_html: str
     author: str
     support_closes_at: datetime | None = None
