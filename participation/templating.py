@@ -44,7 +44,6 @@ def template_config(settings: Settings) -> TemplateConfig:
             options=lambda choices: [(c.slug, c.name(get_locale())) for c in choices],
             asset_version=__version__,
             is_moderator=lambda account: has_role(account, Role.moderator),
-            is_admin=lambda account: has_role(account, Role.admin),
         )
         engine.register_template_callable("get_flashes", get_flashes)
         env.filters.update(datetime=format_datetime, date=format_date)

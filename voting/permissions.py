@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from participation.accounts.permissions import participation_refusal
-from participation.accounts.tables import Account
+from participation.accounts.permissions import has_role, participation_refusal
+from participation.accounts.tables import Account, Role
 from participation.city import CityConfig
 from participation.i18n import N_
 from participation.validation import Message
 
 SUPPORTABLE_STATUSES = ("published", "routed")
+
+
+THRESHOLD_OVERRIDABLE = ("submitted", "needs_changes", "published")
+
+
+def can_override_threshold(account: Account | None, idea) -> bool:
+    """Admins set an idea's own threshold while it is under review or open, not after it routed or closed."""
+    return has_role(account, Role.admin) and idea.status in THRESHOLD_OVERRIDABLE
 
 
 def threshold_for(idea, city: CityConfig) -> int:

@@ -23,7 +23,7 @@ from participation.register.services import create_routed_entry
 from participation.register.tables import RegisterEntry
 from participation.settings import Settings
 from participation.validation import DomainError, FormErrors, Message
-from voting.permissions import support_refusal, threshold_for, withdraw_refusal
+from voting.permissions import can_override_threshold, support_refusal, threshold_for, withdraw_refusal
 from voting.tables import Routing, Support
 
 
@@ -177,7 +177,6 @@ async def route_manually(settings: Settings, moderator: Account, idea_id: int, r
 
 
 THRESHOLD_MAX = 100_000
-OVERRIDABLE = ("submitted", "needs_changes", "published")
 
 
 async def set_threshold(settings: Settings, admin: Account | None, idea_id: int, threshold: int | None,
@@ -194,7 +193,7 @@ async def set_threshold(settings: Settings, admin: Account | None, idea_id: int,
     now = now or utcnow()
     async with write_transaction():
         idea = await _locked_idea(idea_id)
-        if idea.status not in OVERRIDABLE:
+        if not can_override_threshold(admin, idea):
             raise DomainError(N_("The threshold can only change while the idea is open or under review."), status_code=409)
         await Idea.update({Idea.threshold_override: threshold}).where(Idea.id == idea.id)
         idea.threshold_override = threshold

@@ -22,6 +22,7 @@ from participation.i18n import gettext
 from participation.moderation import services
 from participation.moderation.permissions import report_refusal
 from participation.settings import Settings
+from voting.permissions import can_override_threshold
 from participation.validation import DomainError, FormErrors
 
 
@@ -73,6 +74,7 @@ class ModerationPages(Controller):
             **_labels(), "t": triage, "idea": triage.idea, "errors": errors or {}, "values": values or {},
             "q": q, "candidates": candidates, "moderators": await services.moderators(),
             "hidden_notice_text": ideas_services.hidden_notice(triage.idea.hidden_reason),
+            "can_set_threshold": can_override_threshold(request.user, triage.idea),
         }, status_code=status_code)
 
     @get("/ideas/{idea_id:int}", name="moderation_idea")
