@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,22 +45,35 @@ async def prepare(database_url: str, accounts: int) -> tuple[int, list[str]]:
         await engine.run_ddl("DROP SCHEMA IF EXISTS public CASCADE")
         await engine.run_ddl("CREATE SCHEMA public")
     await migrate()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     password_hash = await hash_password("benchmark-password", fast=True)
-    author = Account(email="author@bench.example", password_hash=password_hash, display_name="Author", email_verified_at=now)
+    author = Account(
+        email="author@bench.example", password_hash=password_hash, display_name="Author", email_verified_at=now
+    )
     await author.save()
     idea = Idea(
-        author=author.id, kind="idea", title="Benchmark idea for supports", summary="An idea that many accounts support at once.",
-        body="", theme="energy", neighbourhood="whole-city", scope="narrow", status="published", published_at=now,
-        support_closes_at=now + timedelta(days=90), threshold_override=accounts,
+        author=author.id,
+        kind="idea",
+        title="Benchmark idea for supports",
+        summary="An idea that many accounts support at once.",
+        body="",
+        theme="energy",
+        neighbourhood="whole-city",
+        scope="narrow",
+        status="published",
+        published_at=now,
+        support_closes_at=now + timedelta(days=90),
+        threshold_override=accounts,
     )
     await idea.save()
     batch = [
-        Account(email=f"b{i}@bench.example", password_hash=password_hash, display_name=f"Bench {i}", email_verified_at=now)
+        Account(
+            email=f"b{i}@bench.example", password_hash=password_hash, display_name=f"Bench {i}", email_verified_at=now
+        )
         for i in range(accounts)
     ]
     for start in range(0, accounts, 500):
-        await Account.insert(*batch[start:start + 500])
+        await Account.insert(*batch[start : start + 500])
     created = await Account.objects().where(Account.email.like("b%@bench.example")).order_by(Account.id)
     tokens = [await services.create_api_token(a, "bench") for a in created]
     return idea.id, tokens
@@ -168,7 +181,10 @@ def run_one(label: str, database_url: str, accounts: int, clients: int) -> bool:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "participation.cli", "serve", "--port", str(port)],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         wait_for(port, server)
@@ -179,7 +195,13 @@ def run_one(label: str, database_url: str, accounts: int, clients: int) -> bool:
         server.terminate()
         server.wait(timeout=10)
     state = asyncio.run(verify(database_url, idea_id))
-    ok = state == {"rows": accounts, "support_count": accounts, "status": "routed", "register_entries": 1, "routings": 1}
+    ok = state == {
+        "rows": accounts,
+        "support_count": accounts,
+        "status": "routed",
+        "register_entries": 1,
+        "routings": 1,
+    }
     ok = ok and first_statuses == {200: accounts} and second_statuses == {200: accounts}
 
     def figures(seconds: float, latencies: list[float]) -> str:
@@ -191,7 +213,9 @@ def run_one(label: str, database_url: str, accounts: int, clients: int) -> bool:
     print(f"  repeated (no-op)    {figures(second_seconds, second_latencies)}")
     if rss:
         print(f"  server peak memory  {rss:7.1f} MB")
-    print(f"  verified            {state}  statuses {first_statuses} / {second_statuses}  -> {'OK' if ok else 'MISMATCH'}")
+    print(
+        f"  verified            {state}  statuses {first_statuses} / {second_statuses}  -> {'OK' if ok else 'MISMATCH'}"
+    )
     return ok
 
 

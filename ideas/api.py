@@ -33,7 +33,6 @@ from participation.markdown import render_markdown
 from participation.settings import Settings
 from participation.validation import DomainError, Message
 
-
 # Other domains add fields to the idea detail without this package importing them:
 # the voting package adds threshold, supported and register_entry.
 DetailProvider = Callable[[Settings, "Account | None", Idea], Awaitable[dict[str, Any]]]
@@ -46,9 +45,18 @@ def idea_url(settings: Settings, idea: Idea) -> str:
 
 def idea_item(settings: Settings, idea: Idea) -> IdeaItem:
     return IdeaItem(
-        id=idea.id, title=idea.title, summary=idea.summary, kind=idea.kind, theme=idea.theme,
-        neighbourhood=idea.neighbourhood, scope=idea.scope, status=idea.status, support_count=idea.support_count,
-        comment_count=idea.comment_count, created_at=idea.created_at, published_at=idea.published_at,
+        id=idea.id,
+        title=idea.title,
+        summary=idea.summary,
+        kind=idea.kind,
+        theme=idea.theme,
+        neighbourhood=idea.neighbourhood,
+        scope=idea.scope,
+        status=idea.status,
+        support_count=idea.support_count,
+        comment_count=idea.comment_count,
+        created_at=idea.created_at,
+        published_at=idea.published_at,
         url=idea_url(settings, idea),
     )
 
@@ -62,17 +70,22 @@ async def idea_detail(settings: Settings, idea: Idea, viewer: Account | None) ->
     pilot: dict[str, Any] = {}
     if idea.kind == IdeaKind.pilot.value:
         pilot = {
-            "pilot_what": idea.pilot_what, "pilot_where": idea.pilot_where,
+            "pilot_what": idea.pilot_what,
+            "pilot_where": idea.pilot_where,
             "pilot_duration_weeks": idea.pilot_duration_weeks,
             "pilot_asks": [a for a in (idea.pilot_asks or "").split(",") if a],
-            "pilot_ask_details": idea.pilot_ask_details, "pilot_personal_data": idea.pilot_personal_data,
-            "pilot_personal_data_details": idea.pilot_personal_data_details, "pilot_partners": idea.pilot_partners,
+            "pilot_ask_details": idea.pilot_ask_details,
+            "pilot_personal_data": idea.pilot_personal_data,
+            "pilot_personal_data_details": idea.pilot_personal_data_details,
+            "pilot_partners": idea.pilot_partners,
         }
     private: dict[str, Any] = {}
     if permissions.is_author(viewer, idea) or permissions.is_moderator(viewer):
         private = {"moderator_message": idea.moderator_message, "rejection_reason": idea.rejection_reason}
     return IdeaDetail(
-        **item, **pilot, **private,
+        **item,
+        **pilot,
+        **private,
         body_html=str(render_markdown(idea.body)),
         author=services.author_name(idea, author),
         support_closes_at=idea.support_closes_at,
@@ -86,9 +99,14 @@ def comment_items(views: list[services.CommentView], idea_id: int) -> list[Comme
     def one(view: services.CommentView) -> CommentItem:
         c = view.comment
         return CommentItem(
-            id=c.id, idea_id=idea_id, parent_id=getattr(c.parent, "id", c.parent),
-            author=None if view.deleted else view.author_name, body=None if view.deleted else c.body,
-            status=c.status, created_at=c.created_at, edited_at=c.edited_at,
+            id=c.id,
+            idea_id=idea_id,
+            parent_id=getattr(c.parent, "id", c.parent),
+            author=None if view.deleted else view.author_name,
+            body=None if view.deleted else c.body,
+            status=c.status,
+            created_at=c.created_at,
+            edited_at=c.edited_at,
             hidden_reason=c.hidden_reason if view.hidden else None,
             replies=[one(r) for r in view.replies],
         )
@@ -137,11 +155,20 @@ class IdeaApi(Controller):
             raise DomainError(Message(N_("per_page must be from 1 to %(max)s."), max=MAX_PER_PAGE), 400)
         query = (q or "").strip()[:200]
         filters = IdeaFilters(
-            theme=theme, neighbourhood=neighbourhood, kind=kind, scope=scope_, status=status, q=query,
-            sort=sort or (SEARCH_SORT if query else "trending"), page=page, per_page=per_page,
+            theme=theme,
+            neighbourhood=neighbourhood,
+            kind=kind,
+            scope=scope_,
+            status=status,
+            q=query,
+            sort=sort or (SEARCH_SORT if query else "trending"),
+            page=page,
+            per_page=per_page,
         )
         result = await list_ideas(filters)
-        return IdeaList(items=[idea_item(settings, i) for i in result.items], total=result.total, page=page, per_page=per_page)
+        return IdeaList(
+            items=[idea_item(settings, i) for i in result.items], total=result.total, page=page, per_page=per_page
+        )
 
     @get("/ideas/{idea_id:int}", summary="One idea")
     async def detail(self, request: Request, settings: NamedDependency[Settings], idea_id: FromPath[int]) -> IdeaDetail:
@@ -155,45 +182,81 @@ class IdeaApi(Controller):
         idea = await services.get_visible_idea(request.user, idea_id)
         return await idea_detail(settings, idea, request.user)
 
-    @post("/ideas", status_code=201, guards=[requires_account], opt={"rate_limit": "submission"}, summary="Submit an idea or pilot")
-    async def create(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], data: JSONBody[IdeaCreate]) -> IdeaDetail:
+    @post(
+        "/ideas",
+        status_code=201,
+        guards=[requires_account],
+        opt={"rate_limit": "submission"},
+        summary="Submit an idea or pilot",
+    )
+    async def create(
+        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], data: JSONBody[IdeaCreate]
+    ) -> IdeaDetail:
         values = msgspec.structs.asdict(data)
         idea, _ = await services.submit_idea(settings, request.user, services.IdeaInput(**values))
         return await idea_detail(settings, idea, request.user)
 
-    @patch("/ideas/{idea_id:int}", guards=[requires_account], summary="Edit your idea while it is submitted or needs changes")
+    @patch(
+        "/ideas/{idea_id:int}",
+        guards=[requires_account],
+        summary="Edit your idea while it is submitted or needs changes",
+    )
     async def update(
-        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int], data: JSONBody[IdeaUpdate]
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        idea_id: FromPath[int],
+        data: JSONBody[IdeaUpdate],
     ) -> IdeaDetail:
         current = services.idea_input_from(await services.get_visible_idea(request.user, idea_id))
         for name, value in msgspec.structs.asdict(data).items():
             if value is not msgspec.UNSET:
-                setattr(current, name, value if value is not None or name in ("pilot_duration_weeks", "pilot_personal_data") else "")
+                setattr(
+                    current,
+                    name,
+                    value if value is not None or name in ("pilot_duration_weeks", "pilot_personal_data") else "",
+                )
         idea = await services.edit_idea(settings, request.user, idea_id, current)
         return await idea_detail(settings, idea, request.user)
 
     @post("/ideas/{idea_id:int}/withdraw", status_code=200, guards=[requires_account], summary="Withdraw your idea")
     async def withdraw(
-        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int], data: JSONBody[WithdrawRequest]
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        idea_id: FromPath[int],
+        data: JSONBody[WithdrawRequest],
     ) -> IdeaDetail:
         idea = await services.withdraw_idea(request.user, idea_id, data.reason)
         return await idea_detail(settings, idea, request.user)
 
     @get("/ideas/{idea_id:int}/comments", summary="Comments on an idea")
-    async def comments(self, request: Request, idea_id: FromPath[int], order: FromQuery[str] = "newest") -> list[CommentItem]:
+    async def comments(
+        self, request: Request, idea_id: FromPath[int], order: FromQuery[str] = "newest"
+    ) -> list[CommentItem]:
         """Top-level comments newest (or `order=oldest`) first, each with its replies oldest first."""
         await services.get_visible_idea(request.user, idea_id)
         views = await services.list_comments(idea_id, newest_first=order != "oldest")
         return comment_items(views, idea_id)
 
-    @post("/ideas/{idea_id:int}/comments", status_code=201, guards=[requires_account], opt={"rate_limit": "comment"}, summary="Comment")
-    async def add_comment(self, request: Request[Account, Any, Any], idea_id: FromPath[int], data: JSONBody[CommentCreate]) -> CommentItem:
+    @post(
+        "/ideas/{idea_id:int}/comments",
+        status_code=201,
+        guards=[requires_account],
+        opt={"rate_limit": "comment"},
+        summary="Comment",
+    )
+    async def add_comment(
+        self, request: Request[Account, Any, Any], idea_id: FromPath[int], data: JSONBody[CommentCreate]
+    ) -> CommentItem:
         comment = await services.add_comment(request.user, idea_id, data.body, data.parent_id)
         view = services.CommentView(comment=comment, author_name=request.user.display_name)
         return comment_items([view], idea_id)[0]
 
     @patch("/comments/{comment_id:int}", guards=[requires_account], summary="Edit your comment (within 15 minutes)")
-    async def edit_comment(self, request: Request[Account, Any, Any], comment_id: FromPath[int], data: JSONBody[CommentUpdate]) -> CommentItem:
+    async def edit_comment(
+        self, request: Request[Account, Any, Any], comment_id: FromPath[int], data: JSONBody[CommentUpdate]
+    ) -> CommentItem:
         comment = await services.edit_comment(request.user, comment_id, data.body)
         view = services.CommentView(comment=comment, author_name=request.user.display_name)
         return comment_items([view], getattr(comment.idea, "id", comment.idea))[0]
@@ -219,4 +282,3 @@ class IdeaApi(Controller):
     @get("/neighbourhoods", summary="Neighbourhoods of the city (and the whole city)")
     async def neighbourhoods(self, settings: NamedDependency[Settings]) -> list[ChoiceItem]:
         return [ChoiceItem(slug=n.slug, name=n.name(get_locale())) for n in settings.city.neighbourhoods]
-

@@ -56,7 +56,9 @@ def _kind_for(account: Account | None, requested: object) -> str:
     return IdeaKind.idea.value
 
 
-def _form_page(template: str, values: dict, asks: list[str], errors: dict, kind: str, status_code: int = 200, **extra: Any) -> Template:
+def _form_page(
+    template: str, values: dict, asks: list[str], errors: dict, kind: str, status_code: int = 200, **extra: Any
+) -> Template:
     return Template(
         template,
         context={"values": values, "asks": asks, "errors": errors, "kind": kind, **extra},
@@ -83,14 +85,20 @@ class IdeaPages(Controller):
 
     # -- submitting -----------------------------------------------------------
     @get("/ideas/new", name="ideas_new", guards=[requires_participant])
-    async def new_form(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], kind: FromQuery[str] = "idea") -> Template:
+    async def new_form(
+        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], kind: FromQuery[str] = "idea"
+    ) -> Template:
         kind_asked = kind
         kind = _kind_for(request.user, kind)
         values = {"form_token": services.issue_form_token(settings)}
-        return _form_page("ideas/new.html", values, [], {}, kind, pilot_refused=kind_asked == "pilot" and kind != "pilot")
+        return _form_page(
+            "ideas/new.html", values, [], {}, kind, pilot_refused=kind_asked == "pilot" and kind != "pilot"
+        )
 
     @post("/ideas/new", name="ideas_submit", guards=[requires_participant], opt={"rate_limit": "submission"})
-    async def submit(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings]) -> Template | Redirect:
+    async def submit(
+        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
         values, asks = await read_form(request)
         kind = str(values.get("kind") or IdeaKind.idea.value)
         kind = kind if kind in (IdeaKind.idea.value, IdeaKind.pilot.value) else IdeaKind.idea.value
@@ -116,7 +124,11 @@ class IdeaPages(Controller):
                 return _form_page("ideas/confirm.html", values, asks, {}, kind, similar=similar)
         idea, created = await services.submit_idea(settings, request.user, data, form_nonce=nonce)
         if created:
-            flash(request, gettext("Thank you. Your idea has been submitted; a moderator will review it before it is published."), category="success")
+            flash(
+                request,
+                gettext("Thank you. Your idea has been submitted; a moderator will review it before it is published."),
+                category="success",
+            )
         return Redirect(f"/ideas/{idea.id}")
 
     # -- one idea -------------------------------------------------------------
@@ -124,12 +136,21 @@ class IdeaPages(Controller):
     async def detail(self, request: Request, idea_id: FromPath[int], order: FromQuery[str] = "newest") -> Template:
         return await self._detail(request, idea_id, order)
 
-    async def _detail(self, request: Request, idea_id: int, order: str = "newest", errors: dict | None = None,
-                      values: dict | None = None, status_code: int = 200) -> Template:
+    async def _detail(
+        self,
+        request: Request,
+        idea_id: int,
+        order: str = "newest",
+        errors: dict | None = None,
+        values: dict | None = None,
+        status_code: int = 200,
+    ) -> Template:
         user = request.user
         idea = await services.get_idea(idea_id)
         if permissions.shows_hidden_notice(user, idea):
-            return Template("ideas/hidden.html", context={"idea_id": idea.id, "notice": services.hidden_notice(idea.hidden_reason)})
+            return Template(
+                "ideas/hidden.html", context={"idea_id": idea.id, "notice": services.hidden_notice(idea.hidden_reason)}
+            )
         idea = await services.get_visible_idea(user, idea_id)
         author = await services.load_author(idea)
         comments = await services.list_comments(idea_id, newest_first=order != "oldest")
@@ -172,14 +193,22 @@ class IdeaPages(Controller):
         return _form_page("ideas/edit.html", values, current.pilot_asks, {}, idea.kind, idea=idea)
 
     @post("/ideas/{idea_id:int}/edit", name="idea_edit_submit", guards=[requires_account])
-    async def edit(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]) -> Template | Redirect:
+    async def edit(
+        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+    ) -> Template | Redirect:
         idea = await services.get_visible_idea(request.user, idea_id)
         values, asks = await read_form(request)
         try:
-            await services.edit_idea(settings, request.user, idea_id, services.IdeaInput.from_form(values, asks, idea.kind))
+            await services.edit_idea(
+                settings, request.user, idea_id, services.IdeaInput.from_form(values, asks, idea.kind)
+            )
         except FormErrors as exc:
             return _form_page("ideas/edit.html", values, asks, exc.errors, idea.kind, status_code=422, idea=idea)
-        flash(request, gettext("Your changes have been saved. A moderator will review the idea again."), category="success")
+        flash(
+            request,
+            gettext("Your changes have been saved. A moderator will review the idea again."),
+            category="success",
+        )
         return Redirect(f"/ideas/{idea_id}")
 
     @get("/ideas/{idea_id:int}/withdraw", name="idea_withdraw", guards=[requires_account])
@@ -196,21 +225,32 @@ class IdeaPages(Controller):
             await services.withdraw_idea(request.user, idea_id, str(values.get("reason") or ""))
         except FormErrors as exc:
             idea = await services.get_visible_idea(request.user, idea_id)
-            return Template("ideas/withdraw.html", context={"idea": idea, "errors": exc.errors, "values": values}, status_code=422)
+            return Template(
+                "ideas/withdraw.html", context={"idea": idea, "errors": exc.errors, "values": values}, status_code=422
+            )
         flash(request, gettext("Your idea has been withdrawn."), category="success")
         return Redirect(f"/ideas/{idea_id}")
 
     # -- comments -------------------------------------------------------------
-    @post("/ideas/{idea_id:int}/comments", name="idea_comment", guards=[requires_account], opt={"rate_limit": "comment"})
+    @post(
+        "/ideas/{idea_id:int}/comments", name="idea_comment", guards=[requires_account], opt={"rate_limit": "comment"}
+    )
     async def comment(self, request: Request[Account, Any, Any], idea_id: FromPath[int]) -> Template | Redirect:
         values, _ = await read_form(request)
         parent = str(values.get("parent_id") or "")
         try:
-            comment = await services.add_comment(request.user, idea_id, str(values.get("body") or ""),
-                                                 int(parent) if parent.isdigit() else None)
+            comment = await services.add_comment(
+                request.user, idea_id, str(values.get("body") or ""), int(parent) if parent.isdigit() else None
+            )
         except FormErrors as exc:
             field = f"reply-{parent}" if parent else "body"
-            return await self._detail(request, idea_id, errors={field: exc.errors["body"]}, values={field: values.get("body")}, status_code=422)
+            return await self._detail(
+                request,
+                idea_id,
+                errors={field: exc.errors["body"]},
+                values={field: values.get("body")},
+                status_code=422,
+            )
         return Redirect(f"/ideas/{idea_id}#comment-{comment.id}")
 
     @get("/comments/{comment_id:int}/edit", name="comment_edit", guards=[requires_account])
@@ -218,7 +258,9 @@ class IdeaPages(Controller):
         comment = await services.get_comment(comment_id)
         if not permissions.can_edit_comment(request.user, comment, services.utcnow()):
             raise DomainError(N_("A comment can be edited for 15 minutes after posting."), 403)
-        return Template("ideas/comment_edit.html", context={"comment": comment, "values": {"body": comment.body}, "errors": {}})
+        return Template(
+            "ideas/comment_edit.html", context={"comment": comment, "values": {"body": comment.body}, "errors": {}}
+        )
 
     @post("/comments/{comment_id:int}/edit", name="comment_edit_submit", guards=[requires_account])
     async def comment_edit(self, request: Request[Account, Any, Any], comment_id: FromPath[int]) -> Template | Redirect:
@@ -227,7 +269,11 @@ class IdeaPages(Controller):
             comment = await services.edit_comment(request.user, comment_id, str(values.get("body") or ""))
         except FormErrors as exc:
             comment = await services.get_comment(comment_id)
-            return Template("ideas/comment_edit.html", context={"comment": comment, "values": values, "errors": exc.errors}, status_code=422)
+            return Template(
+                "ideas/comment_edit.html",
+                context={"comment": comment, "values": values, "errors": exc.errors},
+                status_code=422,
+            )
         return Redirect(f"/ideas/{comment.idea}#comment-{comment.id}")
 
     @post("/comments/{comment_id:int}/delete", name="comment_delete", guards=[requires_account])

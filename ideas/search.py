@@ -10,11 +10,9 @@ exact title match always ranks first.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import re
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Mapping
 from urllib.parse import urlencode
 
 from piccolo.engine.sqlite import SQLiteEngine
@@ -132,6 +130,7 @@ class IdeaPage:
 
 # -- full-text query building ---------------------------------------------------
 
+
 def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD_RE.findall(text or "")][:MAX_QUERY_TERMS]
 
@@ -213,7 +212,9 @@ def _search_sql(filters: IdeaFilters, statuses: tuple[str, ...]) -> _Sql | None:
             "trending": "idea.trending_score DESC, idea.id DESC",
             "supports": "idea.support_count DESC, idea.id DESC",
             "newest": "idea.published_at DESC, idea.id DESC",
-            "closing": "CASE WHEN idea.status = 'published' THEN 0 ELSE 1 END, idea.support_closes_at ASC, idea.id DESC",
+            "closing": (
+                "CASE WHEN idea.status = 'published' THEN 0 ELSE 1 END, idea.support_closes_at ASC, idea.id DESC"
+            ),
         }.get(sort, "idea.trending_score DESC, idea.id DESC")
     return sql
 
@@ -235,7 +236,10 @@ async def list_ideas(filters: IdeaFilters, statuses: tuple[str, ...] = LISTED_ST
     offset = (filters.page - 1) * filters.per_page
     rows = await Idea.raw(
         f"SELECT idea.id AS id {sql.from_where()} ORDER BY {sql.order} LIMIT {{}} OFFSET {{}}",
-        *sql.args, *sql.order_args, filters.per_page, offset,
+        *sql.args,
+        *sql.order_args,
+        filters.per_page,
+        offset,
     )
     count = await Idea.raw(f"SELECT COUNT(*) AS n {sql.from_where()}", *sql.args)
     page.total = int(count[0]["n"]) if count else 0

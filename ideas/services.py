@@ -16,7 +16,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from ideas import permissions
 from ideas.tables import (
@@ -56,7 +56,7 @@ NOT_FOUND = N_("This idea does not exist.")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _id(value: object) -> int:
@@ -64,6 +64,7 @@ def _id(value: object) -> int:
 
 
 # -- input --------------------------------------------------------------------
+
 
 @dataclass
 class IdeaInput:
@@ -88,9 +89,23 @@ class IdeaInput:
 
     @classmethod
     def from_form(cls, values: dict[str, object], asks: list[str], kind: str) -> IdeaInput:
-        text = {name: str(values.get(name) or "") for name in (
-            "title", "summary", "body", "theme", "neighbourhood", "scope", "location", "pilot_what",
-            "pilot_where", "pilot_ask_details", "pilot_personal_data_details", "pilot_partners")}
+        text = {
+            name: str(values.get(name) or "")
+            for name in (
+                "title",
+                "summary",
+                "body",
+                "theme",
+                "neighbourhood",
+                "scope",
+                "location",
+                "pilot_what",
+                "pilot_where",
+                "pilot_ask_details",
+                "pilot_personal_data_details",
+                "pilot_partners",
+            )
+        }
         return cls(
             **text,
             kind=kind,
@@ -152,8 +167,12 @@ def _validate_pilot(errors: Errors, data: IdeaInput) -> dict[str, object]:
     except (TypeError, ValueError):
         weeks = None
     if weeks is None or not PILOT_WEEKS[0] <= weeks <= PILOT_WEEKS[1]:
-        errors.add("pilot_duration_weeks", Message(
-            N_("Enter a whole number of weeks from %(min)s to %(max)s."), min=PILOT_WEEKS[0], max=PILOT_WEEKS[1]))
+        errors.add(
+            "pilot_duration_weeks",
+            Message(
+                N_("Enter a whole number of weeks from %(min)s to %(max)s."), min=PILOT_WEEKS[0], max=PILOT_WEEKS[1]
+            ),
+        )
     values["pilot_duration_weeks"] = weeks
     known = [a.value for a in PilotAsk]
     asks = [a for a in known if a in set(data.pilot_asks)]
@@ -185,6 +204,7 @@ async def _content_written(target_type: str, target_id: int) -> None:
 
 
 # -- bots and double submits ----------------------------------------------------
+
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
@@ -223,6 +243,7 @@ def check_form(settings: Settings, token: str, honeypot: str, now: float | None 
 
 # -- submitting and editing ----------------------------------------------------
 
+
 async def submit_idea(
     settings: Settings, account: Account | None, data: IdeaInput, form_nonce: str | None = None
 ) -> tuple[Idea, bool]:
@@ -238,12 +259,18 @@ async def submit_idea(
     try:
         async with write_transaction():
             idea = Idea(
-                author=account.id, kind=data.kind, status=IdeaStatus.submitted.value,
-                created_at=now, updated_at=now, form_token=form_nonce, **values,
+                author=account.id,
+                kind=data.kind,
+                status=IdeaStatus.submitted.value,
+                created_at=now,
+                updated_at=now,
+                form_token=form_nonce,
+                **values,
             )
             await idea.save()
             await Follow.insert(Follow(account=account.id, idea=idea.id, created_at=now)).on_conflict(
-                target=(Follow.account, Follow.idea), action="DO NOTHING")
+                target=(Follow.account, Follow.idea), action="DO NOTHING"
+            )
     except Exception as exc:
         if form_nonce is None or not is_unique_violation(exc):
             raise
@@ -273,12 +300,22 @@ async def get_visible_idea(account: Account | None, idea_id: int) -> Idea:
 def idea_input_from(idea: Idea) -> IdeaInput:
     """The stored idea as input, to fill an edit form or to apply a partial API update to."""
     return IdeaInput(
-        title=idea.title, summary=idea.summary, body=idea.body, theme=idea.theme,
-        neighbourhood=idea.neighbourhood, scope=idea.scope, location=idea.location or "", kind=idea.kind,
-        pilot_what=idea.pilot_what or "", pilot_where=idea.pilot_where or "",
-        pilot_duration_weeks=idea.pilot_duration_weeks, pilot_asks=[a for a in (idea.pilot_asks or "").split(",") if a],
-        pilot_ask_details=idea.pilot_ask_details or "", pilot_personal_data=idea.pilot_personal_data,
-        pilot_personal_data_details=idea.pilot_personal_data_details or "", pilot_partners=idea.pilot_partners or "",
+        title=idea.title,
+        summary=idea.summary,
+        body=idea.body,
+        theme=idea.theme,
+        neighbourhood=idea.neighbourhood,
+        scope=idea.scope,
+        location=idea.location or "",
+        kind=idea.kind,
+        pilot_what=idea.pilot_what or "",
+        pilot_where=idea.pilot_where or "",
+        pilot_duration_weeks=idea.pilot_duration_weeks,
+        pilot_asks=[a for a in (idea.pilot_asks or "").split(",") if a],
+        pilot_ask_details=idea.pilot_ask_details or "",
+        pilot_personal_data=idea.pilot_personal_data,
+        pilot_personal_data_details=idea.pilot_personal_data_details or "",
+        pilot_partners=idea.pilot_partners or "",
     )
 
 
@@ -295,9 +332,11 @@ async def edit_idea(settings: Settings, account: Account | None, idea_id: int, d
         raise DomainError(N_("This idea can no longer be edited. Add a comment instead."), 409)
     values.update(status=IdeaStatus.submitted.value, updated_at=utcnow())
     # Conditional on the state, so a moderator's decision in between is never overwritten.
-    updated = await Idea.update(values).where(
-        (Idea.id == idea_id) & Idea.status.is_in(list(permissions.EDITABLE_STATUSES))
-    ).returning(Idea.id)
+    updated = (
+        await Idea.update(values)
+        .where((Idea.id == idea_id) & Idea.status.is_in(list(permissions.EDITABLE_STATUSES)))
+        .returning(Idea.id)
+    )
     if not updated:
         raise DomainError(N_("This idea can no longer be edited. Add a comment instead."), 409)
     await _content_written("idea", idea_id)
@@ -310,10 +349,18 @@ async def withdraw_idea(account: Account | None, idea_id: int, reason: str) -> I
         raise DomainError(N_("Only the author can withdraw this idea."), 403)
     if reason not in {r.value for r in WithdrawReason}:
         raise FormErrors({"reason": N_("Choose a reason.")})
-    updated = await Idea.update(
-        {Idea.status: IdeaStatus.withdrawn.value, Idea.withdraw_reason: reason, Idea.withdrawn_at: utcnow(),
-         Idea.updated_at: utcnow()}
-    ).where((Idea.id == idea_id) & Idea.status.is_in(list(permissions.WITHDRAWABLE_STATUSES))).returning(Idea.id)
+    updated = (
+        await Idea.update(
+            {
+                Idea.status: IdeaStatus.withdrawn.value,
+                Idea.withdraw_reason: reason,
+                Idea.withdrawn_at: utcnow(),
+                Idea.updated_at: utcnow(),
+            }
+        )
+        .where((Idea.id == idea_id) & Idea.status.is_in(list(permissions.WITHDRAWABLE_STATUSES)))
+        .returning(Idea.id)
+    )
     if not updated:
         raise DomainError(N_("This idea can no longer be withdrawn."), 409)
     return await get_idea(idea_id)
@@ -321,15 +368,18 @@ async def withdraw_idea(account: Account | None, idea_id: int, reason: str) -> I
 
 # -- moderation transitions (the moderators' screens call these) ----------------------
 
+
 def _require_moderator(actor: Account | None) -> None:
     if not permissions.is_moderator(actor):
         raise DomainError(N_("Only moderators can do this."), 403)
 
 
 async def _transition(idea_id: int, allowed: set[str], values: dict) -> Idea:
-    updated = await Idea.update({**values, Idea.updated_at: utcnow()}).where(
-        (Idea.id == idea_id) & Idea.status.is_in(sorted(allowed))
-    ).returning(Idea.id)
+    updated = (
+        await Idea.update({**values, Idea.updated_at: utcnow()})
+        .where((Idea.id == idea_id) & Idea.status.is_in(sorted(allowed)))
+        .returning(Idea.id)
+    )
     if not updated:
         await get_idea(idea_id)  # 404 when it does not exist
         raise DomainError(N_("This idea is not in a state that allows this."), 409)
@@ -340,12 +390,16 @@ async def publish(settings: Settings, actor: Account | None, idea_id: int) -> Id
     """Publish a submitted idea: its support window starts now."""
     _require_moderator(actor)
     now = utcnow()
-    idea = await _transition(idea_id, {IdeaStatus.submitted.value}, {
-        Idea.status: IdeaStatus.published.value,
-        Idea.published_at: now,
-        Idea.support_closes_at: now + timedelta(days=settings.city.support_window_days),
-        Idea.moderator_message: None,
-    })
+    idea = await _transition(
+        idea_id,
+        {IdeaStatus.submitted.value},
+        {
+            Idea.status: IdeaStatus.published.value,
+            Idea.published_at: now,
+            Idea.support_closes_at: now + timedelta(days=settings.city.support_window_days),
+            Idea.moderator_message: None,
+        },
+    )
     return await refresh_trending(idea.id, now=now) or idea
 
 
@@ -355,9 +409,14 @@ async def request_changes(settings: Settings, actor: Account | None, idea_id: in
     errors = Errors()
     check_length(errors, "message", message, 1, 2_000)
     errors.raise_if_any()
-    return await _transition(idea_id, {IdeaStatus.submitted.value}, {
-        Idea.status: IdeaStatus.needs_changes.value, Idea.moderator_message: message,
-    })
+    return await _transition(
+        idea_id,
+        {IdeaStatus.submitted.value},
+        {
+            Idea.status: IdeaStatus.needs_changes.value,
+            Idea.moderator_message: message,
+        },
+    )
 
 
 async def reject(settings: Settings, actor: Account | None, idea_id: int, reason: str) -> Idea:
@@ -366,16 +425,26 @@ async def reject(settings: Settings, actor: Account | None, idea_id: int, reason
     errors = Errors()
     check_length(errors, "reason", reason, 1, 2_000)
     errors.raise_if_any()
-    return await _transition(idea_id, {IdeaStatus.submitted.value, IdeaStatus.needs_changes.value}, {
-        Idea.status: IdeaStatus.rejected.value, Idea.rejection_reason: reason,
-    })
+    return await _transition(
+        idea_id,
+        {IdeaStatus.submitted.value, IdeaStatus.needs_changes.value},
+        {
+            Idea.status: IdeaStatus.rejected.value,
+            Idea.rejection_reason: reason,
+        },
+    )
 
 
 # Public statuses a moderator can hide (after reports, or directly).
-HIDEABLE_STATUSES = frozenset({
-    IdeaStatus.published.value, IdeaStatus.routed.value, IdeaStatus.expired.value,
-    IdeaStatus.merged.value, IdeaStatus.withdrawn.value,
-})
+HIDEABLE_STATUSES = frozenset(
+    {
+        IdeaStatus.published.value,
+        IdeaStatus.routed.value,
+        IdeaStatus.expired.value,
+        IdeaStatus.merged.value,
+        IdeaStatus.withdrawn.value,
+    }
+)
 HIDDEN_REASON_LABELS = {
     HiddenReason.pending_review.value: N_("reported, pending review"),
     HiddenReason.spam.value: N_("spam"),
@@ -388,7 +457,9 @@ HIDDEN_REASON_LABELS = {
 
 def hidden_notice(reason: str | None) -> Message:
     """What everyone but staff sees in place of hidden content."""
-    return Message(N_("Hidden by a moderator: %(reason)s"), reason=gettext(HIDDEN_REASON_LABELS.get(reason or "", N_("other"))))
+    return Message(
+        N_("Hidden by a moderator: %(reason)s"), reason=gettext(HIDDEN_REASON_LABELS.get(reason or "", N_("other")))
+    )
 
 
 def _check_hidden_reason(reason: str) -> None:
@@ -413,10 +484,14 @@ async def hide_idea(actor: Account | None, idea_id: int, reason: str, *, automat
             return False
         if idea.status not in HIDEABLE_STATUSES:
             raise DomainError(N_("Only public ideas can be hidden."), 409)
-        await Idea.update({
-            Idea.status: IdeaStatus.hidden.value, Idea.hidden_from: idea.status,
-            Idea.hidden_reason: reason, Idea.updated_at: utcnow(),
-        }).where((Idea.id == idea_id) & (Idea.status == idea.status))
+        await Idea.update(
+            {
+                Idea.status: IdeaStatus.hidden.value,
+                Idea.hidden_from: idea.status,
+                Idea.hidden_reason: reason,
+                Idea.updated_at: utcnow(),
+            }
+        ).where((Idea.id == idea_id) & (Idea.status == idea.status))
     return True
 
 
@@ -429,10 +504,14 @@ async def restore_idea(actor: Account | None, idea_id: int) -> Idea:
             raise DomainError(NOT_FOUND, 404)
         if idea.status != IdeaStatus.hidden.value:
             raise DomainError(N_("This idea is not hidden."), 409)
-        await Idea.update({
-            Idea.status: idea.hidden_from or IdeaStatus.published.value, Idea.hidden_from: None,
-            Idea.hidden_reason: None, Idea.updated_at: utcnow(),
-        }).where(Idea.id == idea_id)
+        await Idea.update(
+            {
+                Idea.status: idea.hidden_from or IdeaStatus.published.value,
+                Idea.hidden_from: None,
+                Idea.hidden_reason: None,
+                Idea.updated_at: utcnow(),
+            }
+        ).where(Idea.id == idea_id)
     return await get_idea(idea_id)
 
 
@@ -448,8 +527,11 @@ async def hide_comment(actor: Account | None, comment_id: int, reason: str, *, a
         if comment.status == CommentStatus.hidden.value:
             await Comment.update({Comment.hidden_reason: reason}).where(Comment.id == comment_id)
             return False
-        hidden = await Comment.update({Comment.status: CommentStatus.hidden.value, Comment.hidden_reason: reason}).where(
-            (Comment.id == comment_id) & (Comment.status == CommentStatus.visible.value)).returning(Comment.id)
+        hidden = (
+            await Comment.update({Comment.status: CommentStatus.hidden.value, Comment.hidden_reason: reason})
+            .where((Comment.id == comment_id) & (Comment.status == CommentStatus.visible.value))
+            .returning(Comment.id)
+        )
         if hidden:
             await Idea.update({Idea.comment_count: Idea.comment_count - 1}).where(Idea.id == _id(comment.idea))
     return bool(hidden)
@@ -458,8 +540,11 @@ async def hide_comment(actor: Account | None, comment_id: int, reason: str, *, a
 async def restore_comment(actor: Account | None, comment_id: int) -> Comment:
     _require_moderator(actor)
     async with write_transaction():
-        restored = await Comment.update({Comment.status: CommentStatus.visible.value, Comment.hidden_reason: None}).where(
-            (Comment.id == comment_id) & (Comment.status == CommentStatus.hidden.value)).returning(Comment.idea)
+        restored = (
+            await Comment.update({Comment.status: CommentStatus.visible.value, Comment.hidden_reason: None})
+            .where((Comment.id == comment_id) & (Comment.status == CommentStatus.hidden.value))
+            .returning(Comment.idea)
+        )
         if not restored:
             raise DomainError(N_("This comment is not hidden."), 409)
         await Idea.update({Idea.comment_count: Idea.comment_count + 1}).where(Idea.id == restored[0]["idea"])
@@ -489,8 +574,9 @@ async def reclassify(
             raise DomainError(NOT_FOUND, 404)
         changes = [(f, getattr(idea, f), new[f]) for f in CLASSIFICATION_FIELDS if getattr(idea, f) != new[f]]
         if changes:
-            await Idea.update({Idea.theme: theme, Idea.neighbourhood: neighbourhood, Idea.scope: scope,
-                               Idea.updated_at: utcnow()}).where(Idea.id == idea_id)
+            await Idea.update(
+                {Idea.theme: theme, Idea.neighbourhood: neighbourhood, Idea.scope: scope, Idea.updated_at: utcnow()}
+            ).where(Idea.id == idea_id)
     return changes
 
 
@@ -511,7 +597,9 @@ def trending_score(supports_30d: int, comments_30d: int, age_hours: float) -> fl
     return (5 * supports_30d + 3 * comments_30d - 1) / math.pow(max(age_hours, 0.0) + 2, TRENDING_GRAVITY)
 
 
-async def refresh_trending(idea_id: int, *, recent_supports: int | None = None, now: datetime | None = None) -> Idea | None:
+async def refresh_trending(
+    idea_id: int, *, recent_supports: int | None = None, now: datetime | None = None
+) -> Idea | None:
     """Recompute one idea's stored score (after a support, a comment, publication, or periodically)."""
     now = now or utcnow()
     idea = await Idea.objects().get(Idea.id == idea_id)
@@ -535,14 +623,20 @@ async def refresh_trending_batch(limit: int = 500) -> int:
     Scores only change on activity; without a periodic refresh an idea that was
     busy a month ago would keep its place. Bounded by `limit` per run.
     """
-    ids = await Idea.select(Idea.id).where(Idea.status == IdeaStatus.published.value).order_by(
-        Idea.trending_score, ascending=False).limit(limit).output(as_list=True)
+    ids = (
+        await Idea.select(Idea.id)
+        .where(Idea.status == IdeaStatus.published.value)
+        .order_by(Idea.trending_score, ascending=False)
+        .limit(limit)
+        .output(as_list=True)
+    )
     for idea_id in ids:
         await refresh_trending(idea_id)
     return len(ids)
 
 
 # -- comments -----------------------------------------------------------------
+
 
 @dataclass
 class CommentView:
@@ -615,9 +709,11 @@ async def delete_comment(account: Account | None, comment_id: int) -> None:
     if not permissions.can_delete_comment(account, comment):
         raise DomainError(N_("Only the author can delete this comment."), 403)
     async with write_transaction():
-        deleted = await Comment.update({Comment.status: CommentStatus.deleted.value}).where(
-            (Comment.id == comment_id) & (Comment.status == CommentStatus.visible.value)
-        ).returning(Comment.id)
+        deleted = (
+            await Comment.update({Comment.status: CommentStatus.deleted.value})
+            .where((Comment.id == comment_id) & (Comment.status == CommentStatus.visible.value))
+            .returning(Comment.id)
+        )
         if deleted:
             await Idea.update({Idea.comment_count: Idea.comment_count - 1}).where(Idea.id == _id(comment.idea))
 
@@ -634,9 +730,13 @@ async def list_comments(idea_id: int, newest_first: bool = True) -> list[Comment
     A deleted comment shows as "comment deleted" only while it has visible replies; a
     hidden one always shows the moderator's public reason category in its place.
     """
-    rows = await Comment.select(
-        *Comment.all_columns(), Comment.author.display_name, Comment.author.kind, Comment.author.organisation_name
-    ).where(Comment.idea == idea_id).order_by(Comment.id)
+    rows = (
+        await Comment.select(
+            *Comment.all_columns(), Comment.author.display_name, Comment.author.kind, Comment.author.organisation_name
+        )
+        .where(Comment.idea == idea_id)
+        .order_by(Comment.id)
+    )
     views: dict[int, CommentView] = {}
     top: list[CommentView] = []
     for row in rows:
@@ -653,13 +753,15 @@ async def list_comments(idea_id: int, newest_first: bool = True) -> list[Comment
 
 # -- follows ------------------------------------------------------------------
 
+
 async def follow(account: Account | None, idea_id: int) -> None:
     idea = await get_visible_idea(account, idea_id)
     if refusal := permissions.follow_refusal(account, idea):
         raise DomainError(refusal, 403)
     assert account is not None
     await Follow.insert(Follow(account=account.id, idea=idea_id, created_at=utcnow())).on_conflict(
-        target=(Follow.account, Follow.idea), action="DO NOTHING")
+        target=(Follow.account, Follow.idea), action="DO NOTHING"
+    )
 
 
 async def unfollow(account: Account | None, idea_id: int) -> None:
@@ -676,6 +778,7 @@ async def is_following(account: Account | None, idea_id: int) -> bool:
 
 
 # -- reading ------------------------------------------------------------------
+
 
 def author_name(idea: Idea, author: Account | dict | None) -> str:
     """Public name: the organisation for pilots and organisation accounts, else the display name."""

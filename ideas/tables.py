@@ -23,7 +23,6 @@ class IdeaKind(str, Enum):
     pilot = "pilot"
 
 
-
 class IdeaStatus(str, Enum):
     submitted = "submitted"
     needs_changes = "needs_changes"

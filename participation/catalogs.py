@@ -49,7 +49,9 @@ def _owner(path: Path, all_domains: list[Domain]) -> Domain:
     names = {d.name: d for d in all_domains}
     relative = path.relative_to(ROOT)
     if relative.parts[0] == "templates":
-        return names.get(relative.parts[1], names["participation"]) if len(relative.parts) > 2 else names["participation"]
+        return (
+            names.get(relative.parts[1], names["participation"]) if len(relative.parts) > 2 else names["participation"]
+        )
     owners = [d for d in all_domains if path.is_relative_to(d.package)]
     return max(owners, key=lambda d: len(d.package.parts))
 
@@ -66,7 +68,9 @@ def extract() -> dict[str, Catalog]:
             continue
         catalog = catalogs[_owner(path, all_domains).name]
         options = TEMPLATE_OPTIONS if method != "python" else {}
-        for lineno, message, comments, context in extract_from_file(method, str(path), keywords=KEYWORDS, options=options):
+        for lineno, message, comments, context in extract_from_file(
+            method, str(path), keywords=KEYWORDS, options=options
+        ):
             catalog.add(message, None, [(str(path.relative_to(ROOT)), lineno)], auto_comments=comments, context=context)
     return catalogs
 

@@ -149,8 +149,10 @@ class _Reader:
             names = item.get("name")
             if isinstance(names, str):
                 names = {"nl": names}
-            if not isinstance(names, dict) or not names or not all(
-                isinstance(v, str) and v.strip() for v in names.values()
+            if (
+                not isinstance(names, dict)
+                or not names
+                or not all(isinstance(v, str) and v.strip() for v in names.values())
             ):
                 raise self.fail(f"{where}.name", "must be a string or a table of names per language")
             out.append(Choice(slug=slug, names=dict(names)))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import Awaitable, Callable, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import anyio
 import click
@@ -106,7 +107,7 @@ def demo(host: str, port: int) -> None:
         return await load_demo(settings)
 
     accounts = _with_database(settings, prepare, require_migrated=False)
-    click.echo("\nDemo accounts (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
     for account, created in accounts:
         role = account.role.value + (f", organisation {account.organisation}" if account.organisation else "")
         click.echo(f"  {account.email:<32} {role}{'' if created else ' (existing)'}")
@@ -122,11 +123,15 @@ def accounts() -> None:
 @accounts.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True, help="Display name (contact person for an organisation).")
-@click.option("--role", type=click.Choice(["member", "moderator", "editor", "admin"]), default="member", show_default=True)
+@click.option(
+    "--role", type=click.Choice(["member", "moderator", "editor", "admin"]), default="member", show_default=True
+)
 @click.option("--organisation", default=None, help="Organisation name: creates an organisation account.")
 @click.option("--kvk", default=None, help="KvK number (8 digits), required with --organisation.")
 @click.option("--password", default=None, help="Omit to be prompted (recommended: keeps it out of shell history).")
-def accounts_create(email: str, name: str, role: str, organisation: str | None, kvk: str | None, password: str | None) -> None:
+def accounts_create(
+    email: str, name: str, role: str, organisation: str | None, kvk: str | None, password: str | None
+) -> None:
     """Create a verified account."""
     from participation.accounts import services
     from participation.accounts.tables import Role

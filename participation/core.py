@@ -138,7 +138,9 @@ class ApplicationCore(InitPluginProtocol):
         engine = build_engine(self.settings.database_url)
         await open_database(engine, require_migrated=self.require_migrated)
         app.state.engine = engine
-        periodic = asyncio.create_task(tasks.run_forever(self.settings, app)) if self.settings.run_periodic_tasks else None
+        periodic = (
+            asyncio.create_task(tasks.run_forever(self.settings, app)) if self.settings.run_periodic_tasks else None
+        )
         try:
             yield
         finally:

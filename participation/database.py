@@ -74,7 +74,7 @@ def current_engine() -> Engine:
     return Migration._meta.db
 
 
-_sqlite_write_locks: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = weakref.WeakKeyDictionary()
+_sqlite_write_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
 def _sqlite_write_lock() -> asyncio.Lock:

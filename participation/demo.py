@@ -41,7 +41,9 @@ DEMO_ACCOUNTS = (
     DemoAccount("priya@example.org", "Priya Ramdin", neighbourhood="de-leyens"),
     DemoAccount("info@slimmelantaarn.example", "Eva Smit", organisation="Slimme Lantaarn B.V.", kvk="12345678"),
     DemoAccount("pilots@dip-labs.example", "Ruben Visser", organisation="DIP Labs", kvk="87654321"),
-    DemoAccount("info@energiecooperatie.example", "Bram Hoekstra", organisation="Energiecoöperatie Zoetermeer", kvk="23456789"),
+    DemoAccount(
+        "info@energiecooperatie.example", "Bram Hoekstra", organisation="Energiecoöperatie Zoetermeer", kvk="23456789"
+    ),
     DemoAccount("moderator@example.org", "Moderator Gemeente", role=Role.moderator),
     DemoAccount("editor@example.org", "Redactie Smart City", role=Role.editor),
     DemoAccount("admin@example.org", "Beheerder", role=Role.admin),

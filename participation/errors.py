@@ -41,8 +41,15 @@ def is_api(request: Request) -> bool:
     return request.scope["path"].startswith("/api/")
 
 
-def problem(status: int, detail: str, errors: dict[str, list[str]] | None = None, headers: dict[str, str] | None = None) -> Response:
-    body: dict[str, Any] = {"type": "about:blank", "status": status, "title": TITLES.get(status, "Error"), "detail": detail}
+def problem(
+    status: int, detail: str, errors: dict[str, list[str]] | None = None, headers: dict[str, str] | None = None
+) -> Response:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "status": status,
+        "title": TITLES.get(status, "Error"),
+        "detail": detail,
+    }
     if errors:
         body["errors"] = errors
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
@@ -71,7 +78,12 @@ def _same_site_path(referer: str | None) -> str:
 
 def handle_exception(request: Request, exc: Exception) -> Response:
     if isinstance(exc, FormErrors):
-        status, detail, field_errors, headers = 422, "The input is not valid.", {k: [str(v)] for k, v in exc.errors.items()}, None
+        status, detail, field_errors, headers = (
+            422,
+            "The input is not valid.",
+            {k: [str(v)] for k, v in exc.errors.items()},
+            None,
+        )
     elif isinstance(exc, DomainError):
         status, detail, field_errors, headers = exc.status_code, str(exc.message), None, None
     elif isinstance(exc, HTTPException):
@@ -79,7 +91,12 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         field_errors = _validation_errors(exc) if isinstance(exc, ValidationException) else None
     else:
         logger.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        status, detail, field_errors, headers = HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.", None, None
+        status, detail, field_errors, headers = (
+            HTTP_500_INTERNAL_SERVER_ERROR,
+            "Something went wrong on our side.",
+            None,
+            None,
+        )
 
     if is_api(request):
         return problem(status, detail, field_errors, headers)

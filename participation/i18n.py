@@ -10,8 +10,8 @@ services' messages both read.
 from __future__ import annotations
 
 from contextvars import ContextVar
-from datetime import datetime, timezone
-from functools import lru_cache
+from datetime import UTC, datetime
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -41,7 +41,7 @@ def _catalog_files(locale: str) -> list[Path]:
     return [f for f in files if f.exists()]
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(locale: str) -> NullTranslations:
     merged: NullTranslations | None = None
     for po_path in _catalog_files(locale):
@@ -80,7 +80,7 @@ _ = gettext
 
 def local_time(value: datetime) -> datetime:
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(ZoneInfo(_current_timezone.get()))
 
 

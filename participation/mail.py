@@ -44,7 +44,9 @@ def _send_smtp(settings: Settings, mail: Mail) -> None:
     message["From"], message["To"], message["Subject"] = settings.mail_from, mail.to, mail.subject
     message.set_content(mail.body)
     smtp_class = smtplib.SMTP_SSL if url.scheme == "smtps" else smtplib.SMTP
-    with smtp_class(url.hostname or "localhost", url.port or (465 if url.scheme == "smtps" else 25), timeout=30) as smtp:
+    with smtp_class(
+        url.hostname or "localhost", url.port or (465 if url.scheme == "smtps" else 25), timeout=30
+    ) as smtp:
         if url.scheme == "smtp+starttls":
             smtp.starttls(context=ssl.create_default_context())
         if url.username:

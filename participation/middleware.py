@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.middleware import ASGIMiddleware
 from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from participation.i18n import LOCALES, set_locale
@@ -63,4 +63,8 @@ class LocaleMiddleware(ASGIMiddleware):
                     if isinstance(session, dict):
                         session["locale"] = chosen
                     return chosen
-        return session.get("locale") if isinstance(session, dict) and session.get("locale") in LOCALES else self.default_locale
+        return (
+            session.get("locale")
+            if isinstance(session, dict) and session.get("locale") in LOCALES
+            else self.default_locale
+        )

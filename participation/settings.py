@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
 
 from dotenv import dotenv_values
 
@@ -83,8 +83,7 @@ class Settings:
         database_url = env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'participation.sqlite3'}"
         if not database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
             raise ConfigurationError(
-                "DATABASE_URL must start with sqlite:/// or postgresql:// "
-                f"(got {database_url.split(':', 1)[0]}:...)"
+                f"DATABASE_URL must start with sqlite:/// or postgresql:// (got {database_url.split(':', 1)[0]}:...)"
             )
         secret_key = env.get("SECRET_KEY") or ""
         if not secret_key:

@@ -10,10 +10,10 @@ from litestar import Litestar
 from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
 
+from ideas.services import refresh_trending_batch
 from participation.accounts.services import utcnow
 from participation.accounts.tables import LoginFailure
 from participation.settings import Settings
-from ideas.services import refresh_trending_batch
 from voting.services import expire_due_ideas
 
 logger = logging.getLogger("participation.tasks")

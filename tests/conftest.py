@@ -21,8 +21,8 @@ for name in ("REDIS_URL", "SMTP_URL", "CITY_CONFIG", "SECRET_KEY", "BASE_URL"):
     os.environ.pop(name, None)
 
 import anyio  # noqa: E402
-import pytest  # noqa: E402
 import httpx  # noqa: E402
+import pytest  # noqa: E402
 
 from participation import mail  # noqa: E402
 from participation.app import create_app  # noqa: E402

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ideas.tables import Comment, Idea
 from participation.accounts.tables import Account
-from participation.moderation.tables import ModerationDecision, Report
 from participation.demo import DEMO_ACCOUNTS, load_demo
+from participation.moderation.tables import ModerationDecision, Report
 from participation.register.tables import RegisterEntry, RegisterUpdate
 from voting.tables import Routing, Support
 
@@ -28,7 +28,9 @@ async def test_demo_loads_once_with_a_routed_and_an_expired_idea(settings):
     assert await Routing.count() == 1
     assert await Report.count().where(Report.status == "open") >= 1 and await ModerationDecision.count() >= 1
     # Some ideas are close to the threshold without reaching it.
-    close = await Idea.count().where((Idea.status == "published") & (Idea.support_count >= settings.city.support_threshold * 0.7))
+    close = await Idea.count().where(
+        (Idea.status == "published") & (Idea.support_count >= settings.city.support_threshold * 0.7)
+    )
     assert close >= 2
     # Counters equal their rows.
     for idea in await Idea.objects():

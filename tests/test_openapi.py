@@ -6,8 +6,13 @@ async def test_schema_lists_the_api_and_no_html_pages(client):
     assert response.status_code == 200
     paths = response.json()["paths"]
     for expected in (
-        "/api/v1/auth/token", "/api/v1/me", "/api/v1/ideas", "/api/v1/ideas/{idea_id}",
-        "/api/v1/ideas/{idea_id}/support", "/api/v1/register", "/api/v1/register/{slug}",
+        "/api/v1/auth/token",
+        "/api/v1/me",
+        "/api/v1/ideas",
+        "/api/v1/ideas/{idea_id}",
+        "/api/v1/ideas/{idea_id}/support",
+        "/api/v1/register",
+        "/api/v1/register/{slug}",
     ):
         assert expected in paths, expected
     assert {"put", "delete"} <= set(paths["/api/v1/ideas/{idea_id}/support"])

@@ -31,7 +31,9 @@ async def test_sessions_live_in_redis_and_survive_a_second_worker(settings):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=first), base_url="http://t.local") as one:
             await sign_in(one, "worker@example.org")
             cookies = one.cookies
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=second), base_url="http://t.local", cookies=cookies) as two:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=second), base_url="http://t.local", cookies=cookies
+            ) as two:
                 page = await two.get("/account")
                 assert page.status_code == 200
                 assert "worker@example.org" in page.text
@@ -40,7 +42,9 @@ async def test_sessions_live_in_redis_and_survive_a_second_worker(settings):
 
 async def test_run_once_purges_login_failures_outside_the_window(settings):
     await LoginFailure.insert(
-        LoginFailure(email="old@example.org", created_at=utcnow() - timedelta(minutes=settings.login_lockout_minutes + 1)),
+        LoginFailure(
+            email="old@example.org", created_at=utcnow() - timedelta(minutes=settings.login_lockout_minutes + 1)
+        ),
         LoginFailure(email="recent@example.org", created_at=utcnow() - timedelta(minutes=1)),
     )
     result = await tasks.run_once(settings)

@@ -86,8 +86,18 @@ def test_dutch_translations_keep_the_placeholders():
 @pytest.mark.parametrize(
     ("query", "lang", "expected", "absent"),
     [
-        ("", "nl", ["Ga direct naar de inhoud", "Inloggen", "Account aanmaken", "Slim in smalle of in brede zin"], "Skip to content"),
-        ("?lang=en", "en", ["Skip to content", "Sign in", "Create an account", "Smart in the narrow or the broad sense"], "Ga direct naar de inhoud"),
+        (
+            "",
+            "nl",
+            ["Ga direct naar de inhoud", "Inloggen", "Account aanmaken", "Slim in smalle of in brede zin"],
+            "Skip to content",
+        ),
+        (
+            "?lang=en",
+            "en",
+            ["Skip to content", "Sign in", "Create an account", "Smart in the narrow or the broad sense"],
+            "Ga direct naar de inhoud",
+        ),
     ],
     ids=["dutch", "english"],
 )
@@ -121,10 +131,15 @@ async def test_form_errors_are_in_the_title_and_summary(client):
 
 async def test_form_fields_have_well_formed_attributes(client):
     # Attributes run together (`value=""required`) are invalid HTML (WCAG 2.1 4.1.1).
-    response = await post_form(client, "/account/register", {"kind": "resident", "display_name": "", "email": "x", "password": "short"})
+    response = await post_form(
+        client, "/account/register", {"kind": "resident", "display_name": "", "email": "x", "password": "short"}
+    )
     page = response.text
     assert re.findall(r'="[^"]*"[a-z]', page) == []
-    assert 'aria-invalid="true" autocomplete="nickname" maxlength="80" aria-describedby="f-display_name-help f-display_name-error"' in page
+    assert (
+        'aria-invalid="true" autocomplete="nickname" maxlength="80" '
+        'aria-describedby="f-display_name-help f-display_name-error"' in page
+    )
 
 
 async def test_title_has_no_error_prefix_without_errors(client):

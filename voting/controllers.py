@@ -48,9 +48,13 @@ class SupportPages(Controller):
     guards = [requires_account]
 
     @post("/ideas/{idea_id:int}/support", name="support_idea", opt={"rate_limit": "support"})
-    async def support(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]) -> Template | Redirect:
+    async def support(
+        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+    ) -> Template | Redirect:
         return await _act(request, settings, idea_id, services.support_idea)
 
     @post("/ideas/{idea_id:int}/support/withdraw", name="withdraw_support", opt={"rate_limit": "support"})
-    async def withdraw(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]) -> Template | Redirect:
+    async def withdraw(
+        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+    ) -> Template | Redirect:
         return await _act(request, settings, idea_id, services.withdraw_support)

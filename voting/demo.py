@@ -37,10 +37,12 @@ async def _supporters(settings: Settings) -> list[Account]:
     if missing:
         unusable = await hash_password(secrets.token_urlsafe(32), fast=True)
         now = services.utcnow()
-        await Account.insert(*[
-            Account(email=e, password_hash=unusable, display_name=f"Inwoner {e[7:10]}", email_verified_at=now)
-            for e in missing
-        ])
+        await Account.insert(
+            *[
+                Account(email=e, password_hash=unusable, display_name=f"Inwoner {e[7:10]}", email_verified_at=now)
+                for e in missing
+            ]
+        )
     return await Account.objects().where(Account.email.is_in(emails)).order_by(Account.id)
 
 
@@ -63,7 +65,12 @@ async def load_voting_demo(settings: Settings) -> int:
     if expired is not None and expired.status == "published":
         # Published a window ago, with a few supports while it was open; then the window closed.
         published = services.utcnow() - timedelta(days=settings.city.support_window_days + 3)
-        await Idea.update({Idea.published_at: published, Idea.support_closes_at: published + timedelta(days=settings.city.support_window_days)}).where(Idea.id == expired.id)
+        await Idea.update(
+            {
+                Idea.published_at: published,
+                Idea.support_closes_at: published + timedelta(days=settings.city.support_window_days),
+            }
+        ).where(Idea.id == expired.id)
         for account in supporters[:9]:
             await services.support_idea(settings, account, expired.id, now=published + timedelta(days=5))
             added += 1

@@ -61,9 +61,13 @@ async def _close_to_routing_section(request: Request) -> tuple[str, dict[str, An
     """The home page's published ideas with the most supports, with their progress."""
     settings: Settings = request.app.state.settings
     await expire_due_ideas()
-    ideas = await Idea.objects().where(Idea.status == "published").order_by(Idea.support_count, ascending=False).limit(3)
+    ideas = (
+        await Idea.objects().where(Idea.status == "published").order_by(Idea.support_count, ascending=False).limit(3)
+    )
     now = utcnow()
-    return "voting/_close_to_routing.html", {"ideas": [(i, card_panel(settings, i, now)) for i in ideas if i.support_count]}
+    return "voting/_close_to_routing.html", {
+        "ideas": [(i, card_panel(settings, i, now)) for i in ideas if i.support_count]
+    }
 
 
 async def _expire_before_list() -> None:

@@ -63,7 +63,9 @@ def card_panel(settings: Settings, idea: Idea, now: datetime | None = None, supp
     )
 
 
-async def support_panel(settings: Settings, account: Account | None, idea: Idea, now: datetime | None = None) -> SupportPanel:
+async def support_panel(
+    settings: Settings, account: Account | None, idea: Idea, now: datetime | None = None
+) -> SupportPanel:
     """The panel of the detail page (two small queries: the viewer's support and the routing)."""
     now = now or utcnow()
     supported = idea.id in await supported_idea_ids(account, [idea.id])

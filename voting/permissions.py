@@ -27,14 +27,12 @@ def threshold_for(idea, city: CityConfig) -> int:
 
 def is_open_for_support(idea, now: datetime) -> bool:
     """Published or routed ideas take supports until the window closes (the close itself is closed)."""
-    return (
-        idea.status in SUPPORTABLE_STATUSES
-        and idea.support_closes_at is not None
-        and now < idea.support_closes_at
-    )
+    return idea.status in SUPPORTABLE_STATUSES and idea.support_closes_at is not None and now < idea.support_closes_at
 
 
-def support_refusal(account: Account | None, idea, now: datetime, author_kvk: str | None = None) -> tuple[Message, int] | None:
+def support_refusal(
+    account: Account | None, idea, now: datetime, author_kvk: str | None = None
+) -> tuple[Message, int] | None:
     """Why `account` may not support `idea` now, with the HTTP status for the API; None if it may."""
     if refusal := participation_refusal(account):
         return refusal, 401 if account is None else 403

@@ -11,7 +11,7 @@ it happens exactly once under any interleaving.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from ideas.services import refresh_trending
 from ideas.tables import Idea
@@ -28,7 +28,7 @@ from voting.tables import Routing, Support
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,14 @@ async def _expire_locked(idea: Idea, now: datetime) -> None:
         idea.status = "expired"
 
 
-async def support_idea(settings: Settings, account: Account | None, idea_id: int, now: datetime | None = None) -> SupportOutcome:
+async def support_idea(
+    settings: Settings, account: Account | None, idea_id: int, now: datetime | None = None
+) -> SupportOutcome:
     """Support an idea; a repeated support changes nothing. Routes the idea when this support reaches the threshold."""
     now = now or utcnow()
-    if account is not None and await Support.exists().where((Support.account == account.id) & (Support.idea == idea_id)):
+    if account is not None and await Support.exists().where(
+        (Support.account == account.id) & (Support.idea == idea_id)
+    ):
         # Already supported: answer from a read, without queueing for the write lock.
         row = await Idea.select(Idea.support_count).where(Idea.id == idea_id).first()
         return SupportOutcome(supported=True, support_count=row["support_count"])
@@ -90,7 +94,9 @@ async def support_idea(settings: Settings, account: Account | None, idea_id: int
     return SupportOutcome(supported=True, support_count=count, routed_entry_slug=entry.slug if entry else None)
 
 
-async def withdraw_support(settings: Settings, account: Account | None, idea_id: int, now: datetime | None = None) -> SupportOutcome:
+async def withdraw_support(
+    settings: Settings, account: Account | None, idea_id: int, now: datetime | None = None
+) -> SupportOutcome:
     """Withdraw a support while the idea is open; withdrawing twice changes nothing."""
     now = now or utcnow()
     async with write_transaction():
@@ -100,7 +106,11 @@ async def withdraw_support(settings: Settings, account: Account | None, idea_id:
         count, deleted = idea.support_count, []
         if refusal is None:
             assert account is not None
-            deleted = await Support.delete().where((Support.account == account.id) & (Support.idea == idea.id)).returning(Support.id)
+            deleted = (
+                await Support.delete()
+                .where((Support.account == account.id) & (Support.idea == idea.id))
+                .returning(Support.id)
+            )
             if deleted:
                 count = await _add_to_count(idea.id, -len(deleted))
     if refusal:
@@ -111,7 +121,11 @@ async def withdraw_support(settings: Settings, account: Account | None, idea_id:
 
 
 async def _add_to_count(idea_id: int, delta: int) -> int:
-    rows = await Idea.update({Idea.support_count: Idea.support_count + delta}).where(Idea.id == idea_id).returning(Idea.support_count)
+    rows = (
+        await Idea.update({Idea.support_count: Idea.support_count + delta})
+        .where(Idea.id == idea_id)
+        .returning(Idea.support_count)
+    )
     return rows[0]["support_count"]
 
 
@@ -125,7 +139,11 @@ async def _route(
     reason: str | None = None,
 ) -> RegisterEntry | None:
     """Route `idea` (inside the caller's transaction); None if it was no longer published."""
-    changed = await Idea.update({Idea.status: "routed"}).where((Idea.id == idea.id) & (Idea.status == "published")).returning(Idea.id)
+    changed = (
+        await Idea.update({Idea.status: "routed"})
+        .where((Idea.id == idea.id) & (Idea.status == "published"))
+        .returning(Idea.id)
+    )
     if not changed:
         return None
     idea.status = "routed"
@@ -157,7 +175,9 @@ async def _route(
     return entry
 
 
-async def route_manually(settings: Settings, moderator: Account, idea_id: int, reason: str, now: datetime | None = None) -> RegisterEntry:
+async def route_manually(
+    settings: Settings, moderator: Account, idea_id: int, reason: str, now: datetime | None = None
+) -> RegisterEntry:
     """A moderator routes a published idea below the threshold, with a reason."""
     if not has_role(moderator, Role.moderator):
         raise DomainError(N_("Only moderators can route an idea."), status_code=403)
@@ -170,7 +190,9 @@ async def route_manually(settings: Settings, moderator: Account, idea_id: int, r
         await _expire_locked(idea, now)
         entry = None
         if idea.status == "published":
-            entry = await _route(settings, idea, idea.support_count, now, method="moderator", moderator=moderator, reason=reason[:2000])
+            entry = await _route(
+                settings, idea, idea.support_count, now, method="moderator", moderator=moderator, reason=reason[:2000]
+            )
     if entry is None:
         raise DomainError(N_("Only a published idea can be routed."), status_code=409)
     return entry
@@ -179,8 +201,9 @@ async def route_manually(settings: Settings, moderator: Account, idea_id: int, r
 THRESHOLD_MAX = 100_000
 
 
-async def set_threshold(settings: Settings, admin: Account | None, idea_id: int, threshold: int | None,
-                        now: datetime | None = None) -> str | None:
+async def set_threshold(
+    settings: Settings, admin: Account | None, idea_id: int, threshold: int | None, now: datetime | None = None
+) -> str | None:
     """An administrator sets this idea's own threshold (None: the city's again).
 
     Lowering it to or below the current support count routes the idea at once,
@@ -194,7 +217,9 @@ async def set_threshold(settings: Settings, admin: Account | None, idea_id: int,
     async with write_transaction():
         idea = await _locked_idea(idea_id)
         if not can_override_threshold(admin, idea):
-            raise DomainError(N_("The threshold can only change while the idea is open or under review."), status_code=409)
+            raise DomainError(
+                N_("The threshold can only change while the idea is open or under review."), status_code=409
+            )
         await Idea.update({Idea.threshold_override: threshold}).where(Idea.id == idea.id)
         idea.threshold_override = threshold
         entry = None
@@ -240,7 +265,9 @@ async def merge_ideas(settings: Settings, source_id: int, target_id: int, now: d
             target.author,
         )
         await Support.delete().where(Support.idea == source.id)
-        await Idea.update({Idea.status: "merged", Idea.merged_into: target.id, Idea.support_count: 0}).where(Idea.id == source.id)
+        await Idea.update({Idea.status: "merged", Idea.merged_into: target.id, Idea.support_count: 0}).where(
+            Idea.id == source.id
+        )
         count = await _add_to_count(target.id, len(moved)) if moved else target.support_count
         entry = None
         if target.status == "published" and count >= threshold_for(target, settings.city):
@@ -254,9 +281,11 @@ async def expire_if_due(idea: Idea, now: datetime | None = None) -> bool:
     if idea.status != "published" or idea.support_closes_at is None or now < idea.support_closes_at:
         return False
     async with write_transaction():
-        changed = await Idea.update({Idea.status: "expired"}).where(
-            (Idea.id == idea.id) & (Idea.status == "published") & (Idea.support_closes_at <= now)
-        ).returning(Idea.id)
+        changed = (
+            await Idea.update({Idea.status: "expired"})
+            .where((Idea.id == idea.id) & (Idea.status == "published") & (Idea.support_closes_at <= now))
+            .returning(Idea.id)
+        )
     idea.status = "expired" if changed else (await Idea.select(Idea.status).where(Idea.id == idea.id).first())["status"]
     return bool(changed)
 
@@ -291,18 +320,25 @@ async def routing_for(idea_id: int) -> tuple[Routing, str] | None:
 
 async def my_supports(account: Account, limit: int = 100) -> list[dict]:
     """The ideas an account supports, newest support first."""
-    return await Support.select(
-        Support.idea.id.as_alias("id"),
-        Support.idea.title.as_alias("title"),
-        Support.idea.status.as_alias("status"),
-        Support.idea.support_count.as_alias("support_count"),
-        Support.created_at,
-    ).where(Support.account == account.id).order_by(Support.created_at, ascending=False).limit(limit)
+    return (
+        await Support.select(
+            Support.idea.id.as_alias("id"),
+            Support.idea.title.as_alias("title"),
+            Support.idea.status.as_alias("status"),
+            Support.idea.support_count.as_alias("support_count"),
+            Support.created_at,
+        )
+        .where(Support.account == account.id)
+        .order_by(Support.created_at, ascending=False)
+        .limit(limit)
+    )
 
 
 def outcome_message(outcome: SupportOutcome) -> Message:
     if outcome.routed_entry_slug:
-        return Message(N_("Thank you! With your support this idea reached the threshold and goes to the project register."))
+        return Message(
+            N_("Thank you! With your support this idea reached the threshold and goes to the project register.")
+        )
     if outcome.supported:
         return Message(N_("Thank you for your support."))
     return Message(N_("Your support has been withdrawn."))

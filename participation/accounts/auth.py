@@ -67,8 +67,13 @@ class AccountMiddleware(AbstractAuthenticationMiddleware):
             return AuthenticationResult(user=None, auth=None)
         settings: Settings = connection.app.state.settings
         now = int(time.time())
-        idle_limit = settings.session_absolute_hours * 3600 if session.get("remember") else settings.session_idle_minutes * 60
-        expired = now - session.get("started", 0) > settings.session_absolute_hours * 3600 or now - session.get("seen", 0) > idle_limit
+        idle_limit = (
+            settings.session_absolute_hours * 3600 if session.get("remember") else settings.session_idle_minutes * 60
+        )
+        expired = (
+            now - session.get("started", 0) > settings.session_absolute_hours * 3600
+            or now - session.get("seen", 0) > idle_limit
+        )
         account = None if expired else await Account.objects().get(Account.id == account_id)
         if account is None or account.deleted_at or account.auth_version != session.get("auth_version"):
             end_session(connection)

@@ -24,7 +24,6 @@ from participation.i18n import get_locale, gettext
 from participation.settings import Settings
 from participation.validation import DomainError, FormErrors
 
-
 # Other domains add sections to the account page (my ideas, my supports) without this
 # package importing them: each provider returns (template name, context) for the account.
 AccountSection = Callable[[Account], Awaitable[tuple[str, dict[str, Any]]]]
@@ -69,21 +68,43 @@ class AccountPages(Controller):
                 context={"kind": kind.value, "values": _without_secrets(values), "errors": exc.errors},
                 status_code=422,
             )
-        return Template("accounts/message.html", context={"title": gettext("Check your email"), "message": gettext(
-            "We sent a link to %(email)s. Open it to confirm your address; then you can submit ideas, comment and support.",
-            email=registration.email)})
+        return Template(
+            "accounts/message.html",
+            context={
+                "title": gettext("Check your email"),
+                "message": gettext(
+                    "We sent a link to %(email)s. Open it to confirm your address; "
+                    "then you can submit ideas, comment and support.",
+                    email=registration.email,
+                ),
+            },
+        )
 
     @get("/account/verify", name="verify_email")
     async def verify(self, settings: NamedDependency[Settings], token: FromQuery[str] = "") -> Template:
         try:
             await services.verify_email(settings, token)
         except DomainError as exc:
-            return Template("accounts/message.html", context={"title": gettext("Link not valid"), "message": str(exc.message)}, status_code=400)
-        return Template("accounts/message.html", context={"title": gettext("Email address confirmed"), "message": gettext(
-            "Thank you. Your account is ready: you can now submit ideas, comment and support."), "link": ("/login", gettext("Sign in"))})
+            return Template(
+                "accounts/message.html",
+                context={"title": gettext("Link not valid"), "message": str(exc.message)},
+                status_code=400,
+            )
+        return Template(
+            "accounts/message.html",
+            context={
+                "title": gettext("Email address confirmed"),
+                "message": gettext("Thank you. Your account is ready: you can now submit ideas, comment and support."),
+                "link": ("/login", gettext("Sign in")),
+            },
+        )
 
-    @post("/account/verify/resend", name="verify_resend", guards=[requires_account], opt={"rate_limit": "password_reset"})
-    async def resend_verification(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings]) -> Redirect:
+    @post(
+        "/account/verify/resend", name="verify_resend", guards=[requires_account], opt={"rate_limit": "password_reset"}
+    )
+    async def resend_verification(
+        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings]
+    ) -> Redirect:
         if request.user.email_verified_at is None:
             await services.send_verification(settings, request.user)
             flash(request, gettext("We sent a new confirmation link to your email address."), category="info")
@@ -100,7 +121,9 @@ class AccountPages(Controller):
     async def login(self, request: Request, settings: NamedDependency[Settings]) -> Template | Redirect:
         values = await form_data(request)
         try:
-            account = await services.sign_in(settings, str(values.get("email") or ""), str(values.get("password") or ""))
+            account = await services.sign_in(
+                settings, str(values.get("email") or ""), str(values.get("password") or "")
+            )
         except DomainError as exc:
             return Template(
                 "accounts/login.html",
@@ -126,16 +149,30 @@ class AccountPages(Controller):
         values = await form_data(request)
         await services.request_password_reset(settings, str(values.get("email") or ""))
         # The same answer whether or not the account exists: no account discovery.
-        return Template("accounts/message.html", context={"title": gettext("Check your email"), "message": gettext(
-            "If an account exists for this address, we sent it a link to choose a new password.")})
+        return Template(
+            "accounts/message.html",
+            context={
+                "title": gettext("Check your email"),
+                "message": gettext(
+                    "If an account exists for this address, we sent it a link to choose a new password."
+                ),
+            },
+        )
 
     @get("/account/reset", name="reset_password")
     async def reset_form(self, settings: NamedDependency[Settings], token: FromQuery[str] = "") -> Template:
         try:
             await services.check_reset_token(settings, token)
         except DomainError as exc:
-            return Template("accounts/message.html", context={"title": gettext("Link not valid"), "message": str(exc.message),
-                                                              "link": ("/account/forgot", gettext("Request a new link"))}, status_code=400)
+            return Template(
+                "accounts/message.html",
+                context={
+                    "title": gettext("Link not valid"),
+                    "message": str(exc.message),
+                    "link": ("/account/forgot", gettext("Request a new link")),
+                },
+                status_code=400,
+            )
         return Template("accounts/reset.html", context={"token": token, "errors": {}})
 
     @post("/account/reset", name="reset_password_submit", opt={"rate_limit": "password_reset"})
@@ -147,7 +184,11 @@ class AccountPages(Controller):
         except FormErrors as exc:
             return Template("accounts/reset.html", context={"token": token, "errors": exc.errors}, status_code=422)
         except DomainError as exc:
-            return Template("accounts/message.html", context={"title": gettext("Link not valid"), "message": str(exc.message)}, status_code=400)
+            return Template(
+                "accounts/message.html",
+                context={"title": gettext("Link not valid"), "message": str(exc.message)},
+                status_code=400,
+            )
         end_session(request)
         flash(request, gettext("Your password has been changed. Sign in with your new password."), category="success")
         return Redirect("/login")
@@ -157,7 +198,9 @@ class AccountPages(Controller):
         return Template("accounts/password.html", context={"errors": {}})
 
     @post("/account/password", name="change_password_submit", guards=[requires_account], opt={"rate_limit": "login"})
-    async def change_password(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings]) -> Template | Redirect:
+    async def change_password(
+        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
         values = await form_data(request)
         try:
             account = await services.change_password(

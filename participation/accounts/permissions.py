@@ -27,9 +27,7 @@ def participation_refusal(account: Account | None) -> Message | None:
     if account.deleted_at is not None:
         return Message(N_("This account has been deleted."))
     if account.suspended_at is not None:
-        return Message(
-            N_("Your account is suspended: %(reason)s"), reason=account.suspension_reason or "-"
-        )
+        return Message(N_("Your account is suspended: %(reason)s"), reason=account.suspension_reason or "-")
     if account.email_verified_at is None:
         return Message(N_("Confirm your email address first; we sent you a link."))
     return None

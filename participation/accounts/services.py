@@ -9,7 +9,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from participation.accounts import signed_links
 from participation.accounts.passwords import (
@@ -42,7 +42,7 @@ DUPLICATE_EMAIL = N_("An account with this email address already exists. Sign in
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class LockedOut(DomainError):
@@ -140,7 +140,8 @@ async def send_verification(settings: Settings, account: Account) -> None:
             to=account.email,
             subject=gettext("Confirm your email address for %(city)s", city=settings.city.name),
             body=gettext(
-                "Hello %(name)s,\n\nConfirm your email address by opening this link within %(hours)s hours:\n\n%(link)s\n\n"
+                "Hello %(name)s,\n\nConfirm your email address by opening this link within %(hours)s hours:"
+                "\n\n%(link)s\n\n"
                 "If you did not create an account, you can ignore this message.",
                 name=account.display_name,
                 hours=settings.email_link_hours,
@@ -190,13 +191,18 @@ async def sign_in(settings: Settings, email: str, password: str) -> Account:
         wait = max(1, int((min(failures) + window - utcnow()).total_seconds() // 60) + 1)
         raise LockedOut(
             Message(
-                N_("Too many failed attempts for this email address. Try again in %(minutes)s minutes or reset your password."),
+                N_(
+                    "Too many failed attempts for this email address. "
+                    "Try again in %(minutes)s minutes or reset your password."
+                ),
                 minutes=wait,
             )
         )
     account = await Account.objects().get(Account.email == email) if email else None
     dummy = DUMMY_HASH_FAST if settings.password_hash_fast else DUMMY_HASH
-    valid = await verify_password(account.password_hash if account else dummy, password, fast=settings.password_hash_fast)
+    valid = await verify_password(
+        account.password_hash if account else dummy, password, fast=settings.password_hash_fast
+    )
     if account is None or not valid or account.deleted_at:
         await LoginFailure.insert(LoginFailure(email=email[:254]))
         raise SignInRefused(N_("The email address or password is incorrect."))

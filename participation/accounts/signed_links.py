@@ -34,7 +34,9 @@ def _mac(secret: str, message: str) -> str:
     return _b64(hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest())
 
 
-def make_token(secret: str, purpose: str, account_id: int, fingerprint: str, valid_seconds: int, now: float | None = None) -> str:
+def make_token(
+    secret: str, purpose: str, account_id: int, fingerprint: str, valid_seconds: int, now: float | None = None
+) -> str:
     expires = int((now if now is not None else time.time()) + valid_seconds)
     body = f"{account_id}.{expires}"
     return f"{body}.{_mac(secret, f'{purpose}|{body}|{fingerprint}')}"

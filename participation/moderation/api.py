@@ -95,45 +95,88 @@ class ModerationApi(Controller):
 
     @get("/queue", summary="Submitted ideas waiting for a decision, oldest first")
     async def queue(
-        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings],
-        kind: FromQuery[str] = "", theme: FromQuery[str] = "", neighbourhood: FromQuery[str] = "",
-        assigned: FromQuery[str] = "", page: FromQuery[int] = 1,
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        kind: FromQuery[str] = "",
+        theme: FromQuery[str] = "",
+        neighbourhood: FromQuery[str] = "",
+        assigned: FromQuery[str] = "",
+        page: FromQuery[int] = 1,
     ) -> QueueOut:
-        """Filters: kind, theme, neighbourhood, assigned (`me` or `none`). Staff tokens only; notes are counted, not shown."""
-        filters = services.QueueFilters.from_params(settings, {
-            "kind": kind, "theme": theme, "neighbourhood": neighbourhood, "assigned": assigned, "page": str(page)})
+        """Filters: kind, theme, neighbourhood, assigned (`me` or `none`).
+
+        Staff tokens only; notes are counted, not shown."""
+        filters = services.QueueFilters.from_params(
+            settings,
+            {"kind": kind, "theme": theme, "neighbourhood": neighbourhood, "assigned": assigned, "page": str(page)},
+        )
         result = await services.queue(settings, request.user, filters)
         return QueueOut(
-            items=[QueueEntry(
-                id=i.idea.id, title=i.idea.title, summary=i.idea.summary, kind=i.idea.kind, theme=i.idea.theme,
-                neighbourhood=i.idea.neighbourhood, scope=i.idea.scope, created_at=i.idea.created_at,
-                author=i.author_name, assigned_to=i.assigned_to, spam_signals=i.signals, note_count=i.notes,
-            ) for i in result.items],
-            waiting=result.waiting, oldest_submitted_at=result.oldest_at, total=result.total, page=result.page,
+            items=[
+                QueueEntry(
+                    id=i.idea.id,
+                    title=i.idea.title,
+                    summary=i.idea.summary,
+                    kind=i.idea.kind,
+                    theme=i.idea.theme,
+                    neighbourhood=i.idea.neighbourhood,
+                    scope=i.idea.scope,
+                    created_at=i.idea.created_at,
+                    author=i.author_name,
+                    assigned_to=i.assigned_to,
+                    spam_signals=i.signals,
+                    note_count=i.notes,
+                )
+                for i in result.items
+            ],
+            waiting=result.waiting,
+            oldest_submitted_at=result.oldest_at,
+            total=result.total,
+            page=result.page,
         )
 
     @post("/ideas/{idea_id:int}/decision", status_code=200, summary="Decide on an idea")
     async def decision(
-        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int], data: JSONBody[DecisionIn],
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        idea_id: FromPath[int],
+        data: JSONBody[DecisionIn],
     ) -> DecisionOut:
         """`action`: publish, request_changes (`message`), reject (`reason`: off_topic, not_municipal, offensive,
         personal_data, spam or other, and `message` for the author), duplicate (`duplicate_of`), route (`reason`),
         hide (`reason`: spam, offensive, personal_data, off_topic or other), restore."""
-        await services.decide(settings, request.user, idea_id, data.action, data.reason, data.message, data.duplicate_of)
+        await services.decide(
+            settings, request.user, idea_id, data.action, data.reason, data.message, data.duplicate_of
+        )
         status = (await Idea.select(Idea.status).where(Idea.id == idea_id).first())["status"]
-        latest = await ModerationDecision.select(ModerationDecision.id).where(
-            (ModerationDecision.target_type == "idea") & (ModerationDecision.target_id == idea_id)
-        ).order_by(ModerationDecision.id, ascending=False).first()
+        latest = (
+            await ModerationDecision.select(ModerationDecision.id)
+            .where((ModerationDecision.target_type == "idea") & (ModerationDecision.target_id == idea_id))
+            .order_by(ModerationDecision.id, ascending=False)
+            .first()
+        )
         return DecisionOut(idea_id=idea_id, action=data.action, status=status, decision_id=latest["id"])
 
     @get("/reports", summary="Open reports, grouped by item")
     async def reports(self) -> list[ReportGroupOut]:
         """Reporters are not named."""
-        return [ReportGroupOut(
-            target_type=g.target_type, target_id=g.target_id, idea_id=g.idea_id, title=g.title, hidden=g.hidden,
-            report_count=len(g.reports), reasons=g.reasons,
-            reports=[ReportedEntry(reason=r["reason"], note=r["note"], created_at=r["created_at"]) for r in g.reports],
-        ) for g in await services.open_report_groups()]
+        return [
+            ReportGroupOut(
+                target_type=g.target_type,
+                target_id=g.target_id,
+                idea_id=g.idea_id,
+                title=g.title,
+                hidden=g.hidden,
+                report_count=len(g.reports),
+                reasons=g.reasons,
+                reports=[
+                    ReportedEntry(reason=r["reason"], note=r["note"], created_at=r["created_at"]) for r in g.reports
+                ],
+            )
+            for g in await services.open_report_groups()
+        ]
 
 
 class ReportApi(Controller):
@@ -142,10 +185,22 @@ class ReportApi(Controller):
     guards = [requires_account]
 
     @post("/", status_code=201, opt={"rate_limit": "report"}, summary="Report an idea or comment")
-    async def create(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], data: JSONBody[ReportIn]) -> ReportOut:
-        """Any verified account. `reason`: spam, offensive, personal_data, off_topic or other. One open report per
-        account per item (409 for a second); at the city's threshold of open reports the item is hidden pending review."""
-        outcome = await services.create_report(settings, request.user, data.target_type, data.target_id, data.reason, data.note or "")
+    async def create(
+        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], data: JSONBody[ReportIn]
+    ) -> ReportOut:
+        """Any verified account. `reason`: spam, offensive, personal_data, off_topic or other.
+
+        One open report per account per item (409 for a second); at the city's threshold of open reports
+        the item is hidden pending review."""
+        outcome = await services.create_report(
+            settings, request.user, data.target_type, data.target_id, data.reason, data.note or ""
+        )
         report = outcome.report
-        return ReportOut(id=report.id, target_type=report.target_type, target_id=report.target_id, reason=report.reason,
-                         status=report.status, target_hidden=outcome.hidden)
+        return ReportOut(
+            id=report.id,
+            target_type=report.target_type,
+            target_id=report.target_id,
+            reason=report.reason,
+            status=report.status,
+            target_hidden=outcome.hidden,
+        )

@@ -22,8 +22,8 @@ from participation.i18n import gettext
 from participation.moderation import services
 from participation.moderation.permissions import report_refusal
 from participation.settings import Settings
-from voting.permissions import can_override_threshold
 from participation.validation import DomainError, FormErrors
+from voting.permissions import can_override_threshold
 
 
 async def form_data(request: Request) -> dict[str, str]:
@@ -61,24 +61,49 @@ class ModerationPages(Controller):
     async def queue(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings]) -> Template:
         filters = services.QueueFilters.from_params(settings, dict(request.query_params))
         result = await services.queue(settings, request.user, filters)
-        return Template("moderation/queue.html", context={
-            **_labels(), "queue": result, "filters": filters, "oldest_age": services.age_text(result.oldest_age),
-        })
+        return Template(
+            "moderation/queue.html",
+            context={
+                **_labels(),
+                "queue": result,
+                "filters": filters,
+                "oldest_age": services.age_text(result.oldest_age),
+            },
+        )
 
     # -- one idea -----------------------------------------------------------------
-    async def _idea_page(self, request: Request, idea_id: int, errors: dict | None = None, values: dict | None = None,
-                         q: str = "", status_code: int = 200) -> Template:
+    async def _idea_page(
+        self,
+        request: Request,
+        idea_id: int,
+        errors: dict | None = None,
+        values: dict | None = None,
+        q: str = "",
+        status_code: int = 200,
+    ) -> Template:
         triage = await services.idea_triage(request.user, idea_id)
         candidates = await services.duplicate_candidates(q, idea_id) if q else []
-        return Template("moderation/idea.html", context={
-            **_labels(), "t": triage, "idea": triage.idea, "errors": errors or {}, "values": values or {},
-            "q": q, "candidates": candidates, "moderators": await services.moderators(),
-            "hidden_notice_text": ideas_services.hidden_notice(triage.idea.hidden_reason),
-            "can_set_threshold": can_override_threshold(request.user, triage.idea),
-        }, status_code=status_code)
+        return Template(
+            "moderation/idea.html",
+            context={
+                **_labels(),
+                "t": triage,
+                "idea": triage.idea,
+                "errors": errors or {},
+                "values": values or {},
+                "q": q,
+                "candidates": candidates,
+                "moderators": await services.moderators(),
+                "hidden_notice_text": ideas_services.hidden_notice(triage.idea.hidden_reason),
+                "can_set_threshold": can_override_threshold(request.user, triage.idea),
+            },
+            status_code=status_code,
+        )
 
     @get("/ideas/{idea_id:int}", name="moderation_idea")
-    async def idea(self, request: Request[Account, Any, Any], idea_id: FromPath[int], q: FromQuery[str] = "") -> Template:
+    async def idea(
+        self, request: Request[Account, Any, Any], idea_id: FromPath[int], q: FromQuery[str] = ""
+    ) -> Template:
         return await self._idea_page(request, idea_id, q=q)
 
     async def _act(self, request: Request, idea_id: int, values: dict, call, done: str) -> Template | Redirect:
@@ -89,90 +114,161 @@ class ModerationPages(Controller):
         except DomainError as exc:
             if exc.status_code in (401, 403, 404):
                 raise
-            return await self._idea_page(request, idea_id, errors={"form": exc.message}, values=values, status_code=exc.status_code)
+            return await self._idea_page(
+                request, idea_id, errors={"form": exc.message}, values=values, status_code=exc.status_code
+            )
         flash(request, done, category="success")
         return Redirect(f"/moderation/ideas/{idea_id}")
 
     @post("/ideas/{idea_id:int}/publish", name="moderation_publish")
-    async def publish(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]) -> Template | Redirect:
-        return await self._act(request, idea_id, {}, lambda: services.publish(settings, request.user, idea_id),
-                               gettext("The idea has been published."))
+    async def publish(
+        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+    ) -> Template | Redirect:
+        return await self._act(
+            request,
+            idea_id,
+            {},
+            lambda: services.publish(settings, request.user, idea_id),
+            gettext("The idea has been published."),
+        )
 
     @post("/ideas/{idea_id:int}/request-changes", name="moderation_request_changes")
-    async def request_changes(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]) -> Template | Redirect:
+    async def request_changes(
+        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+    ) -> Template | Redirect:
         values = await form_data(request)
-        return await self._act(request, idea_id, values,
-                               lambda: services.request_changes(settings, request.user, idea_id, values.get("message", "")),
-                               gettext("The author has been asked for changes."))
+        return await self._act(
+            request,
+            idea_id,
+            values,
+            lambda: services.request_changes(settings, request.user, idea_id, values.get("message", "")),
+            gettext("The author has been asked for changes."),
+        )
 
     @post("/ideas/{idea_id:int}/reject", name="moderation_reject")
-    async def reject(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]) -> Template | Redirect:
+    async def reject(
+        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+    ) -> Template | Redirect:
         values = await form_data(request)
         values = {"reject_category": values.get("category", ""), "reject_message": values.get("message", "")}
         try:
             await services.reject(settings, request.user, idea_id, values["reject_category"], values["reject_message"])
         except FormErrors as exc:
-            errors = {{"category": "reject_category", "message": "reject_message"}.get(k, k): v for k, v in exc.errors.items()}
+            errors = {
+                {"category": "reject_category", "message": "reject_message"}.get(k, k): v for k, v in exc.errors.items()
+            }
             return await self._idea_page(request, idea_id, errors=errors, values=values, status_code=422)
         except DomainError as exc:
             if exc.status_code in (401, 403, 404):
                 raise
-            return await self._idea_page(request, idea_id, errors={"form": exc.message}, values=values, status_code=exc.status_code)
+            return await self._idea_page(
+                request, idea_id, errors={"form": exc.message}, values=values, status_code=exc.status_code
+            )
         flash(request, gettext("The idea has been rejected."), category="success")
         return Redirect(f"/moderation/ideas/{idea_id}")
 
     @post("/ideas/{idea_id:int}/duplicate", name="moderation_duplicate")
-    async def duplicate(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]) -> Template | Redirect:
+    async def duplicate(
+        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+    ) -> Template | Redirect:
         values = await form_data(request)
-        return await self._act(request, idea_id, values,
-                               lambda: services.mark_duplicate(settings, request.user, idea_id, _int(values.get("duplicate_of"))),
-                               gettext("The idea has been merged into the original."))
+        return await self._act(
+            request,
+            idea_id,
+            values,
+            lambda: services.mark_duplicate(settings, request.user, idea_id, _int(values.get("duplicate_of"))),
+            gettext("The idea has been merged into the original."),
+        )
 
     @post("/ideas/{idea_id:int}/route", name="moderation_route")
-    async def route(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]) -> Template | Redirect:
+    async def route(
+        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+    ) -> Template | Redirect:
         values = await form_data(request)
-        return await self._act(request, idea_id, values,
-                               lambda: services.route(settings, request.user, idea_id, values.get("reason", "")),
-                               gettext("The idea has been routed to the project register."))
+        return await self._act(
+            request,
+            idea_id,
+            values,
+            lambda: services.route(settings, request.user, idea_id, values.get("reason", "")),
+            gettext("The idea has been routed to the project register."),
+        )
 
     @post("/ideas/{idea_id:int}/threshold", name="moderation_threshold", guards=[requires_admin])
-    async def threshold(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]) -> Template | Redirect:
+    async def threshold(
+        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+    ) -> Template | Redirect:
         values = await form_data(request)
-        return await self._act(request, idea_id, values,
-                               lambda: services.set_threshold(settings, request.user, idea_id, values.get("threshold")),
-                               gettext("The threshold has been changed."))
+        return await self._act(
+            request,
+            idea_id,
+            values,
+            lambda: services.set_threshold(settings, request.user, idea_id, values.get("threshold")),
+            gettext("The threshold has been changed."),
+        )
 
     @post("/ideas/{idea_id:int}/assign", name="moderation_assign")
     async def assign(self, request: Request[Account, Any, Any], idea_id: FromPath[int]) -> Template | Redirect:
         values = await form_data(request)
-        return await self._act(request, idea_id, values,
-                               lambda: services.assign(request.user, idea_id, _int(values.get("moderator"))),
-                               gettext("The assignment has been saved."))
+        return await self._act(
+            request,
+            idea_id,
+            values,
+            lambda: services.assign(request.user, idea_id, _int(values.get("moderator"))),
+            gettext("The assignment has been saved."),
+        )
 
     @post("/ideas/{idea_id:int}/notes", name="moderation_note")
     async def note(self, request: Request[Account, Any, Any], idea_id: FromPath[int]) -> Template | Redirect:
         values = await form_data(request)
-        return await self._act(request, idea_id, values, lambda: services.add_note(request.user, idea_id, values.get("note", "")),
-                               gettext("The internal note has been added."))
+        return await self._act(
+            request,
+            idea_id,
+            values,
+            lambda: services.add_note(request.user, idea_id, values.get("note", "")),
+            gettext("The internal note has been added."),
+        )
 
     @post("/ideas/{idea_id:int}/classification", name="moderation_reclassify")
-    async def reclassify(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]) -> Template | Redirect:
+    async def reclassify(
+        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+    ) -> Template | Redirect:
         values = await form_data(request)
-        return await self._act(request, idea_id, values, lambda: services.reclassify(
-            settings, request.user, idea_id, values.get("theme", ""), values.get("neighbourhood", ""),
-            values.get("scope", ""), values.get("message", "")), gettext("The classification has been changed; the author has been told."))
+        return await self._act(
+            request,
+            idea_id,
+            values,
+            lambda: services.reclassify(
+                settings,
+                request.user,
+                idea_id,
+                values.get("theme", ""),
+                values.get("neighbourhood", ""),
+                values.get("scope", ""),
+                values.get("message", ""),
+            ),
+            gettext("The classification has been changed; the author has been told."),
+        )
 
     @post("/ideas/{idea_id:int}/hide", name="moderation_hide_idea")
     async def hide_idea(self, request: Request[Account, Any, Any], idea_id: FromPath[int]) -> Template | Redirect:
         values = await form_data(request)
-        return await self._act(request, idea_id, values,
-                               lambda: services.hide(request.user, "idea", idea_id, values.get("category", ""), values.get("reason", "")),
-                               gettext("The idea has been hidden."))
+        return await self._act(
+            request,
+            idea_id,
+            values,
+            lambda: services.hide(request.user, "idea", idea_id, values.get("category", ""), values.get("reason", "")),
+            gettext("The idea has been hidden."),
+        )
 
     @post("/ideas/{idea_id:int}/restore", name="moderation_restore_idea")
     async def restore_idea(self, request: Request[Account, Any, Any], idea_id: FromPath[int]) -> Template | Redirect:
-        return await self._act(request, idea_id, {}, lambda: services.restore(request.user, "idea", idea_id),
-                                gettext("The idea is visible again."))
+        return await self._act(
+            request,
+            idea_id,
+            {},
+            lambda: services.restore(request.user, "idea", idea_id),
+            gettext("The idea is visible again."),
+        )
 
     # -- comments -----------------------------------------------------------------
     async def _comment_idea(self, comment_id: int) -> int:
@@ -186,7 +282,9 @@ class ModerationPages(Controller):
         values = await form_data(request)
         idea_id = await self._comment_idea(comment_id)
         try:
-            await services.hide(request.user, "comment", comment_id, values.get("category", ""), values.get("reason", ""))
+            await services.hide(
+                request.user, "comment", comment_id, values.get("category", ""), values.get("reason", "")
+            )
         except FormErrors:
             flash(request, gettext("Choose a reason category."), category="error")
             return Redirect(f"/ideas/{idea_id}#comment-{comment_id}")
@@ -203,21 +301,35 @@ class ModerationPages(Controller):
     # -- reports --------------------------------------------------------------------
     @get("/reports", name="moderation_reports")
     async def reports(self) -> Template:
-        return Template("moderation/reports.html", context={**_labels(), "groups": await services.open_report_groups(), "errors": {}})
+        return Template(
+            "moderation/reports.html",
+            context={**_labels(), "groups": await services.open_report_groups(), "errors": {}},
+        )
 
     @post("/reports/{target_type:str}/{target_id:int}/uphold", name="moderation_uphold")
-    async def uphold(self, request: Request[Account, Any, Any], target_type: FromPath[str], target_id: FromPath[int]) -> Template | Redirect:
+    async def uphold(
+        self, request: Request[Account, Any, Any], target_type: FromPath[str], target_id: FromPath[int]
+    ) -> Template | Redirect:
         values = await form_data(request)
         try:
             await services.uphold(request.user, target_type, target_id, values.get("category", ""))
         except FormErrors as exc:
-            return Template("moderation/reports.html", context={
-                **_labels(), "groups": await services.open_report_groups(), "errors": {"form": exc.errors.get("category")}}, status_code=422)
+            return Template(
+                "moderation/reports.html",
+                context={
+                    **_labels(),
+                    "groups": await services.open_report_groups(),
+                    "errors": {"form": exc.errors.get("category")},
+                },
+                status_code=422,
+            )
         flash(request, gettext("The reports have been upheld; the item is hidden."), category="success")
         return Redirect("/moderation/reports")
 
     @post("/reports/{target_type:str}/{target_id:int}/dismiss", name="moderation_dismiss")
-    async def dismiss(self, request: Request[Account, Any, Any], target_type: FromPath[str], target_id: FromPath[int]) -> Redirect:
+    async def dismiss(
+        self, request: Request[Account, Any, Any], target_type: FromPath[str], target_id: FromPath[int]
+    ) -> Redirect:
         await services.dismiss(request.user, target_type, target_id)
         flash(request, gettext("The reports have been dismissed; the item is visible."), category="success")
         return Redirect("/moderation/reports")
@@ -227,13 +339,27 @@ class ModerationPages(Controller):
     async def accounts(self, q: FromQuery[str] = "") -> Template:
         return Template("moderation/accounts.html", context={"q": q, "found": await services.find_accounts(q)})
 
-    async def _account_page(self, request: Request, account_id: int, errors: dict | None = None, values: dict | None = None,
-                            status_code: int = 200) -> Template:
+    async def _account_page(
+        self,
+        request: Request,
+        account_id: int,
+        errors: dict | None = None,
+        values: dict | None = None,
+        status_code: int = 200,
+    ) -> Template:
         account = await services.get_account(account_id)
         log = await services.decision_log(services.LogFilters(target_type="account", target_id=account_id))
-        return Template("moderation/account.html", context={
-            **_labels(), "account": account, "log": log, "errors": errors or {}, "values": values or {},
-        }, status_code=status_code)
+        return Template(
+            "moderation/account.html",
+            context={
+                **_labels(),
+                "account": account,
+                "log": log,
+                "errors": errors or {},
+                "values": values or {},
+            },
+            status_code=status_code,
+        )
 
     @get("/accounts/{account_id:int}", name="moderation_account")
     async def account(self, request: Request[Account, Any, Any], account_id: FromPath[int]) -> Template:
@@ -258,9 +384,15 @@ class ModerationPages(Controller):
     # -- roles (admins only) ----------------------------------------------------------
     @get("/roles", name="moderation_roles", guards=[requires_admin])
     async def roles(self, q: FromQuery[str] = "") -> Template:
-        return Template("moderation/roles.html", context={
-            **_labels(), "q": q, "found": await services.find_accounts(q) if q else [], "staff": await services.staff_accounts(),
-        })
+        return Template(
+            "moderation/roles.html",
+            context={
+                **_labels(),
+                "q": q,
+                "found": await services.find_accounts(q) if q else [],
+                "staff": await services.staff_accounts(),
+            },
+        )
 
     @post("/roles/{account_id:int}", name="moderation_set_role", guards=[requires_admin])
     async def set_role(self, request: Request[Account, Any, Any], account_id: FromPath[int]) -> Redirect:
@@ -273,7 +405,10 @@ class ModerationPages(Controller):
     @get("/log", name="moderation_log")
     async def log(self, request: Request[Account, Any, Any]) -> Template:
         filters = services.LogFilters.from_params(dict(request.query_params))
-        return Template("moderation/log.html", context={**_labels(), "filters": filters, "log": await services.decision_log(filters)})
+        return Template(
+            "moderation/log.html",
+            context={**_labels(), "filters": filters, "log": await services.decision_log(filters)},
+        )
 
 
 class ReportPages(Controller):
@@ -293,31 +428,60 @@ class ReportPages(Controller):
             return body, comment.idea, f"/ideas/{comment.idea}#comment-{comment.id}"
         raise DomainError(gettext("Only ideas and comments can be reported."), 404)
 
-    def _page(self, target_type: str, target_id: int, title: str, back: str, errors: dict, values: dict, status_code: int = 200) -> Template:
-        return Template("moderation/report.html", context={
-            **_labels(), "target_type": target_type, "target_id": target_id, "target_title": title, "back": back,
-            "errors": errors, "values": values,
-        }, status_code=status_code)
+    def _page(
+        self,
+        target_type: str,
+        target_id: int,
+        title: str,
+        back: str,
+        errors: dict,
+        values: dict,
+        status_code: int = 200,
+    ) -> Template:
+        return Template(
+            "moderation/report.html",
+            context={
+                **_labels(),
+                "target_type": target_type,
+                "target_id": target_id,
+                "target_title": title,
+                "back": back,
+                "errors": errors,
+                "values": values,
+            },
+            status_code=status_code,
+        )
 
     @get("/report/{target_type:str}/{target_id:int}", name="report_form")
-    async def form(self, request: Request[Account, Any, Any], target_type: FromPath[str], target_id: FromPath[int]) -> Template:
+    async def form(
+        self, request: Request[Account, Any, Any], target_type: FromPath[str], target_id: FromPath[int]
+    ) -> Template:
         title, _, back = await self._target(target_type, target_id)
         refusal = report_refusal(request.user, None)
         errors = {"form": refusal[0]} if refusal else {}
         return self._page(target_type, target_id, title, back, errors, {})
 
     @post("/report/{target_type:str}/{target_id:int}", name="report_submit", opt={"rate_limit": "report"})
-    async def submit(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings],
-                     target_type: FromPath[str], target_id: FromPath[int]) -> Template | Redirect:
+    async def submit(
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        target_type: FromPath[str],
+        target_id: FromPath[int],
+    ) -> Template | Redirect:
         title, _, back = await self._target(target_type, target_id)
         values = await form_data(request)
         try:
-            await services.create_report(settings, request.user, target_type, target_id, values.get("reason", ""), values.get("note", ""))
+            await services.create_report(
+                settings, request.user, target_type, target_id, values.get("reason", ""), values.get("note", "")
+            )
         except FormErrors as exc:
             return self._page(target_type, target_id, title, back, exc.errors, values, status_code=422)
         except DomainError as exc:
             if exc.status_code in (401, 404):
                 raise
-            return self._page(target_type, target_id, title, back, {"form": exc.message}, values, status_code=exc.status_code)
+            return self._page(
+                target_type, target_id, title, back, {"form": exc.message}, values, status_code=exc.status_code
+            )
         flash(request, gettext("Thank you for your report. A moderator will look at it."), category="success")
         return Redirect(back)

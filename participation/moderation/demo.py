@@ -35,8 +35,9 @@ async def load_moderation_demo(settings: Settings) -> bool:
     target = next((i for i in published if i.author not in {r.id for r in reporters}), None)
     for reporter in reporters:
         if target is not None:
-            await services.create_report(settings, reporter, "idea", target.id, "off_topic",
-                                         "Dit lijkt me geen Smart City-idee.")
+            await services.create_report(
+                settings, reporter, "idea", target.id, "off_topic", "Dit lijkt me geen Smart City-idee."
+            )
     others = [c for c in comments if c.author not in {r.id for r in reporters}]
     if others and reporters:
         await services.create_report(settings, reporters[0], "comment", others[0].id, "offensive", "Onaardige toon.")

@@ -22,7 +22,12 @@ async def _detail_context(request: Request, idea: Idea) -> dict[str, Any]:
     user = request.user
     is_author = idea_permissions.is_author(user, idea)
     moderator = is_moderator(user)
-    panel: dict[str, Any] = {"is_author": is_author, "is_moderator": moderator, "notices": [], "rejection_category": None}
+    panel: dict[str, Any] = {
+        "is_author": is_author,
+        "is_moderator": moderator,
+        "notices": [],
+        "rejection_category": None,
+    }
     if is_author or moderator:
         panel["notices"] = await services.notices_for_idea(idea.id)
         if idea.status == "rejected":

@@ -14,7 +14,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from piccolo.engine.sqlite import SQLiteEngine
 
@@ -93,7 +93,7 @@ API_ACTIONS = ("publish", "request_changes", "reject", "duplicate", "route", "hi
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _id(value: object) -> int | None:
@@ -109,15 +109,25 @@ def _require_moderator(actor: Account | None) -> Account:
 
 # -- the decision log ---------------------------------------------------------
 
+
 async def record(
-    actor: Account | None, action: str, target_type: str, target_id: int,
-    category: str | None = None, reason: str | None = None,
+    actor: Account | None,
+    action: str,
+    target_type: str,
+    target_id: int,
+    category: str | None = None,
+    reason: str | None = None,
 ) -> ModerationDecision:
     """Append one decision (inside the caller's transaction). There is no update or delete."""
     assert action in ACTION_LABELS, action
     decision = ModerationDecision(
-        actor=actor.id if actor else None, action=action, target_type=target_type, target_id=target_id,
-        category=category, reason=reason, created_at=utcnow(),
+        actor=actor.id if actor else None,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        category=category,
+        reason=reason,
+        created_at=utcnow(),
     )
     await decision.save()
     return decision
@@ -142,7 +152,9 @@ class LogFilters:
         return cls(
             action=action if action in ACTION_LABELS else "",
             target_type=target_type if target_type in {t.value for t in TargetType} else "",
-            target_id=number("target_id"), actor=number("actor"), page=max(1, number("page") or 1),
+            target_id=number("target_id"),
+            actor=number("actor"),
+            page=max(1, number("page") or 1),
         )
 
 
@@ -165,14 +177,22 @@ async def decision_log(filters: LogFilters, per_page: int = LOG_PER_PAGE) -> Log
     if filters.actor is not None:
         where &= ModerationDecision.actor == filters.actor
     total = await ModerationDecision.count().where(where)
-    rows = await ModerationDecision.select(
-        *ModerationDecision.all_columns(), ModerationDecision.actor.display_name.as_alias("actor_name"),
-    ).where(where).order_by(ModerationDecision.created_at, ascending=False).order_by(
-        ModerationDecision.id, ascending=False).limit(per_page).offset((filters.page - 1) * per_page)
+    rows = (
+        await ModerationDecision.select(
+            *ModerationDecision.all_columns(),
+            ModerationDecision.actor.display_name.as_alias("actor_name"),
+        )
+        .where(where)
+        .order_by(ModerationDecision.created_at, ascending=False)
+        .order_by(ModerationDecision.id, ascending=False)
+        .limit(per_page)
+        .offset((filters.page - 1) * per_page)
+    )
     return LogPage(rows=rows, total=total, page=filters.page, pages=max(1, math.ceil(total / per_page)))
 
 
 # -- the queue ----------------------------------------------------------------
+
 
 @dataclass
 class QueueFilters:
@@ -250,44 +270,78 @@ async def queue(settings: Settings, viewer: Account, filters: QueueFilters, per_
     waiting = await Idea.count().where(submitted)
     oldest = await Idea.select(Idea.created_at).where(submitted).order_by(Idea.created_at).first()
     total = await Idea.count().where(where)
-    ideas_page = await Idea.objects().where(where).order_by(Idea.created_at).order_by(Idea.id).limit(per_page).offset(
-        (filters.page - 1) * per_page)
+    ideas_page = (
+        await Idea.objects()
+        .where(where)
+        .order_by(Idea.created_at)
+        .order_by(Idea.id)
+        .limit(per_page)
+        .offset((filters.page - 1) * per_page)
+    )
     ids = [i.id for i in ideas_page]
     authors, triage, signals, notes = {}, {}, {}, {}
     if ids:
         author_ids = list({_id(i.author) for i in ideas_page})
-        authors = {a["id"]: a for a in await Account.select(
-            Account.id, Account.display_name, Account.kind, Account.organisation_name).where(Account.id.is_in(author_ids))}
-        triage = {r["idea"]: r for r in await Triage.select(
-            Triage.idea, Triage.assigned_to, Triage.assigned_to.display_name.as_alias("name")).where(Triage.idea.is_in(ids))}
+        authors = {
+            a["id"]: a
+            for a in await Account.select(
+                Account.id, Account.display_name, Account.kind, Account.organisation_name
+            ).where(Account.id.is_in(author_ids))
+        }
+        triage = {
+            r["idea"]: r
+            for r in await Triage.select(
+                Triage.idea, Triage.assigned_to, Triage.assigned_to.display_name.as_alias("name")
+            ).where(Triage.idea.is_in(ids))
+        }
         for row in await SpamSignal.select(SpamSignal.target_id, SpamSignal.signals).where(
-                (SpamSignal.target_type == "idea") & SpamSignal.target_id.is_in(ids)):
+            (SpamSignal.target_type == "idea") & SpamSignal.target_id.is_in(ids)
+        ):
             signals.setdefault(row["target_id"], set()).update(row["signals"].split(","))
         for row in await StaffNote.select(StaffNote.idea).where(StaffNote.idea.is_in(ids)):
             notes[row["idea"]] = notes.get(row["idea"], 0) + 1
     items = [
         QueueItem(
-            idea=i, author_name=ideas.author_name(i, authors.get(_id(i.author))),
-            assigned_to=triage.get(i.id, {}).get("assigned_to"), assigned_name=triage.get(i.id, {}).get("name"),
-            signals=sorted(signals.get(i.id, set())), notes=notes.get(i.id, 0),
+            idea=i,
+            author_name=ideas.author_name(i, authors.get(_id(i.author))),
+            assigned_to=triage.get(i.id, {}).get("assigned_to"),
+            assigned_name=triage.get(i.id, {}).get("name"),
+            signals=sorted(signals.get(i.id, set())),
+            notes=notes.get(i.id, 0),
         )
         for i in ideas_page
     ]
     return Queue(
-        items=items, waiting=waiting, oldest_at=oldest["created_at"] if oldest else None, total=total,
-        page=filters.page, pages=max(1, math.ceil(total / per_page)), flagged_comments=await flagged_comments(),
+        items=items,
+        waiting=waiting,
+        oldest_at=oldest["created_at"] if oldest else None,
+        total=total,
+        page=filters.page,
+        pages=max(1, math.ceil(total / per_page)),
+        flagged_comments=await flagged_comments(),
     )
 
 
 async def flagged_comments(limit: int = 20) -> list[dict]:
     """Visible comments with spam signals, newest first (bounded)."""
-    rows = await SpamSignal.select(SpamSignal.target_id, SpamSignal.signals, SpamSignal.created_at).where(
-        SpamSignal.target_type == "comment").order_by(SpamSignal.created_at, ascending=False).limit(limit * 3)
+    rows = (
+        await SpamSignal.select(SpamSignal.target_id, SpamSignal.signals, SpamSignal.created_at)
+        .where(SpamSignal.target_type == "comment")
+        .order_by(SpamSignal.created_at, ascending=False)
+        .limit(limit * 3)
+    )
     if not rows:
         return []
-    comments = {c["id"]: c for c in await Comment.select(
-        Comment.id, Comment.idea, Comment.body, Comment.status, Comment.author.display_name.as_alias("author_name"),
-    ).where(Comment.id.is_in([r["target_id"] for r in rows]) & (Comment.status == CommentStatus.visible.value))}
+    comments = {
+        c["id"]: c
+        for c in await Comment.select(
+            Comment.id,
+            Comment.idea,
+            Comment.body,
+            Comment.status,
+            Comment.author.display_name.as_alias("author_name"),
+        ).where(Comment.id.is_in([r["target_id"] for r in rows]) & (Comment.status == CommentStatus.visible.value))
+    }
     seen, out = set(), []
     for row in rows:
         comment = comments.get(row["target_id"])
@@ -298,9 +352,11 @@ async def flagged_comments(limit: int = 20) -> list[dict]:
 
 
 async def moderators() -> list[dict]:
-    return await Account.select(Account.id, Account.display_name).where(
-        Account.role.is_in([Role.moderator.value, Role.admin.value]) & Account.deleted_at.is_null()
-    ).order_by(Account.display_name)
+    return (
+        await Account.select(Account.id, Account.display_name)
+        .where(Account.role.is_in([Role.moderator.value, Role.admin.value]) & Account.deleted_at.is_null())
+        .order_by(Account.display_name)
+    )
 
 
 @dataclass
@@ -322,20 +378,35 @@ async def idea_triage(viewer: Account | None, idea_id: int) -> IdeaTriage:
     idea = await ideas.get_idea(idea_id)
     author = await ideas.load_author(idea)
     triage = await Triage.select(Triage.assigned_to).where(Triage.idea == idea_id).first()
-    notes = await StaffNote.select(*StaffNote.all_columns(), StaffNote.author.display_name.as_alias("author_name")).where(
-        StaffNote.idea == idea_id).order_by(StaffNote.created_at, ascending=False).limit(100)
-    decisions = await ModerationDecision.select(
-        *ModerationDecision.all_columns(), ModerationDecision.actor.display_name.as_alias("actor_name")).where(
-        (ModerationDecision.target_type == "idea") & (ModerationDecision.target_id == idea_id)).order_by(
-        ModerationDecision.id, ascending=False).limit(100)
+    notes = (
+        await StaffNote.select(*StaffNote.all_columns(), StaffNote.author.display_name.as_alias("author_name"))
+        .where(StaffNote.idea == idea_id)
+        .order_by(StaffNote.created_at, ascending=False)
+        .limit(100)
+    )
+    decisions = (
+        await ModerationDecision.select(
+            *ModerationDecision.all_columns(), ModerationDecision.actor.display_name.as_alias("actor_name")
+        )
+        .where((ModerationDecision.target_type == "idea") & (ModerationDecision.target_id == idea_id))
+        .order_by(ModerationDecision.id, ascending=False)
+        .limit(100)
+    )
     signal_rows = await SpamSignal.select(SpamSignal.signals).where(
-        (SpamSignal.target_type == "idea") & (SpamSignal.target_id == idea_id))
+        (SpamSignal.target_type == "idea") & (SpamSignal.target_id == idea_id)
+    )
     reports = await Report.select(Report.reason, Report.note, Report.created_at).where(
-        (Report.target_type == "idea") & (Report.target_id == idea_id) & (Report.status == ReportStatus.open.value))
+        (Report.target_type == "idea") & (Report.target_id == idea_id) & (Report.status == ReportStatus.open.value)
+    )
     return IdeaTriage(
-        idea=idea, author=author, author_name=ideas.author_name(idea, author),
-        assigned_to=triage["assigned_to"] if triage else None, notes=notes, decisions=decisions,
-        signals=sorted({s for r in signal_rows for s in r["signals"].split(",")}), open_reports=reports,
+        idea=idea,
+        author=author,
+        author_name=ideas.author_name(idea, author),
+        assigned_to=triage["assigned_to"] if triage else None,
+        notes=notes,
+        decisions=decisions,
+        signals=sorted({s for r in signal_rows for s in r["signals"].split(",")}),
+        open_reports=reports,
         notices=await notices_for_idea(idea_id),
     )
 
@@ -347,8 +418,9 @@ async def duplicate_candidates(query: str, exclude_id: int, limit: int = 10) -> 
         return []
     number = query.lstrip("#")
     if number.isdigit():
-        found = await Idea.objects().where(
-            (Idea.id == int(number)) & Idea.status.is_in(list(voting.MERGE_TARGETS))).first()
+        found = (
+            await Idea.objects().where((Idea.id == int(number)) & Idea.status.is_in(list(voting.MERGE_TARGETS))).first()
+        )
         return [found] if found and found.id != exclude_id else []
     return [i for i in await ideas_search_similar(query, limit + 1) if i.id != exclude_id][:limit]
 
@@ -358,6 +430,7 @@ async def ideas_search_similar(query: str, limit: int) -> list[Idea]:
 
 
 # -- decisions on ideas ---------------------------------------------------------
+
 
 async def publish(settings: Settings, actor: Account | None, idea_id: int) -> Idea:
     _require_moderator(actor)
@@ -390,7 +463,9 @@ async def reject(settings: Settings, actor: Account | None, idea_id: int, catego
     return idea
 
 
-async def mark_duplicate(settings: Settings, actor: Account | None, idea_id: int, original_id: int | None) -> voting.MergeOutcome:
+async def mark_duplicate(
+    settings: Settings, actor: Account | None, idea_id: int, original_id: int | None
+) -> voting.MergeOutcome:
     """Merge this idea into the original (the voting service moves the supports once)."""
     _require_moderator(actor)
     if not original_id:
@@ -424,8 +499,13 @@ async def set_threshold(settings: Settings, actor: Account | None, idea_id: int,
     threshold = int(text) if text else None
     async with write_transaction():
         slug = await voting.set_threshold(settings, actor, idea_id, threshold)
-        await record(actor, "set_threshold", "idea", idea_id,
-                     reason=str(threshold) if threshold else f"city default ({settings.city.support_threshold})")
+        await record(
+            actor,
+            "set_threshold",
+            "idea",
+            idea_id,
+            reason=str(threshold) if threshold else f"city default ({settings.city.support_threshold})",
+        )
     return slug
 
 
@@ -442,7 +522,8 @@ async def assign(actor: Account | None, idea_id: int, moderator_id: int | None) 
     async with write_transaction():
         now = utcnow()
         await Triage.insert(Triage(idea=idea_id, assigned_to=moderator_id, updated_at=now)).on_conflict(
-            target=Triage.idea, action="DO UPDATE", values=[Triage.assigned_to, Triage.updated_at])
+            target=Triage.idea, action="DO UPDATE", values=[Triage.assigned_to, Triage.updated_at]
+        )
         await record(actor, "assign", "idea", idea_id, reason=name)
 
 
@@ -463,7 +544,13 @@ async def add_note(actor: Account | None, idea_id: int, body: str) -> StaffNote:
 
 
 async def reclassify(
-    settings: Settings, actor: Account | None, idea_id: int, theme: str, neighbourhood: str, scope: str, message: str = "",
+    settings: Settings,
+    actor: Account | None,
+    idea_id: int,
+    theme: str,
+    neighbourhood: str,
+    scope: str,
+    message: str = "",
 ) -> list[tuple[str, str, str]]:
     """Correct theme, neighbourhood and scope; the author is told (a notice on the idea and account page)."""
     _require_moderator(actor)
@@ -476,36 +563,59 @@ async def reclassify(
         if not changes:
             raise FormErrors({"theme": N_("Change the theme, the neighbourhood or the scope.")})
         idea = await ideas.get_idea(idea_id)
-        await AuthorNotice.insert(AuthorNotice(
-            idea=idea_id, account=_id(idea.author), kind="reclassified",
-            changes=json.dumps([{"field": f, "old": old, "new": new} for f, old, new in changes]),
-            message=message, created_at=utcnow(),
-        ))
-        await record(actor, "reclassify", "idea", idea_id,
-                     reason="; ".join(f"{f}: {old} -> {new}" for f, old, new in changes))
+        await AuthorNotice.insert(
+            AuthorNotice(
+                idea=idea_id,
+                account=_id(idea.author),
+                kind="reclassified",
+                changes=json.dumps([{"field": f, "old": old, "new": new} for f, old, new in changes]),
+                message=message,
+                created_at=utcnow(),
+            )
+        )
+        await record(
+            actor, "reclassify", "idea", idea_id, reason="; ".join(f"{f}: {old} -> {new}" for f, old, new in changes)
+        )
     return changes
 
 
 async def notices_for_idea(idea_id: int) -> list[dict]:
-    rows = await AuthorNotice.select().where(AuthorNotice.idea == idea_id).order_by(AuthorNotice.created_at, ascending=False).limit(20)
+    rows = (
+        await AuthorNotice.select()
+        .where(AuthorNotice.idea == idea_id)
+        .order_by(AuthorNotice.created_at, ascending=False)
+        .limit(20)
+    )
     return [{**r, "changes": json.loads(r["changes"] or "[]")} for r in rows]
 
 
 async def notices_for_account(account: Account, limit: int = 20) -> list[dict]:
-    rows = await AuthorNotice.select(*AuthorNotice.all_columns(), AuthorNotice.idea.title.as_alias("idea_title")).where(
-        AuthorNotice.account == account.id).order_by(AuthorNotice.created_at, ascending=False).limit(limit)
+    rows = (
+        await AuthorNotice.select(*AuthorNotice.all_columns(), AuthorNotice.idea.title.as_alias("idea_title"))
+        .where(AuthorNotice.account == account.id)
+        .order_by(AuthorNotice.created_at, ascending=False)
+        .limit(limit)
+    )
     return [{**r, "changes": json.loads(r["changes"] or "[]")} for r in rows]
 
 
 async def rejection_category(idea_id: int) -> str | None:
     """The reason category of the latest rejection (the author sees it with the text)."""
-    row = await ModerationDecision.select(ModerationDecision.category).where(
-        (ModerationDecision.target_type == "idea") & (ModerationDecision.target_id == idea_id)
-        & (ModerationDecision.action == "reject")).order_by(ModerationDecision.id, ascending=False).first()
+    row = (
+        await ModerationDecision.select(ModerationDecision.category)
+        .where(
+            (ModerationDecision.target_type == "idea")
+            & (ModerationDecision.target_id == idea_id)
+            & (ModerationDecision.action == "reject")
+        )
+        .order_by(ModerationDecision.id, ascending=False)
+        .first()
+    )
     return row["category"] if row else None
 
 
 # -- hiding and restoring ---------------------------------------------------------
+
 
 def _check_target_type(target_type: str) -> None:
     if target_type not in (TargetType.idea.value, TargetType.comment.value):
@@ -513,14 +623,27 @@ def _check_target_type(target_type: str) -> None:
 
 
 async def _close_open_reports(actor: Account | None, target_type: str, target_id: int, status: str) -> int:
-    closed = await Report.update({
-        Report.status: status, Report.decided_by: actor.id if actor else None, Report.decided_at: utcnow(),
-    }).where((Report.target_type == target_type) & (Report.target_id == target_id) & (Report.status == ReportStatus.open.value)
-             ).returning(Report.id)
+    closed = (
+        await Report.update(
+            {
+                Report.status: status,
+                Report.decided_by: actor.id if actor else None,
+                Report.decided_at: utcnow(),
+            }
+        )
+        .where(
+            (Report.target_type == target_type)
+            & (Report.target_id == target_id)
+            & (Report.status == ReportStatus.open.value)
+        )
+        .returning(Report.id)
+    )
     return len(closed)
 
 
-async def _hide(actor: Account | None, target_type: str, target_id: int, category: str, automatic: bool = False) -> bool:
+async def _hide(
+    actor: Account | None, target_type: str, target_id: int, category: str, automatic: bool = False
+) -> bool:
     if target_type == "idea":
         return await ideas.hide_idea(actor, target_id, category, automatic=automatic)
     return await ideas.hide_comment(actor, target_id, category, automatic=automatic)
@@ -554,7 +677,9 @@ async def hide(actor: Account | None, target_type: str, target_id: int, category
     async with write_transaction():
         await _hide(actor, target_type, target_id, category)
         await _close_open_reports(actor, target_type, target_id, ReportStatus.upheld.value)
-        await record(actor, "hide", target_type, target_id, category=category, reason=clean_text(reason)[:REASON_MAX] or None)
+        await record(
+            actor, "hide", target_type, target_id, category=category, reason=clean_text(reason)[:REASON_MAX] or None
+        )
 
 
 async def restore(actor: Account | None, target_type: str, target_id: int, reason: str = "") -> None:
@@ -568,6 +693,7 @@ async def restore(actor: Account | None, target_type: str, target_id: int, reaso
 
 
 # -- reports ------------------------------------------------------------------
+
 
 @dataclass
 class ReportOutcome:
@@ -589,7 +715,12 @@ async def _report_target(target_type: str, target_id: int) -> tuple[int, bool]:
 
 
 async def create_report(
-    settings: Settings, reporter: Account | None, target_type: str, target_id: int, reason: str, note: str = "",
+    settings: Settings,
+    reporter: Account | None,
+    target_type: str,
+    target_id: int,
+    reason: str,
+    note: str = "",
 ) -> ReportOutcome:
     """Report an idea or comment. One open report per account per item; at the threshold it is hidden pending review."""
     _check_target_type(target_type)
@@ -608,16 +739,32 @@ async def create_report(
     hidden = False
     try:
         async with write_transaction():
-            report = Report(reporter=reporter.id, target_type=target_type, target_id=target_id, reason=reason,
-                            note=note, status=ReportStatus.open.value, created_at=utcnow())
+            report = Report(
+                reporter=reporter.id,
+                target_type=target_type,
+                target_id=target_id,
+                reason=reason,
+                note=note,
+                status=ReportStatus.open.value,
+                created_at=utcnow(),
+            )
             await report.save()
             open_reports = await Report.count().where(
-                (Report.target_type == target_type) & (Report.target_id == target_id) & (Report.status == ReportStatus.open.value))
+                (Report.target_type == target_type)
+                & (Report.target_id == target_id)
+                & (Report.status == ReportStatus.open.value)
+            )
             if open_reports >= settings.city.report_threshold and not await _is_hidden(target_type, target_id):
                 hidden = await _hide(None, target_type, target_id, HiddenReason.pending_review.value, automatic=True)
                 if hidden:
-                    await record(None, "auto_hide", target_type, target_id, category=HiddenReason.pending_review.value,
-                                 reason=f"{open_reports} open reports")
+                    await record(
+                        None,
+                        "auto_hide",
+                        target_type,
+                        target_id,
+                        category=HiddenReason.pending_review.value,
+                        reason=f"{open_reports} open reports",
+                    )
     except Exception as exc:
         if is_unique_violation(exc):
             raise DomainError(N_("You have already reported this; a moderator will look at it."), 409) from exc
@@ -645,14 +792,27 @@ class ReportGroup:
 
 async def open_report_groups(limit: int = 500) -> list[ReportGroup]:
     """Open reports grouped by item, the most reported first (bounded: the oldest `limit` open reports)."""
-    rows = await Report.select(Report.id, Report.target_type, Report.target_id, Report.reason, Report.note, Report.created_at).where(
-        Report.status == ReportStatus.open.value).order_by(Report.created_at).limit(limit)
+    rows = (
+        await Report.select(
+            Report.id, Report.target_type, Report.target_id, Report.reason, Report.note, Report.created_at
+        )
+        .where(Report.status == ReportStatus.open.value)
+        .order_by(Report.created_at)
+        .limit(limit)
+    )
     groups: dict[tuple[str, int], ReportGroup] = {}
     for row in rows:
         key = (row["target_type"], row["target_id"])
         if key not in groups:
-            groups[key] = ReportGroup(target_type=key[0], target_id=key[1], reports=[], hidden=False, title="",
-                                      idea_id=None, first_at=row["created_at"])
+            groups[key] = ReportGroup(
+                target_type=key[0],
+                target_id=key[1],
+                reports=[],
+                hidden=False,
+                title="",
+                idea_id=None,
+                first_at=row["created_at"],
+            )
         groups[key].reports.append(row)
     idea_ids = [k[1] for k in groups if k[0] == "idea"]
     comment_ids = [k[1] for k in groups if k[0] == "comment"]
@@ -661,7 +821,9 @@ async def open_report_groups(limit: int = 500) -> list[ReportGroup]:
             group = groups[("idea", row["id"])]
             group.title, group.hidden, group.idea_id = row["title"], row["status"] == "hidden", row["id"]
     if comment_ids:
-        for row in await Comment.select(Comment.id, Comment.body, Comment.status, Comment.idea).where(Comment.id.is_in(comment_ids)):
+        for row in await Comment.select(Comment.id, Comment.body, Comment.status, Comment.idea).where(
+            Comment.id.is_in(comment_ids)
+        ):
             group = groups[("comment", row["id"])]
             body = row["body"]
             group.title = body if len(body) <= 140 else body[:139] + "…"
@@ -695,6 +857,7 @@ async def dismiss(actor: Account | None, target_type: str, target_id: int) -> No
 
 # -- accounts -------------------------------------------------------------------
 
+
 async def find_accounts(query: str, limit: int = 50) -> list[Account]:
     """Staff search by name or email; without a query, the suspended accounts."""
     query = query.strip()[:100]
@@ -706,9 +869,12 @@ async def find_accounts(query: str, limit: int = 50) -> list[Account]:
         # SQLite's LIKE is already case-insensitive (and Piccolo warns on ILIKE there).
         like = "like" if isinstance(current_engine(), SQLiteEngine) else "ilike"
         matches = getattr(Account.email, like)(pattern) | getattr(Account.display_name, like)(pattern)
-        return await base.where(matches).order_by(
-            Account.display_name).limit(limit)
-    return await base.where(Account.suspended_at.is_not_null()).order_by(Account.suspended_at, ascending=False).limit(limit)
+        return await base.where(matches).order_by(Account.display_name).limit(limit)
+    return (
+        await base.where(Account.suspended_at.is_not_null())
+        .order_by(Account.suspended_at, ascending=False)
+        .limit(limit)
+    )
 
 
 async def get_account(account_id: int) -> Account:
@@ -730,9 +896,13 @@ async def suspend(actor: Account | None, account_id: int, reason: str) -> Accoun
     errors.raise_if_any()
     async with write_transaction():
         # auth_version + 1 ends every session of the account (participation.accounts.auth).
-        await Account.update({
-            Account.suspended_at: utcnow(), Account.suspension_reason: reason, Account.auth_version: Account.auth_version + 1,
-        }).where(Account.id == account_id)
+        await Account.update(
+            {
+                Account.suspended_at: utcnow(),
+                Account.suspension_reason: reason,
+                Account.auth_version: Account.auth_version + 1,
+            }
+        ).where(Account.id == account_id)
         await record(actor, "suspend", "account", account_id, reason=reason)
     return await get_account(account_id)
 
@@ -745,7 +915,9 @@ async def lift_suspension(actor: Account | None, account_id: int) -> Account:
     if refusal := permissions.suspend_refusal(actor, target):
         raise DomainError(refusal, 403)
     async with write_transaction():
-        await Account.update({Account.suspended_at: None, Account.suspension_reason: None}).where(Account.id == account_id)
+        await Account.update({Account.suspended_at: None, Account.suspension_reason: None}).where(
+            Account.id == account_id
+        )
         await record(actor, "lift_suspension", "account", account_id)
     return await get_account(account_id)
 
@@ -767,16 +939,27 @@ async def change_role(actor: Account | None, account_id: int, role: str) -> Acco
 
 
 async def staff_accounts() -> list[Account]:
-    return await Account.objects().where(
-        Account.role.is_in([Role.moderator.value, Role.editor.value, Role.admin.value]) & Account.deleted_at.is_null()
-    ).order_by(Account.display_name)
+    return (
+        await Account.objects()
+        .where(
+            Account.role.is_in([Role.moderator.value, Role.editor.value, Role.admin.value])
+            & Account.deleted_at.is_null()
+        )
+        .order_by(Account.display_name)
+    )
 
 
 # -- the API's one decision endpoint ---------------------------------------------
 
+
 async def decide(
-    settings: Settings, actor: Account | None, idea_id: int, action: str,
-    reason: str | None = None, message: str | None = None, duplicate_of: int | None = None,
+    settings: Settings,
+    actor: Account | None,
+    idea_id: int,
+    action: str,
+    reason: str | None = None,
+    message: str | None = None,
+    duplicate_of: int | None = None,
 ) -> None:
     """`action` on an idea: reject takes a reason category and a message, hide a category, route a reason."""
     if action == "publish":
@@ -799,6 +982,7 @@ async def decide(
 
 # -- spam signals -------------------------------------------------------------------
 
+
 def link_count(text: str) -> int:
     return len(LINK_RE.findall(text or ""))
 
@@ -819,7 +1003,9 @@ async def flag_spam(target_type: str, target_id: int, now: datetime | None = Non
         if link_count(" ".join([idea.title, idea.summary, idea.body or ""])) >= SPAM_LINK_COUNT:
             signals.append("links")
         if await Idea.exists().where(
-            (Idea.author == author) & (Idea.id != target_id) & (Idea.created_at >= since)
+            (Idea.author == author)
+            & (Idea.id != target_id)
+            & (Idea.created_at >= since)
             & ((Idea.summary == idea.summary) | (Idea.title == idea.title))
         ):
             signals.append("repeated")
@@ -831,12 +1017,18 @@ async def flag_spam(target_type: str, target_id: int, now: datetime | None = Non
         if link_count(comment.body) >= SPAM_LINK_COUNT:
             signals.append("links")
         if await Comment.exists().where(
-            (Comment.author == author) & (Comment.id != target_id) & (Comment.created_at >= since) & (Comment.body == comment.body)
+            (Comment.author == author)
+            & (Comment.id != target_id)
+            & (Comment.created_at >= since)
+            & (Comment.body == comment.body)
         ):
             signals.append("repeated")
     if signals:
-        await SpamSignal.insert(SpamSignal(target_type=target_type, target_id=target_id, account=author,
-                                           signals=",".join(signals), created_at=now))
+        await SpamSignal.insert(
+            SpamSignal(
+                target_type=target_type, target_id=target_id, account=author, signals=",".join(signals), created_at=now
+            )
+        )
     return signals
 
 

@@ -48,13 +48,24 @@ class RegisterApi(Controller):
         """Filters as in the register page: `status`, `theme`, `scope` (narrow | broad), `neighbourhood`,
         `origin` (city | idea | pilot), `personal_data` (yes | no | unknown), `overdue=yes`, `q` (title and
         summary). Ordered by programme line, then title; at most 100 per page."""
-        filters = services.parse_filters(settings, {
-            "status": status, "theme": theme, "scope": scope_, "neighbourhood": neighbourhood, "origin": origin,
-            "personal_data": personal_data, "overdue": overdue, "q": q,
-        })
+        filters = services.parse_filters(
+            settings,
+            {
+                "status": status,
+                "theme": theme,
+                "scope": scope_,
+                "neighbourhood": neighbourhood,
+                "origin": origin,
+                "personal_data": personal_data,
+                "overdue": overdue,
+                "q": q,
+            },
+        )
         page, per_page = max(page, 1), min(max(per_page, 1), services.MAX_PER_PAGE)
         entries, total = await services.list_entries(filters, page=page, per_page=per_page)
-        return EntryPage(items=[entry_out(e, settings.base_url) for e in entries], total=total, page=page, per_page=per_page)
+        return EntryPage(
+            items=[entry_out(e, settings.base_url) for e in entries], total=total, page=page, per_page=per_page
+        )
 
     @get("/{slug:str}", summary="One register entry with its timeline")
     async def get_entry(self, slug: FromPath[str], settings: NamedDependency[Settings]) -> EntryDetail:
@@ -69,18 +80,35 @@ class RegisterApi(Controller):
 
     @patch("/{slug:str}", guards=[requires_editor], summary="Change fields of a register entry (editors)")
     async def update_entry(
-        self, request: Request[Account, Any, Any], slug: FromPath[str], data: JSONBody[EntryPatch],
+        self,
+        request: Request[Account, Any, Any],
+        slug: FromPath[str],
+        data: JSONBody[EntryPatch],
         settings: NamedDependency[Settings],
     ) -> Entry:
         entry = await services.update_entry(settings, request.user, slug, patch_values(data))
         return entry_out(await services.get_entry(entry.slug), settings.base_url)
 
-    @post("/{slug:str}/updates", guards=[requires_editor], status_code=201,
-          summary="Post a timeline update, optionally changing the status (editors)")
+    @post(
+        "/{slug:str}/updates",
+        guards=[requires_editor],
+        status_code=201,
+        summary="Post a timeline update, optionally changing the status (editors)",
+    )
     async def post_update(
-        self, request: Request[Account, Any, Any], slug: FromPath[str], data: JSONBody[UpdateCreate],
+        self,
+        request: Request[Account, Any, Any],
+        slug: FromPath[str],
+        data: JSONBody[UpdateCreate],
         settings: NamedDependency[Settings],
     ) -> TimelineItem:
-        update = await services.post_update(settings, request.user, slug, text=data.text, status=data.status, reason=data.reason)
-        return TimelineItem(created_at=update.created_at, status=update.status, previous_status=update.previous_status,
-                            text=update.text, author_role=update.author_role)
+        update = await services.post_update(
+            settings, request.user, slug, text=data.text, status=data.status, reason=data.reason
+        )
+        return TimelineItem(
+            created_at=update.created_at,
+            status=update.status,
+            previous_status=update.previous_status,
+            text=update.text,
+            author_role=update.author_role,
+        )

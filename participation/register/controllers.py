@@ -80,7 +80,12 @@ def _display_values(values: dict[str, Any]) -> dict[str, Any]:
 def _form_context(values: dict[str, Any], errors: dict[str, Any], **extra: Any) -> dict[str, Any]:
     partners = list(values.get("partners") or [])
     partners += [{"name": "", "kind": ""}] * BLANK_PARTNER_ROWS
-    return {"values": values, "errors": errors, "partners": partners[: services.MAX_PARTNERS + BLANK_PARTNER_ROWS], **extra}
+    return {
+        "values": values,
+        "errors": errors,
+        "partners": partners[: services.MAX_PARTNERS + BLANK_PARTNER_ROWS],
+        **extra,
+    }
 
 
 class RegisterPages(Controller):
@@ -91,40 +96,64 @@ class RegisterPages(Controller):
     async def index(self, request: Request, settings: NamedDependency[Settings], page: FromQuery[int] = 1) -> Template:
         filters = services.parse_filters(settings, request.query_params)
         entries, total = await services.list_entries(filters, page=max(page, 1), per_page=PER_PAGE)
-        return Template("register/index.html", context={
-            "filters": filters,
-            "summary": await services.portfolio_summary(),
-            "groups": services.group_by_programme_line(settings, entries),
-            "total": total,
-            "paging": _page_links("/register", filters.query_items(), max(page, 1), total, PER_PAGE),
-            "can_edit": can_edit_register(request.user),
-        })
+        return Template(
+            "register/index.html",
+            context={
+                "filters": filters,
+                "summary": await services.portfolio_summary(),
+                "groups": services.group_by_programme_line(settings, entries),
+                "total": total,
+                "paging": _page_links("/register", filters.query_items(), max(page, 1), total, PER_PAGE),
+                "can_edit": can_edit_register(request.user),
+            },
+        )
 
     @get("/lessons", name="register_lessons")
-    async def lessons(self, settings: NamedDependency[Settings], theme: FromQuery[str] = "", page: FromQuery[int] = 1) -> Template:
+    async def lessons(
+        self, settings: NamedDependency[Settings], theme: FromQuery[str] = "", page: FromQuery[int] = 1
+    ) -> Template:
         theme_slug = theme if settings.city.theme(theme) else None
         entries, total = await services.list_lessons(theme_slug, page=max(page, 1), per_page=PER_PAGE)
         params = [("theme", theme_slug)] if theme_slug else []
-        return Template("register/lessons.html", context={
-            "entries": entries, "total": total, "theme": theme_slug,
-            "paging": _page_links("/register/lessons", params, max(page, 1), total, PER_PAGE),
-        })
+        return Template(
+            "register/lessons.html",
+            context={
+                "entries": entries,
+                "total": total,
+                "theme": theme_slug,
+                "paging": _page_links("/register/lessons", params, max(page, 1), total, PER_PAGE),
+            },
+        )
 
     # -- editors: create ----------------------------------------------------
     @get("/new", name="register_new", guards=[requires_editor])
     async def new_form(self) -> Template:
-        values = {"origin": "city", "status": Status.received.value, "personal_data": "unknown", "algorithm_used": "unknown"}
-        return Template("register/form.html", context=_form_context(values, {}, mode="create",
-                                                                      initial_statuses=[s.value for s in INITIAL_STATUSES]))
+        values = {
+            "origin": "city",
+            "status": Status.received.value,
+            "personal_data": "unknown",
+            "algorithm_used": "unknown",
+        }
+        return Template(
+            "register/form.html",
+            context=_form_context(values, {}, mode="create", initial_statuses=[s.value for s in INITIAL_STATUSES]),
+        )
 
     @post("/new", name="register_create", guards=[requires_editor])
-    async def create(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings]) -> Template | Redirect:
+    async def create(
+        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
         values = await _form_values(request)
         try:
             entry = await services.create_entry(settings, request.user, values)
         except FormErrors as exc:
-            return Template("register/form.html", status_code=422, context=_form_context(
-                values, exc.errors, mode="create", initial_statuses=[s.value for s in INITIAL_STATUSES]))
+            return Template(
+                "register/form.html",
+                status_code=422,
+                context=_form_context(
+                    values, exc.errors, mode="create", initial_statuses=[s.value for s in INITIAL_STATUSES]
+                ),
+            )
         flash(request, gettext("The entry has been added to the register."), category="success")
         return Redirect(f"/register/{entry.slug}")
 
@@ -132,28 +161,38 @@ class RegisterPages(Controller):
     @get("/{slug:str}", name="register_entry")
     async def entry(self, request: Request, slug: FromPath[str]) -> Template:
         entry = await services.get_entry(slug)
-        return Template("register/entry.html", context={
-            "entry": entry,
-            "description_html": render_markdown(entry["description"]),
-            "can_edit": can_edit_register(request.user),
-        })
+        return Template(
+            "register/entry.html",
+            context={
+                "entry": entry,
+                "description_html": render_markdown(entry["description"]),
+                "can_edit": can_edit_register(request.user),
+            },
+        )
 
     # -- editors: edit ------------------------------------------------------
     @get("/{slug:str}/edit", name="register_edit", guards=[requires_editor])
     async def edit_form(self, slug: FromPath[str]) -> Template:
         values = await services.editable_values(slug)
-        return Template("register/form.html", context=_form_context(_display_values(values), {}, mode="edit", slug=slug,
-                                                                      status=values["status"]))
+        return Template(
+            "register/form.html",
+            context=_form_context(_display_values(values), {}, mode="edit", slug=slug, status=values["status"]),
+        )
 
     @post("/{slug:str}/edit", name="register_edit_submit", guards=[requires_editor])
-    async def edit(self, request: Request[Account, Any, Any], slug: FromPath[str], settings: NamedDependency[Settings]) -> Template | Redirect:
+    async def edit(
+        self, request: Request[Account, Any, Any], slug: FromPath[str], settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
         values = await _form_values(request)
         try:
             await services.update_entry(settings, request.user, slug, values)
         except FormErrors as exc:
             current = await services.editable_values(slug)
-            return Template("register/form.html", status_code=422, context=_form_context(
-                values, exc.errors, mode="edit", slug=slug, status=current["status"]))
+            return Template(
+                "register/form.html",
+                status_code=422,
+                context=_form_context(values, exc.errors, mode="edit", slug=slug, status=current["status"]),
+            )
         flash(request, gettext("The entry has been saved."), category="success")
         return Redirect(f"/register/{slug}")
 
@@ -161,19 +200,32 @@ class RegisterPages(Controller):
     @get("/{slug:str}/update", name="register_update", guards=[requires_editor])
     async def update_form(self, slug: FromPath[str]) -> Template:
         entry = await services.get_entry(slug)
-        return Template("register/update.html", context={"entry": entry, "values": {}, "errors": {},
-                                                         "next_statuses": allowed_next(entry["status"])})
+        return Template(
+            "register/update.html",
+            context={"entry": entry, "values": {}, "errors": {}, "next_statuses": allowed_next(entry["status"])},
+        )
 
     @post("/{slug:str}/update", name="register_update_submit", guards=[requires_editor])
-    async def update(self, request: Request[Account, Any, Any], slug: FromPath[str], settings: NamedDependency[Settings]) -> Template | Redirect:
+    async def update(
+        self, request: Request[Account, Any, Any], slug: FromPath[str], settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
         form = await request.form()
         values = {key: form.get(key) for key in ("text", "status", "reason")}
         try:
-            await services.post_update(settings, request.user, slug, text=values["text"], status=values["status"],
-                                       reason=values["reason"])
+            await services.post_update(
+                settings, request.user, slug, text=values["text"], status=values["status"], reason=values["reason"]
+            )
         except FormErrors as exc:
             entry = await services.get_entry(slug)
-            return Template("register/update.html", status_code=422, context={
-                "entry": entry, "values": values, "errors": exc.errors, "next_statuses": allowed_next(entry["status"])})
+            return Template(
+                "register/update.html",
+                status_code=422,
+                context={
+                    "entry": entry,
+                    "values": values,
+                    "errors": exc.errors,
+                    "next_statuses": allowed_next(entry["status"]),
+                },
+            )
         flash(request, gettext("The update has been published."), category="success")
         return Redirect(f"/register/{slug}")

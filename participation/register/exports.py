@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from litestar import Controller, get
@@ -59,19 +59,53 @@ from participation.register.schemas import entry_url, idea_url
 from participation.settings import Settings
 
 COLUMNS = (
-    "slug", "url", "title", "summary", "description", "origin", "idea_id", "idea_url", "status",
-    "programme_line", "programme_line_name", "theme", "theme_name", "scope", "department", "contact_email",
-    "partners", "neighbourhoods", "start_date", "end_date", "budget_eur", "response_due_at", "response_overdue",
-    "declined_reason", "personal_data", "data_description", "data_purpose", "legal_basis", "dpia_status",
-    "dpia_url", "retention_period", "open_data_url", "algorithm_used", "algorithm_register_url",
-    "lessons_tried", "lessons_outcome", "lessons_decision", "lessons_decision_reason", "lessons_advice",
-    "created_at", "updated_at",
+    "slug",
+    "url",
+    "title",
+    "summary",
+    "description",
+    "origin",
+    "idea_id",
+    "idea_url",
+    "status",
+    "programme_line",
+    "programme_line_name",
+    "theme",
+    "theme_name",
+    "scope",
+    "department",
+    "contact_email",
+    "partners",
+    "neighbourhoods",
+    "start_date",
+    "end_date",
+    "budget_eur",
+    "response_due_at",
+    "response_overdue",
+    "declined_reason",
+    "personal_data",
+    "data_description",
+    "data_purpose",
+    "legal_basis",
+    "dpia_status",
+    "dpia_url",
+    "retention_period",
+    "open_data_url",
+    "algorithm_used",
+    "algorithm_register_url",
+    "lessons_tried",
+    "lessons_outcome",
+    "lessons_decision",
+    "lessons_decision_reason",
+    "lessons_advice",
+    "created_at",
+    "updated_at",
 )
 
 
 def _iso(value: Any) -> Any:
     if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).isoformat()
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -133,7 +167,7 @@ class RegisterExports(Controller):
         rows = [export_row(settings, v) for v in await services.all_entries_for_export()]
         document = {
             "city": settings.city.name,
-            "generated_at": datetime.now(timezone.utc).isoformat(),
+            "generated_at": datetime.now(UTC).isoformat(),
             "columns": list(COLUMNS),
             "entries": rows,
         }

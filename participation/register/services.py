@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -58,38 +58,99 @@ MAX_PARTNERS = 20
 MAX_PER_PAGE = 100
 RESERVED_SLUGS = frozenset({"new", "lessons"})
 SYSTEM_ROLE = "system"
-ROUTED_TEXT = N_("This idea received enough support and was routed to the register. "
-                 "The municipality responds by the response date.")
+ROUTED_TEXT = N_(
+    "This idea received enough support and was routed to the register. The municipality responds by the response date."
+)
 ADDED_TEXT = N_("Added to the register.")
 # Fixed texts the platform writes itself; shown in the reader's language.
 _PLATFORM_TEXTS = frozenset({ROUTED_TEXT, ADDED_TEXT})
 
 # Columns shown to everyone (and exported); `id`, `created_by` and update authors stay internal.
 PUBLIC_COLUMNS = (
-    "slug", "title", "summary", "description", "origin", "idea_id", "status", "programme_line", "theme", "scope",
-    "department", "contact_email", "start_date", "end_date", "budget_eur", "response_due_at", "declined_reason",
-    "personal_data", "data_description", "data_purpose", "legal_basis", "dpia_status", "dpia_url",
-    "retention_period", "open_data_url", "algorithm_used", "algorithm_register_url",
-    "lessons_tried", "lessons_outcome", "lessons_decision", "lessons_decision_reason", "lessons_advice",
-    "created_at", "updated_at",
+    "slug",
+    "title",
+    "summary",
+    "description",
+    "origin",
+    "idea_id",
+    "status",
+    "programme_line",
+    "theme",
+    "scope",
+    "department",
+    "contact_email",
+    "start_date",
+    "end_date",
+    "budget_eur",
+    "response_due_at",
+    "declined_reason",
+    "personal_data",
+    "data_description",
+    "data_purpose",
+    "legal_basis",
+    "dpia_status",
+    "dpia_url",
+    "retention_period",
+    "open_data_url",
+    "algorithm_used",
+    "algorithm_register_url",
+    "lessons_tried",
+    "lessons_outcome",
+    "lessons_decision",
+    "lessons_decision_reason",
+    "lessons_advice",
+    "created_at",
+    "updated_at",
 )
 # What an editor sets through the forms and the API (status only at creation; later through updates).
 EDITABLE_FIELDS = (
-    "title", "summary", "description", "origin", "idea_id", "programme_line", "theme", "scope", "department",
-    "contact_email", "partners", "neighbourhoods", "start_date", "end_date", "budget_eur", "response_due_at",
-    "personal_data", "data_description", "data_purpose", "legal_basis", "dpia_status", "dpia_url",
-    "retention_period", "open_data_url", "algorithm_used", "algorithm_register_url",
-    "lessons_tried", "lessons_outcome", "lessons_decision", "lessons_decision_reason", "lessons_advice",
+    "title",
+    "summary",
+    "description",
+    "origin",
+    "idea_id",
+    "programme_line",
+    "theme",
+    "scope",
+    "department",
+    "contact_email",
+    "partners",
+    "neighbourhoods",
+    "start_date",
+    "end_date",
+    "budget_eur",
+    "response_due_at",
+    "personal_data",
+    "data_description",
+    "data_purpose",
+    "legal_basis",
+    "dpia_status",
+    "dpia_url",
+    "retention_period",
+    "open_data_url",
+    "algorithm_used",
+    "algorithm_register_url",
+    "lessons_tried",
+    "lessons_outcome",
+    "lessons_decision",
+    "lessons_decision_reason",
+    "lessons_advice",
 )
 _TEXT_LIMITS = {
-    "data_description": 2000, "data_purpose": 2000, "legal_basis": 300, "retention_period": 300,
-    "lessons_tried": 3000, "lessons_outcome": 3000, "lessons_decision_reason": 3000, "lessons_advice": 3000,
+    "data_description": 2000,
+    "data_purpose": 2000,
+    "legal_basis": 300,
+    "retention_period": 300,
+    "lessons_tried": 3000,
+    "lessons_outcome": 3000,
+    "lessons_decision_reason": 3000,
+    "lessons_advice": 3000,
 }
 _URL_FIELDS = ("dpia_url", "open_data_url", "algorithm_register_url")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _public_columns():
@@ -97,6 +158,7 @@ def _public_columns():
 
 
 # -- input cleaning ----------------------------------------------------------
+
 
 def slugify(title: str) -> str:
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
@@ -159,11 +221,11 @@ def _opt_due(value: object, errors: Errors, field: str, tz: str) -> datetime | N
     """A due date means "by the end of that day" in the city's time zone; a datetime is taken as given."""
     if isinstance(value, datetime):
         # Stored in UTC: SQLite compares timestamps as text, so one offset for all rows.
-        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
     day = _opt_date(value, errors, field)
     if day is None:
         return None
-    return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(tz)).astimezone(timezone.utc)
+    return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 def _choice(value: object, allowed: Sequence[str], errors: Errors, field: str, required: bool) -> str | None:
@@ -219,11 +281,17 @@ def clean_entry(settings: Settings, raw: Mapping[str, Any]) -> dict[str, Any]:
     check_length(errors, "description", out["description"], 0, 10_000)
     out["origin"] = _choice(raw.get("origin"), [o.value for o in Origin], errors, "origin", True)
     out["idea_id"] = _opt_int(raw.get("idea_id"), errors, "idea_id", 1, 2**31 - 1)
-    if out["origin"] in (Origin.idea.value, Origin.pilot.value) and out["idea_id"] is None and "idea_id" not in errors.errors:
+    if (
+        out["origin"] in (Origin.idea.value, Origin.pilot.value)
+        and out["idea_id"] is None
+        and "idea_id" not in errors.errors
+    ):
         errors.add("idea_id", N_("Give the number of the idea or pilot proposal this entry comes from."))
     if out["origin"] == Origin.city.value:
         out["idea_id"] = None
-    out["programme_line"] = _choice(raw.get("programme_line"), [p.slug for p in city.programme_lines], errors, "programme_line", False)
+    out["programme_line"] = _choice(
+        raw.get("programme_line"), [p.slug for p in city.programme_lines], errors, "programme_line", False
+    )
     out["theme"] = _choice(raw.get("theme"), [t.slug for t in city.themes], errors, "theme", True)
     out["scope"] = _choice(raw.get("scope"), [s.value for s in Scope], errors, "scope", True)
     out["department"] = clean_text(raw.get("department"))
@@ -247,7 +315,9 @@ def clean_entry(settings: Settings, raw: Mapping[str, Any]) -> dict[str, Any]:
         if out[name]:
             check_length(errors, name, out[name], 1, limit)
     out["dpia_status"] = _choice(raw.get("dpia_status"), [d.value for d in DpiaStatus], errors, "dpia_status", False)
-    out["lessons_decision"] = _choice(raw.get("lessons_decision"), [d.value for d in Decision], errors, "lessons_decision", False)
+    out["lessons_decision"] = _choice(
+        raw.get("lessons_decision"), [d.value for d in Decision], errors, "lessons_decision", False
+    )
     for name in _URL_FIELDS:
         url = _opt_text(raw.get(name))
         if url and (len(url) > 500 or not re.match(r"^https?://[^\s/]+\.[^\s]+$", url)):
@@ -259,27 +329,38 @@ def clean_entry(settings: Settings, raw: Mapping[str, Any]) -> dict[str, Any]:
 
 # -- reading -----------------------------------------------------------------
 
+
 async def _attach_children(entries: list[dict[str, Any]], ids: list[int], now: datetime) -> None:
     """Partners and neighbourhoods for a page of entries: one query each, never one per entry."""
     partners: dict[int, list[dict[str, str]]] = {i: [] for i in ids}
     places: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
-        for row in await RegisterPartner.select(RegisterPartner.entry, RegisterPartner.name, RegisterPartner.kind).where(
-            RegisterPartner.entry.is_in(ids)
-        ).order_by(RegisterPartner.entry, RegisterPartner.position, RegisterPartner.id):
+        for row in (
+            await RegisterPartner.select(RegisterPartner.entry, RegisterPartner.name, RegisterPartner.kind)
+            .where(RegisterPartner.entry.is_in(ids))
+            .order_by(RegisterPartner.entry, RegisterPartner.position, RegisterPartner.id)
+        ):
             partners[row["entry"]].append({"name": row["name"], "kind": row["kind"]})
-        for row in await RegisterNeighbourhood.select(RegisterNeighbourhood.entry, RegisterNeighbourhood.neighbourhood).where(
-            RegisterNeighbourhood.entry.is_in(ids)
-        ).order_by(RegisterNeighbourhood.entry, RegisterNeighbourhood.id):
+        for row in (
+            await RegisterNeighbourhood.select(RegisterNeighbourhood.entry, RegisterNeighbourhood.neighbourhood)
+            .where(RegisterNeighbourhood.entry.is_in(ids))
+            .order_by(RegisterNeighbourhood.entry, RegisterNeighbourhood.id)
+        ):
             places[row["entry"]].append(row["neighbourhood"])
-    for entry, entry_id in zip(entries, ids):
+    for entry, entry_id in zip(entries, ids, strict=True):
         entry["partners"] = partners[entry_id]
         entry["neighbourhoods"] = places[entry_id]
         entry["response_overdue"] = is_overdue(entry["status"], entry["response_due_at"], now)
 
 
-async def _views(where: list[Any], order: Sequence[Any], offset: int = 0, limit: int | None = None,
-                 now: datetime | None = None, ascending: bool = True) -> list[dict[str, Any]]:
+async def _views(
+    where: list[Any],
+    order: Sequence[Any],
+    offset: int = 0,
+    limit: int | None = None,
+    now: datetime | None = None,
+    ascending: bool = True,
+) -> list[dict[str, Any]]:
     query = RegisterEntry.select(RegisterEntry.id, *_public_columns())
     for clause in where:
         query = query.where(clause)
@@ -359,11 +440,13 @@ def _where(filters: EntryFilters, now: datetime) -> list[Any]:
     elif filters.personal_data == "unknown":
         clauses.append(RegisterEntry.personal_data.is_null())
     if filters.neighbourhood:
-        clauses.append(RegisterEntry.id.is_in(
-            RegisterNeighbourhood.select(RegisterNeighbourhood.entry).where(
-                RegisterNeighbourhood.neighbourhood == filters.neighbourhood
+        clauses.append(
+            RegisterEntry.id.is_in(
+                RegisterNeighbourhood.select(RegisterNeighbourhood.entry).where(
+                    RegisterNeighbourhood.neighbourhood == filters.neighbourhood
+                )
             )
-        ))
+        )
     if filters.overdue:
         clauses.append(RegisterEntry.status == Status.received.value)
         clauses.append(RegisterEntry.response_due_at < now)
@@ -376,8 +459,9 @@ def _where(filters: EntryFilters, now: datetime) -> list[Any]:
     return clauses
 
 
-async def list_entries(filters: EntryFilters, page: int = 1, per_page: int = 50,
-                       now: datetime | None = None) -> tuple[list[dict[str, Any]], int]:
+async def list_entries(
+    filters: EntryFilters, page: int = 1, per_page: int = 50, now: datetime | None = None
+) -> tuple[list[dict[str, Any]], int]:
     """A page of entries (ordered by programme line, then title) and the total matching."""
     now = now or utcnow()
     page, per_page = max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
@@ -391,7 +475,9 @@ async def list_entries(filters: EntryFilters, page: int = 1, per_page: int = 50,
     return entries, total
 
 
-def group_by_programme_line(settings: Settings, entries: list[dict[str, Any]]) -> list[tuple[Any, list[dict[str, Any]]]]:
+def group_by_programme_line(
+    settings: Settings, entries: list[dict[str, Any]]
+) -> list[tuple[Any, list[dict[str, Any]]]]:
     """(programme line Choice or None, entries) in the city's configured order; unassigned last."""
     groups: list[tuple[Any, list[dict[str, Any]]]] = []
     for line in settings.city.programme_lines:
@@ -429,10 +515,17 @@ async def _entry_row(slug: str) -> RegisterEntry:
 
 async def timeline(entry_id: int) -> list[dict[str, Any]]:
     """Public updates, oldest first (the order the project went through them)."""
-    rows = await RegisterUpdate.select(
-        RegisterUpdate.created_at, RegisterUpdate.status, RegisterUpdate.previous_status,
-        RegisterUpdate.text, RegisterUpdate.author_role,
-    ).where(RegisterUpdate.entry == entry_id).order_by(RegisterUpdate.created_at, RegisterUpdate.id)
+    rows = (
+        await RegisterUpdate.select(
+            RegisterUpdate.created_at,
+            RegisterUpdate.status,
+            RegisterUpdate.previous_status,
+            RegisterUpdate.text,
+            RegisterUpdate.author_role,
+        )
+        .where(RegisterUpdate.entry == entry_id)
+        .order_by(RegisterUpdate.created_at, RegisterUpdate.id)
+    )
     return _in_readers_language(rows)
 
 
@@ -445,13 +538,18 @@ def _in_readers_language(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 async def recent_updates(limit: int = 5) -> list[dict[str, Any]]:
     """The newest public timeline updates across the register (for the home page)."""
-    return _in_readers_language(await RegisterUpdate.select(
-        RegisterUpdate.created_at,
-        RegisterUpdate.status,
-        RegisterUpdate.text,
-        RegisterUpdate.entry.slug.as_alias("slug"),
-        RegisterUpdate.entry.title.as_alias("title"),
-    ).order_by(RegisterUpdate.created_at, ascending=False).order_by(RegisterUpdate.id, ascending=False).limit(limit))
+    return _in_readers_language(
+        await RegisterUpdate.select(
+            RegisterUpdate.created_at,
+            RegisterUpdate.status,
+            RegisterUpdate.text,
+            RegisterUpdate.entry.slug.as_alias("slug"),
+            RegisterUpdate.entry.title.as_alias("title"),
+        )
+        .order_by(RegisterUpdate.created_at, ascending=False)
+        .order_by(RegisterUpdate.id, ascending=False)
+        .limit(limit)
+    )
 
 
 async def get_entry(slug: str, now: datetime | None = None) -> dict[str, Any]:
@@ -479,8 +577,13 @@ async def list_lessons(theme: str | None = None, page: int = 1, per_page: int = 
         count = count.where(clause)
     total = await count
     page, per_page = max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
-    entries = await _views(where, [RegisterEntry.updated_at, RegisterEntry.id],
-                           offset=(page - 1) * per_page, limit=per_page, ascending=False)
+    entries = await _views(
+        where,
+        [RegisterEntry.updated_at, RegisterEntry.id],
+        offset=(page - 1) * per_page,
+        limit=per_page,
+        ascending=False,
+    )
     return entries, total
 
 
@@ -491,11 +594,14 @@ async def all_entries_for_export() -> list[dict[str, Any]]:
 
 # -- writing -----------------------------------------------------------------
 
+
 async def _free_slug(base: str) -> str:
     base = base if base not in RESERVED_SLUGS else f"{base}-project"
-    taken = set(await RegisterEntry.select(RegisterEntry.slug).where(
-        (RegisterEntry.slug == base) | RegisterEntry.slug.like(f"{base}-%")
-    ).output(as_list=True))
+    taken = set(
+        await RegisterEntry.select(RegisterEntry.slug)
+        .where((RegisterEntry.slug == base) | RegisterEntry.slug.like(f"{base}-%"))
+        .output(as_list=True)
+    )
     if base not in taken:
         return base
     n = 2
@@ -505,21 +611,27 @@ async def _free_slug(base: str) -> str:
 
 
 def _entry_columns(values: Mapping[str, Any]) -> dict[Any, Any]:
-    return {getattr(RegisterEntry, name): values[name] for name in EDITABLE_FIELDS if name not in ("partners", "neighbourhoods")}
+    return {
+        getattr(RegisterEntry, name): values[name]
+        for name in EDITABLE_FIELDS
+        if name not in ("partners", "neighbourhoods")
+    }
 
 
 async def _replace_children(entry_id: int, values: Mapping[str, Any]) -> None:
     await RegisterPartner.delete().where(RegisterPartner.entry == entry_id)
     await RegisterNeighbourhood.delete().where(RegisterNeighbourhood.entry == entry_id)
     if values["partners"]:
-        await RegisterPartner.insert(*[
-            RegisterPartner(entry=entry_id, position=i, name=p["name"], kind=p["kind"])
-            for i, p in enumerate(values["partners"])
-        ])
+        await RegisterPartner.insert(
+            *[
+                RegisterPartner(entry=entry_id, position=i, name=p["name"], kind=p["kind"])
+                for i, p in enumerate(values["partners"])
+            ]
+        )
     if values["neighbourhoods"]:
-        await RegisterNeighbourhood.insert(*[
-            RegisterNeighbourhood(entry=entry_id, neighbourhood=slug) for slug in values["neighbourhoods"]
-        ])
+        await RegisterNeighbourhood.insert(
+            *[RegisterNeighbourhood(entry=entry_id, neighbourhood=slug) for slug in values["neighbourhoods"]]
+        )
 
 
 def _require_editor(account: Account | None) -> None:
@@ -542,9 +654,14 @@ async def create_entry(settings: Settings, account: Account, raw: Mapping[str, A
         try:
             async with write_transaction():
                 entry = await _insert_entry(values, status, await _free_slug(slugify(values["title"])), account.id)
-                await _add_update(entry, status=status, previous=None,
-                                  text=clean_text(raw.get("update_text"))[:5000] or ADDED_TEXT,
-                                  author_role=account.role, author_id=account.id)
+                await _add_update(
+                    entry,
+                    status=status,
+                    previous=None,
+                    text=clean_text(raw.get("update_text"))[:5000] or ADDED_TEXT,
+                    author_role=account.role,
+                    author_id=account.id,
+                )
             return entry
         except Exception as exc:
             # Two editors creating the same title at once: the loser takes the next free slug.
@@ -564,10 +681,24 @@ async def _insert_entry(values: Mapping[str, Any], status: str, slug: str, autho
     return entry
 
 
-async def _add_update(entry: RegisterEntry, *, status: str | None, previous: str | None, text: str,
-                      author_role: str, author_id: int | None) -> RegisterUpdate:
-    update = RegisterUpdate(entry=entry.id, created_at=utcnow(), status=status, previous_status=previous,
-                            text=text, author_role=author_role, author=author_id)
+async def _add_update(
+    entry: RegisterEntry,
+    *,
+    status: str | None,
+    previous: str | None,
+    text: str,
+    author_role: str,
+    author_id: int | None,
+) -> RegisterUpdate:
+    update = RegisterUpdate(
+        entry=entry.id,
+        created_at=utcnow(),
+        status=status,
+        previous_status=previous,
+        text=text,
+        author_role=author_role,
+        author=author_id,
+    )
     await update.save()
     return update
 
@@ -581,7 +712,9 @@ async def update_entry(settings: Settings, account: Account, slug: str, raw: Map
         merged = {**current, **{k: v for k, v in raw.items() if k in EDITABLE_FIELDS}}
         values = clean_entry(settings, merged)
         if entry.status in {s.value for s in NEEDS_LESSONS} and not lessons_complete(values):
-            raise FormErrors({"lessons_tried": N_("A completed or stopped entry keeps its lessons learned (all five parts).")})
+            raise FormErrors(
+                {"lessons_tried": N_("A completed or stopped entry keeps its lessons learned (all five parts).")}
+            )
         await RegisterEntry.update({**_entry_columns(values), RegisterEntry.updated_at: utcnow()}).where(
             RegisterEntry.id == entry.id
         )
@@ -589,8 +722,9 @@ async def update_entry(settings: Settings, account: Account, slug: str, raw: Map
     return await _entry_row(slug)
 
 
-async def post_update(settings: Settings, account: Account, slug: str, *, text: object, status: object = None,
-                      reason: object = None) -> RegisterUpdate:
+async def post_update(
+    settings: Settings, account: Account, slug: str, *, text: object, status: object = None, reason: object = None
+) -> RegisterUpdate:
     """A public timeline update, with or without a status change (which must follow the lifecycle)."""
     _require_editor(account)
     text, wanted, reason = clean_text(text), clean_text(status) or None, clean_text(reason) or None
@@ -611,15 +745,23 @@ async def post_update(settings: Settings, account: Account, slug: str, *, text: 
             if wanted == Status.declined.value:
                 changes[RegisterEntry.declined_reason] = reason
             # Compare-and-set: a concurrent status change makes this one fail instead of skipping a step.
-            changed = await RegisterEntry.update(changes).where(
-                (RegisterEntry.id == entry.id) & (RegisterEntry.status == entry.status)
-            ).returning(RegisterEntry.id)
+            changed = (
+                await RegisterEntry.update(changes)
+                .where((RegisterEntry.id == entry.id) & (RegisterEntry.status == entry.status))
+                .returning(RegisterEntry.id)
+            )
             if not changed:
                 raise DomainError(N_("The status was changed by someone else meanwhile. Reload and try again."), 409)
         else:
             await RegisterEntry.update({RegisterEntry.updated_at: utcnow()}).where(RegisterEntry.id == entry.id)
-        return await _add_update(entry, status=wanted, previous=entry.status if wanted else None, text=text,
-                                 author_role=account.role, author_id=account.id)
+        return await _add_update(
+            entry,
+            status=wanted,
+            previous=entry.status if wanted else None,
+            text=text,
+            author_role=account.role,
+            author_id=account.id,
+        )
 
 
 async def create_routed_entry(
@@ -648,15 +790,25 @@ async def create_routed_entry(
     base = f"{slugify(title)[:60].strip('-')}-{idea_id}"
     values: dict[str, Any] = {name: None for name in EDITABLE_FIELDS}
     values.update(
-        title=title, summary=clean_text(summary)[:300], description="", origin=origin, idea_id=idea_id,
-        programme_line=programme_line, theme=theme, scope=scope, department="", partners=[],
-        neighbourhoods=[neighbourhood] if neighbourhood else [], response_due_at=response_due_at.astimezone(timezone.utc),
-        personal_data=personal_data, data_description=clean_text(personal_data_description) or None,
+        title=title,
+        summary=clean_text(summary)[:300],
+        description="",
+        origin=origin,
+        idea_id=idea_id,
+        programme_line=programme_line,
+        theme=theme,
+        scope=scope,
+        department="",
+        partners=[],
+        neighbourhoods=[neighbourhood] if neighbourhood else [],
+        response_due_at=response_due_at.astimezone(UTC),
+        personal_data=personal_data,
+        data_description=clean_text(personal_data_description) or None,
     )
     entry = await _insert_entry(values, Status.received.value, await _free_slug(base), None)
-    await _add_update(entry, status=Status.received.value, previous=None,
-                      text=ROUTED_TEXT,
-                      author_role=SYSTEM_ROLE, author_id=None)
+    await _add_update(
+        entry, status=Status.received.value, previous=None, text=ROUTED_TEXT, author_role=SYSTEM_ROLE, author_id=None
+    )
     return entry
 
 

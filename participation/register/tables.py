@@ -40,7 +40,6 @@ class Origin(str, Enum):
     pilot = "pilot"
 
 
-
 class PartnerKind(str, Enum):
     business = "business"
     knowledge_institution = "knowledge_institution"

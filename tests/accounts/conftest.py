@@ -44,5 +44,7 @@ async def probe_client(settings, outbox):
     """The real app plus routes guarded by each guard (no resident-facing route exists yet)."""
     app = Litestar(route_handlers=PROBES, plugins=[ApplicationCore(settings)])
     async with app.lifespan():
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local") as http:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver.local"
+        ) as http:
             yield http

@@ -41,7 +41,9 @@ async def test_wrong_credentials_give_401_problem_details(client, settings):
 
 
 async def test_me_returns_the_tokens_account_without_email(client, settings):
-    account = await make_account(settings, email="org@example.org", name="Joost", organisation="Lantaarn BV", kvk="12345678")
+    account = await make_account(
+        settings, email="org@example.org", name="Joost", organisation="Lantaarn BV", kvk="12345678"
+    )
     headers = await api_token(client, "org@example.org")
 
     response = await client.get("/api/v1/me", headers=headers)
@@ -89,7 +91,9 @@ async def test_invalid_body_gives_400_with_per_field_errors(client):
 
 
 async def test_malformed_json_gives_400_problem_details(client):
-    response = await client.post("/api/v1/auth/token", content=b"{not json", headers={"content-type": "application/json"})
+    response = await client.post(
+        "/api/v1/auth/token", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert assert_problem(response, 400)["title"] == "Bad request"
 
 

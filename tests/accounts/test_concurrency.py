@@ -15,8 +15,11 @@ DUPLICATE = "An account with this email address already exists. Sign in or reset
 def emails() -> list[str]:
     """30 distinct addresses, and 5 addresses registered 4 times each in different letter case."""
     distinct = [f"resident{i}@example.org" for i in range(30)]
-    contested = [variant for i in range(5)
-                 for variant in (f"twin{i}@example.org", f"Twin{i}@example.org", f"TWIN{i}@EXAMPLE.ORG", f"twin{i}@Example.Org")]
+    contested = [
+        variant
+        for i in range(5)
+        for variant in (f"twin{i}@example.org", f"Twin{i}@example.org", f"TWIN{i}@EXAMPLE.ORG", f"twin{i}@Example.Org")
+    ]
     return distinct + contested
 
 
@@ -26,8 +29,16 @@ async def test_fifty_concurrent_registrations(client, outbox):
     assert len(addresses) == 50
 
     async def register(i: int, email: str):
-        return await client.post("/account/register", data={"_csrf_token": token, "kind": "resident", "display_name": f"Resident {i}",
-                                                    "email": email, "password": PASSWORD})
+        return await client.post(
+            "/account/register",
+            data={
+                "_csrf_token": token,
+                "kind": "resident",
+                "display_name": f"Resident {i}",
+                "email": email,
+                "password": PASSWORD,
+            },
+        )
 
     responses = await asyncio.gather(*(register(i, email) for i, email in enumerate(addresses)))
 

@@ -20,7 +20,9 @@ async def request_reset(client, email: str):
 
 
 async def choose_password(client, link: str, password: str):
-    return await post_form(client, "/account/reset", {"token": link.split("token=")[1], "password": password}, form_page=link)
+    return await post_form(
+        client, "/account/reset", {"token": link.split("token=")[1], "password": password}, form_page=link
+    )
 
 
 async def login(client, password: str):
@@ -54,8 +56,12 @@ async def test_reset_link_works_once(client, settings, outbox):
     again_form = await client.get(link)
     assert again_form.status_code == 400
     assert dutch(NOT_VALID) in page_text(again_form)
-    again = await post_form(client, "/account/reset", {"token": link.split("token=")[1], "password": "yet another long passphrase"},
-                            form_page="/account/forgot")
+    again = await post_form(
+        client,
+        "/account/reset",
+        {"token": link.split("token=")[1], "password": "yet another long passphrase"},
+        form_page="/account/forgot",
+    )
     assert again.status_code == 400
     assert (await login(client, NEW_PASSWORD)).status_code in (302, 303), "the second use changed nothing"
 

@@ -15,13 +15,26 @@ DUPLICATE = "An account with this email address already exists. Sign in or reset
 
 
 def resident_form(**overrides) -> dict:
-    return {"kind": "resident", "display_name": "Fatima", "email": "fatima@example.org", "password": PASSWORD,
-            "neighbourhood": "palenstein", **overrides}
+    return {
+        "kind": "resident",
+        "display_name": "Fatima",
+        "email": "fatima@example.org",
+        "password": PASSWORD,
+        "neighbourhood": "palenstein",
+        **overrides,
+    }
 
 
 def organisation_form(**overrides) -> dict:
-    return {"kind": "organisation", "organisation_name": "Slimme Lantaarn BV", "kvk_number": "12345678",
-            "contact_name": "Joost de Vries", "email": "info@slimmelantaarn.nl", "password": PASSWORD, **overrides}
+    return {
+        "kind": "organisation",
+        "organisation_name": "Slimme Lantaarn BV",
+        "kvk_number": "12345678",
+        "contact_name": "Joost de Vries",
+        "email": "info@slimmelantaarn.nl",
+        "password": PASSWORD,
+        **overrides,
+    }
 
 
 async def register(client, data: dict):

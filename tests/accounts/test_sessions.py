@@ -22,7 +22,9 @@ async def signed_in(client) -> bool:
     response = await client.get("/account")
     if response.status_code == 200:
         return True
-    assert response.status_code in (302, 303) and response.headers["location"].startswith("/login"), response.status_code
+    assert response.status_code in (302, 303) and response.headers["location"].startswith("/login"), (
+        response.status_code
+    )
     return False
 
 
@@ -73,7 +75,9 @@ async def test_changing_the_password_ends_other_sessions_but_keeps_this_one(clie
         await sign_in(laptop, "anna@example.org")
         before = session_cookie(client)
 
-        response = await post_form(client, "/account/password", {"current_password": PASSWORD, "password": NEW_PASSWORD})
+        response = await post_form(
+            client, "/account/password", {"current_password": PASSWORD, "password": NEW_PASSWORD}
+        )
 
         assert response.status_code in (302, 303)
         assert await signed_in(client), "the session that changed the password continues"
@@ -88,7 +92,9 @@ async def test_changing_the_password_ends_other_sessions_but_keeps_this_one(clie
 async def test_change_password_checks_the_current_one(client, settings):
     await make_account(settings, email="anna@example.org")
     await sign_in(client, "anna@example.org")
-    response = await post_form(client, "/account/password", {"current_password": "not it at all", "password": NEW_PASSWORD})
+    response = await post_form(
+        client, "/account/password", {"current_password": "not it at all", "password": NEW_PASSWORD}
+    )
     assert response.status_code == 422
     assert 'id="f-current_password-error"' in response.text
     assert await signed_in(client)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from participation.accounts.tables import LoginFailure
 from tests.accounts.tools import dutch, page_text
@@ -38,7 +38,9 @@ async def test_sign_in_returns_to_the_page_asked_for_but_not_off_site(client, se
     back = await post_form(client, "/login", {"email": "anna@example.org", "password": PASSWORD, "next": "/privacy"})
     assert back.headers["location"] == "/privacy"
     await post_form(client, "/logout", {}, form_page="/")
-    away = await post_form(client, "/login", {"email": "anna@example.org", "password": PASSWORD, "next": "//evil.example/x"})
+    away = await post_form(
+        client, "/login", {"email": "anna@example.org", "password": PASSWORD, "next": "//evil.example/x"}
+    )
     assert away.headers["location"] == "/account"
 
 
@@ -84,9 +86,9 @@ async def test_nine_failures_do_not_lock_and_success_clears_them(client, setting
 
 async def test_failures_older_than_the_window_do_not_count(client, settings):
     await make_account(settings, email="anna@example.org")
-    long_ago = datetime.now(timezone.utc) - timedelta(minutes=settings.login_lockout_minutes, seconds=30)
+    long_ago = datetime.now(UTC) - timedelta(minutes=settings.login_lockout_minutes, seconds=30)
     await LoginFailure.insert(*[LoginFailure(email="anna@example.org", created_at=long_ago) for _ in range(10)])
-    recent = datetime.now(timezone.utc) - timedelta(minutes=settings.login_lockout_minutes - 1)
+    recent = datetime.now(UTC) - timedelta(minutes=settings.login_lockout_minutes - 1)
     await LoginFailure.insert(*[LoginFailure(email="anna@example.org", created_at=recent) for _ in range(9)])
 
     response = await attempt(client, "anna@example.org", PASSWORD)
@@ -97,7 +99,7 @@ async def test_failures_older_than_the_window_do_not_count(client, settings):
 async def test_lockout_is_per_email(client, settings):
     await make_account(settings, email="anna@example.org")
     await make_account(settings, email="bob@example.org")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     await LoginFailure.insert(*[LoginFailure(email="anna@example.org", created_at=now) for _ in range(10)])
 
     assert (await attempt(client, "anna@example.org", PASSWORD)).status_code == 429

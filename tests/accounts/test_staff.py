@@ -57,8 +57,18 @@ def cli(settings, monkeypatch):
 
 
 async def test_accounts_create_makes_a_verified_account_with_the_role(cli, probe_client):
-    result = await cli("accounts", "create", "--email", "Mod@Gemeente.example", "--name", "Moderator Mia",
-                       "--role", "moderator", "--password", STAFF_PASSWORD)
+    result = await cli(
+        "accounts",
+        "create",
+        "--email",
+        "Mod@Gemeente.example",
+        "--name",
+        "Moderator Mia",
+        "--role",
+        "moderator",
+        "--password",
+        STAFF_PASSWORD,
+    )
 
     assert result.exit_code == 0, result.output
     assert "mod@gemeente.example" in result.output
@@ -71,19 +81,46 @@ async def test_accounts_create_makes_a_verified_account_with_the_role(cli, probe
 
 
 async def test_accounts_create_organisation_and_prompted_password(cli):
-    result = await cli("accounts", "create", "--email", "info@lantaarn.example", "--name", "Joost",
-                       "--organisation", "Lantaarn BV", "--kvk", "12345678", input=f"{STAFF_PASSWORD}\n{STAFF_PASSWORD}\n")
+    result = await cli(
+        "accounts",
+        "create",
+        "--email",
+        "info@lantaarn.example",
+        "--name",
+        "Joost",
+        "--organisation",
+        "Lantaarn BV",
+        "--kvk",
+        "12345678",
+        input=f"{STAFF_PASSWORD}\n{STAFF_PASSWORD}\n",
+    )
 
     assert result.exit_code == 0, result.output
     account = await Account.objects().get(Account.email == "info@lantaarn.example")
     assert (account.kind, account.organisation_name, account.kvk_number, account.role) == (
-        "organisation", "Lantaarn BV", "12345678", "member")
+        "organisation",
+        "Lantaarn BV",
+        "12345678",
+        "member",
+    )
 
 
 @pytest.mark.parametrize("kvk", ["1234567", "123456789", "abcdefgh"])
 async def test_accounts_create_refuses_a_bad_kvk_number(cli, kvk):
-    result = await cli("accounts", "create", "--email", "info@lantaarn.example", "--name", "Joost",
-                       "--organisation", "Lantaarn BV", "--kvk", kvk, "--password", STAFF_PASSWORD)
+    result = await cli(
+        "accounts",
+        "create",
+        "--email",
+        "info@lantaarn.example",
+        "--name",
+        "Joost",
+        "--organisation",
+        "Lantaarn BV",
+        "--kvk",
+        kvk,
+        "--password",
+        STAFF_PASSWORD,
+    )
 
     assert result.exit_code != 0
     assert dutch("A KvK number is exactly 8 digits.") in result.output
@@ -91,19 +128,35 @@ async def test_accounts_create_refuses_a_bad_kvk_number(cli, kvk):
 
 
 async def test_accounts_create_requires_kvk_with_organisation(cli):
-    result = await cli("accounts", "create", "--email", "info@lantaarn.example", "--name", "Joost",
-                       "--organisation", "Lantaarn BV", "--password", STAFF_PASSWORD)
+    result = await cli(
+        "accounts",
+        "create",
+        "--email",
+        "info@lantaarn.example",
+        "--name",
+        "Joost",
+        "--organisation",
+        "Lantaarn BV",
+        "--password",
+        STAFF_PASSWORD,
+    )
     assert result.exit_code != 0 and "--kvk" in result.output
     assert await Account.count() == 0
 
 
 async def test_accounts_create_refuses_duplicates_and_weak_passwords(cli, settings):
     await make_account(settings, email="taken@example.org")
-    duplicate = await cli("accounts", "create", "--email", "TAKEN@example.org", "--name", "X Y", "--password", STAFF_PASSWORD)
-    weak = await cli("accounts", "create", "--email", "new@example.org", "--name", "X Y", "--password", "passwordpassword")
+    duplicate = await cli(
+        "accounts", "create", "--email", "TAKEN@example.org", "--name", "X Y", "--password", STAFF_PASSWORD
+    )
+    weak = await cli(
+        "accounts", "create", "--email", "new@example.org", "--name", "X Y", "--password", "passwordpassword"
+    )
 
     assert duplicate.exit_code != 0
-    assert dutch("An account with this email address already exists. Sign in or reset your password.") in duplicate.output
+    assert (
+        dutch("An account with this email address already exists. Sign in or reset your password.") in duplicate.output
+    )
     assert weak.exit_code != 0
     assert dutch("This password is too common; choose one that is harder to guess.") in weak.output
     assert await Account.count() == 1

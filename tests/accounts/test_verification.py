@@ -18,7 +18,9 @@ CONFIRM_FIRST = "Confirm your email address first; we sent you a link."
 
 
 async def register_resident(client, email="noor@example.org"):
-    response = await post_form(client, "/account/register", {"kind": "resident", "display_name": "Noor", "email": email, "password": PASSWORD})
+    response = await post_form(
+        client, "/account/register", {"kind": "resident", "display_name": "Noor", "email": email, "password": PASSWORD}
+    )
     assert response.status_code == 200, response.text[:300]
 
 
@@ -54,8 +56,9 @@ async def test_expired_link_is_refused(client, outbox, monkeypatch, settings):
 async def test_link_made_with_a_past_expiry_is_refused(client, settings):
     account = await make_account(settings, email="old@example.org", verified=False)
     fingerprint = signed_links.fingerprint(account.email, account.email_verified_at)
-    token = signed_links.make_token(settings.secret_key, services.VERIFY_PURPOSE, account.id, fingerprint, 3600,
-                                    now=time.time() - 7200)
+    token = signed_links.make_token(
+        settings.secret_key, services.VERIFY_PURPOSE, account.id, fingerprint, 3600, now=time.time() - 7200
+    )
 
     response = await client.get(f"/account/verify?token={token}")
 
@@ -74,8 +77,13 @@ async def test_tampered_or_foreign_links_are_refused(client, outbox, settings):
         assert response.status_code == 400, token
         assert dutch(NOT_VALID) in page_text(response)
     # A reset link is not a verification link, even for the same account.
-    reset = signed_links.make_token(settings.secret_key, services.RESET_PURPOSE, int(account_id),
-                                    signed_links.fingerprint("noor@example.org", None), 3600)
+    reset = signed_links.make_token(
+        settings.secret_key,
+        services.RESET_PURPOSE,
+        int(account_id),
+        signed_links.fingerprint("noor@example.org", None),
+        3600,
+    )
     assert (await client.get(f"/account/verify?token={reset}")).status_code == 400
     assert await Account.count().where(Account.email_verified_at.is_not_null()) == 0
 

@@ -75,4 +75,4 @@ async def test_unknown_language_falls_back_to_dutch(client):
 async def test_api_answers_in_english_unless_asked_for_dutch(client):
     response = await client.get("/api/v1/me")
     assert response.json()["detail"]  # English source text from the guard
-    assert '<html' not in response.text
+    assert "<html" not in response.text

@@ -20,7 +20,9 @@ async def test_fourth_login_within_a_minute_is_refused(client):
     token = csrf_from((await client.get("/login")).text)
     statuses = []
     for _ in range(4):
-        response = await client.post("/login", data={"email": "anna@example.org", "password": "wrong password!!", "_csrf_token": token})
+        response = await client.post(
+            "/login", data={"email": "anna@example.org", "password": "wrong password!!", "_csrf_token": token}
+        )
         statuses.append(response.status_code)
     assert statuses == [401, 401, 401, 429]
     assert (await client.get("/login")).status_code == 200, "only POSTs count, and pages stay reachable"
@@ -29,12 +31,16 @@ async def test_fourth_login_within_a_minute_is_refused(client):
 async def test_buckets_are_counted_separately(client):
     token = csrf_from((await client.get("/login")).text)
     for _ in range(3):
-        await client.post("/login", data={"email": "anna@example.org", "password": "wrong password!!", "_csrf_token": token})
+        await client.post(
+            "/login", data={"email": "anna@example.org", "password": "wrong password!!", "_csrf_token": token}
+        )
     form = {"kind": "resident", "display_name": "", "email": "x", "password": "", "_csrf_token": token}
     assert [(await client.post("/account/register", data=form)).status_code for _ in range(3)] == [422, 422, 429]
 
 
 async def test_api_token_endpoint_shares_the_login_limit(client):
-    statuses = [(await client.post("/api/v1/auth/token", json={"email": "a@example.org", "password": "x"})).status_code
-                for _ in range(4)]
+    statuses = [
+        (await client.post("/api/v1/auth/token", json={"email": "a@example.org", "password": "x"})).status_code
+        for _ in range(4)
+    ]
     assert statuses == [401, 401, 401, 429]

@@ -11,9 +11,13 @@ async def test_form_post_without_csrf_token_is_refused(client, settings):
     await client.get("/login")  # the browser holds the CSRF cookie; only the form field is missing
 
     login = await client.post("/login", data={"email": "anna@example.org", "password": PASSWORD})
-    register = await client.post("/account/register", data={"kind": "resident", "display_name": "Eve", "email": "eve@example.org",
-                                                    "password": PASSWORD})
-    forged = await client.post("/login", data={"email": "anna@example.org", "password": PASSWORD, "_csrf_token": "forged"})
+    register = await client.post(
+        "/account/register",
+        data={"kind": "resident", "display_name": "Eve", "email": "eve@example.org", "password": PASSWORD},
+    )
+    forged = await client.post(
+        "/login", data={"email": "anna@example.org", "password": PASSWORD, "_csrf_token": "forged"}
+    )
 
     for response in (login, register, forged):
         assert response.status_code == 403
@@ -36,7 +40,9 @@ async def test_csrf_token_from_one_browser_does_not_work_in_another(client, sett
     token = csrf_from((await client.get("/login")).text)
     async with another_browser(client) as other:
         await other.get("/login")
-        response = await other.post("/login", data={"email": "anna@example.org", "password": PASSWORD, "_csrf_token": token})
+        response = await other.post(
+            "/login", data={"email": "anna@example.org", "password": PASSWORD, "_csrf_token": token}
+        )
     assert response.status_code == 403
 
 
@@ -73,8 +79,11 @@ async def test_security_headers_on_errors_and_api(client):
 
 
 async def test_email_never_on_public_pages_or_the_public_api(client, settings):
-    response = await post_form(client, "/account/register", {"kind": "resident", "display_name": "Fatima", "email": "fatima@example.org",
-                                                     "password": PASSWORD})
+    response = await post_form(
+        client,
+        "/account/register",
+        {"kind": "resident", "display_name": "Fatima", "email": "fatima@example.org", "password": PASSWORD},
+    )
     assert response.status_code == 200
     account = await Account.objects().get(Account.email == "fatima@example.org")
     account.email_verified_at = account.created_at

@@ -33,8 +33,15 @@ def test_production_without_secret_key_is_refused(tmp_path):
 
 
 def test_production_with_a_secret_key(tmp_path):
-    settings = Settings.from_env(environ(tmp_path, PARTICIPATION_ENV="production", SECRET_KEY="k" * 40,
-                                         DATABASE_URL="postgresql://app@db/participation", REDIS_URL="redis://cache:6379/0"))
+    settings = Settings.from_env(
+        environ(
+            tmp_path,
+            PARTICIPATION_ENV="production",
+            SECRET_KEY="k" * 40,
+            DATABASE_URL="postgresql://app@db/participation",
+            REDIS_URL="redis://cache:6379/0",
+        )
+    )
     assert settings.is_production and settings.store_backend == "redis" and not settings.is_sqlite
 
 
@@ -94,7 +101,9 @@ def test_duplicate_neighbourhood_slug(tmp_path):
     with pytest.raises(CityConfigError) as caught:
         load_city_config(path)
     assert "duplicate" in str(caught.value) and "centrum" in str(caught.value)
-    assert_names(caught.value, path, line_of(text, r'^slug = "centrum"', after='name = "Centrum'), "neighbourhoods[1].slug")
+    assert_names(
+        caught.value, path, line_of(text, r'^slug = "centrum"', after='name = "Centrum'), "neighbourhoods[1].slug"
+    )
 
 
 def test_missing_table_and_bad_locale(tmp_path):

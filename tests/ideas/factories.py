@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from ideas import services
 from ideas.tables import Comment, Idea, IdeaStatus
@@ -30,17 +30,19 @@ def idea_form(**overrides) -> dict:
 
 
 def pilot_form(**overrides) -> dict:
-    return idea_form(**{
-        "kind": "pilot",
-        "title": "Pilot slimme lantaarnpalen in Oosterheem",
-        "pilot_what": "Lantaarnpalen die dimmen als er niemand op straat is.",
-        "pilot_where": "Drie straten in Oosterheem",
-        "pilot_duration_weeks": "26",
-        "pilot_asks": ["space", "permits"],
-        "pilot_personal_data": "no",
-        "pilot_partners": "",
-        **overrides,
-    })
+    return idea_form(
+        **{
+            "kind": "pilot",
+            "title": "Pilot slimme lantaarnpalen in Oosterheem",
+            "pilot_what": "Lantaarnpalen die dimmen als er niemand op straat is.",
+            "pilot_where": "Drie straten in Oosterheem",
+            "pilot_duration_weeks": "26",
+            "pilot_asks": ["space", "permits"],
+            "pilot_personal_data": "no",
+            "pilot_partners": "",
+            **overrides,
+        }
+    )
 
 
 def old_form_token(settings: Settings, seconds_ago: float = 10) -> str:
@@ -56,7 +58,7 @@ async def make_idea(
     **fields,
 ) -> Idea:
     n = next(_numbers)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     public = status in ("published", "routed", "expired", "withdrawn", "merged")
     published_at = published_at or (now - timedelta(hours=n) if public else None)
     idea = Idea(
@@ -78,7 +80,9 @@ async def make_idea(
     return idea
 
 
-async def make_comment(idea: Idea, author: Account, body: str = "Goed idee!", parent: Comment | None = None, **fields) -> Comment:
+async def make_comment(
+    idea: Idea, author: Account, body: str = "Goed idee!", parent: Comment | None = None, **fields
+) -> Comment:
     comment = Comment(idea=idea.id, author=author.id, body=body, parent=parent.id if parent else None, **fields)
     await comment.save()
     await Idea.update({Idea.comment_count: Idea.comment_count + 1}).where(Idea.id == idea.id)

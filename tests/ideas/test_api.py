@@ -32,8 +32,21 @@ async def test_list_shape_and_filters(client, settings, author):
     body = response.json()
     assert body["total"] == 1 and body["page"] == 1 and body["per_page"] == 20
     item = body["items"][0]
-    assert set(item) == {"id", "title", "summary", "kind", "theme", "neighbourhood", "scope", "status",
-                         "support_count", "comment_count", "created_at", "published_at", "url"}
+    assert set(item) == {
+        "id",
+        "title",
+        "summary",
+        "kind",
+        "theme",
+        "neighbourhood",
+        "scope",
+        "status",
+        "support_count",
+        "comment_count",
+        "created_at",
+        "published_at",
+        "url",
+    }
     assert item["url"].endswith(f"/ideas/{idea.id}")
     assert (await client.get("/api/v1/ideas", params={"theme": "nope"})).status_code == 400
     assert (await client.get("/api/v1/ideas", params={"sort": "random"})).status_code == 400
@@ -56,13 +69,17 @@ async def test_create_patch_and_withdraw(client, settings, author):
     assert idea["status"] == "submitted" and idea["author"] == "Auteur"
     invalid = await client.post("/api/v1/ideas", json={**NEW_IDEA, "title": "Kort"}, headers=headers)
     assert invalid.status_code == 422 and "title" in invalid.json()["errors"]
-    patched = await client.patch(f"/api/v1/ideas/{idea['id']}", json={"summary": "Een nieuwe samenvatting die lang genoeg is."}, headers=headers)
+    patched = await client.patch(
+        f"/api/v1/ideas/{idea['id']}", json={"summary": "Een nieuwe samenvatting die lang genoeg is."}, headers=headers
+    )
     assert patched.status_code == 200, patched.text
     assert patched.json()["summary"] == "Een nieuwe samenvatting die lang genoeg is."
     assert patched.json()["title"] == NEW_IDEA["title"]
     await make_account(settings, email="other@example.org")
     other = await api_token(client, "other@example.org")
-    assert (await client.patch(f"/api/v1/ideas/{idea['id']}", json={"summary": "x" * 30}, headers=other)).status_code == 404
+    assert (
+        await client.patch(f"/api/v1/ideas/{idea['id']}", json={"summary": "x" * 30}, headers=other)
+    ).status_code == 404
     withdrawn = await client.post(f"/api/v1/ideas/{idea['id']}/withdraw", json={"reason": "duplicate"}, headers=headers)
     assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
     again = await client.patch(f"/api/v1/ideas/{idea['id']}", json={"summary": "x" * 30}, headers=headers)
@@ -70,9 +87,16 @@ async def test_create_patch_and_withdraw(client, settings, author):
 
 
 async def test_resident_pilot_refused_and_organisation_pilot_accepted(client, settings, author):
-    pilot = {**NEW_IDEA, "kind": "pilot", "pilot_what": "Deelscooters met geofencing testen", "pilot_where": "Stadshart",
-             "pilot_duration_weeks": 12, "pilot_asks": ["space"], "pilot_personal_data": True,
-             "pilot_personal_data_details": "Ritgegevens zonder naam"}
+    pilot = {
+        **NEW_IDEA,
+        "kind": "pilot",
+        "pilot_what": "Deelscooters met geofencing testen",
+        "pilot_where": "Stadshart",
+        "pilot_duration_weeks": 12,
+        "pilot_asks": ["space"],
+        "pilot_personal_data": True,
+        "pilot_personal_data_details": "Ritgegevens zonder naam",
+    }
     resident = await api_token(client, "author@example.org")
     assert (await client.post("/api/v1/ideas", json=pilot, headers=resident)).status_code == 403
     await make_account(settings, email="org@example.org", organisation="Scoot BV", kvk="12345678")
@@ -94,13 +118,19 @@ async def test_comments_and_follow(client, settings, author):
     headers = await api_token(client, "author@example.org")
     top = await client.post(f"/api/v1/ideas/{idea.id}/comments", json={"body": "Eerste"}, headers=headers)
     assert top.status_code == 201
-    reply = await client.post(f"/api/v1/ideas/{idea.id}/comments", json={"body": "Antwoord", "parent_id": top.json()["id"]}, headers=headers)
+    reply = await client.post(
+        f"/api/v1/ideas/{idea.id}/comments", json={"body": "Antwoord", "parent_id": top.json()["id"]}, headers=headers
+    )
     assert reply.status_code == 201
-    deep = await client.post(f"/api/v1/ideas/{idea.id}/comments", json={"body": "Te diep", "parent_id": reply.json()["id"]}, headers=headers)
+    deep = await client.post(
+        f"/api/v1/ideas/{idea.id}/comments", json={"body": "Te diep", "parent_id": reply.json()["id"]}, headers=headers
+    )
     assert deep.status_code == 400
     listed = (await client.get(f"/api/v1/ideas/{idea.id}/comments")).json()
     assert len(listed) == 1 and listed[0]["replies"][0]["body"] == "Antwoord"
-    edited = await client.patch(f"/api/v1/comments/{top.json()['id']}", json={"body": "Eerste, aangepast"}, headers=headers)
+    edited = await client.patch(
+        f"/api/v1/comments/{top.json()['id']}", json={"body": "Eerste, aangepast"}, headers=headers
+    )
     assert edited.status_code == 200 and edited.json()["edited_at"]
     assert (await client.delete(f"/api/v1/comments/{reply.json()['id']}", headers=headers)).status_code == 204
     assert (await Idea.objects().get(Idea.id == idea.id)).comment_count == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -41,16 +41,32 @@ async def test_each_filter(author, field, wanted, other):
 
 
 async def test_only_public_statuses_are_listed(author):
-    for status in ("submitted", "needs_changes", "published", "routed", "expired", "hidden", "rejected", "merged", "withdrawn"):
+    for status in (
+        "submitted",
+        "needs_changes",
+        "published",
+        "routed",
+        "expired",
+        "hidden",
+        "rejected",
+        "merged",
+        "withdrawn",
+    ):
         await make_idea(author, status=status, title=f"Idee met status {status}")
     assert sorted(await _titles()) == sorted(f"Idee met status {s}" for s in ("published", "routed", "expired"))
 
 
 async def test_sorts(author):
-    now = datetime.now(timezone.utc)
-    a = await make_idea(author, title="Idee A nieuwste", published_at=now - timedelta(hours=1), support_count=1, trending_score=0.5)
-    b = await make_idea(author, title="Idee B meest steun", published_at=now - timedelta(days=10), support_count=50, trending_score=0.1)
-    c = await make_idea(author, title="Idee C trending", published_at=now - timedelta(days=5), support_count=5, trending_score=3.0)
+    now = datetime.now(UTC)
+    a = await make_idea(
+        author, title="Idee A nieuwste", published_at=now - timedelta(hours=1), support_count=1, trending_score=0.5
+    )
+    b = await make_idea(
+        author, title="Idee B meest steun", published_at=now - timedelta(days=10), support_count=50, trending_score=0.1
+    )
+    c = await make_idea(
+        author, title="Idee C trending", published_at=now - timedelta(days=5), support_count=5, trending_score=3.0
+    )
     await Idea.update({Idea.support_closes_at: now + timedelta(days=2)}).where(Idea.id == b.id)
     await Idea.update({Idea.support_closes_at: now + timedelta(days=30)}).where(Idea.id == c.id)
     await Idea.update({Idea.support_closes_at: now + timedelta(days=60)}).where(Idea.id == a.id)
@@ -74,7 +90,9 @@ async def test_pagination_bounds(client, settings, author):
     page = await client.get("/ideas", params={"page": "3"})
     assert page.status_code == 200 and 'rel="prev"' in page.text and 'rel="next"' not in page.text
     # Nonsense page numbers fall back to the first page.
-    assert filters_from_params(settings.city, {"page": "-3", "sort": "nonsense"}) == IdeaFilters(page=1, sort="trending")
+    assert filters_from_params(settings.city, {"page": "-3", "sort": "nonsense"}) == IdeaFilters(
+        page=1, sort="trending"
+    )
     api = (await client.get("/api/v1/ideas", params={"per_page": "100"})).json()
     assert len(api["items"]) == 45 and api["per_page"] == 100
     assert (await client.get("/api/v1/ideas", params={"per_page": "101"})).status_code == 400
@@ -91,8 +109,11 @@ async def test_filters_live_in_the_query_string(client, author):
 
 
 async def test_search_ranks_exact_title_first(author):
-    await make_idea(author, title="Meer groen en een fietsenstalling bij het station",
-                    summary="Fietsenstalling fietsenstalling fietsenstalling, overal fietsenstallingen.")
+    await make_idea(
+        author,
+        title="Meer groen en een fietsenstalling bij het station",
+        summary="Fietsenstalling fietsenstalling fietsenstalling, overal fietsenstallingen.",
+    )
     await make_idea(author, title="Fietsenstalling", summary="Een korte titel, maar precies wat je zoekt.")
     await make_idea(author, title="Bankjes in het park", summary="Niets met fietsen te maken hier.")
     titles = await _titles(q="Fietsenstalling", sort="relevance")
@@ -102,8 +123,12 @@ async def test_search_ranks_exact_title_first(author):
 
 
 async def test_search_finds_dutch_word_forms(author):
-    await make_idea(author, title="Slimme lantaarnpalen in de wijk", summary="Verlichting die dimt als het stil is op straat.")
-    await make_idea(author, title="Nieuwe fietsenstallingen bij scholen", summary="Veilig je fiets kwijt bij elke school.")
+    await make_idea(
+        author, title="Slimme lantaarnpalen in de wijk", summary="Verlichting die dimt als het stil is op straat."
+    )
+    await make_idea(
+        author, title="Nieuwe fietsenstallingen bij scholen", summary="Veilig je fiets kwijt bij elke school."
+    )
     await make_idea(author, title="Bomen langs de Dorpsstraat", summary="Meer schaduw in de zomer voor iedereen.")
     assert await _titles(q="lantaarnpaal") == ["Slimme lantaarnpalen in de wijk"]
     assert await _titles(q="lantaarnpalen") == ["Slimme lantaarnpalen in de wijk"]
@@ -113,8 +138,12 @@ async def test_search_finds_dutch_word_forms(author):
 
 
 async def test_search_covers_description_and_follows_edits(settings, author):
-    idea = await make_idea(author, status="submitted", title="Een titel zonder het woord",
-                           body="In de beschrijving staat waterberging centraal.")
+    idea = await make_idea(
+        author,
+        status="submitted",
+        title="Een titel zonder het woord",
+        body="In de beschrijving staat waterberging centraal.",
+    )
     moderator = await make_account(settings, email="mod@example.org", role=Role.moderator)
     await services.publish(settings, moderator, idea.id)
     assert await _titles(q="waterberging") == ["Een titel zonder het woord"]
@@ -148,15 +177,26 @@ class QueryCounter:
 
 
 async def _insert_ideas(author, n: int, start: int = 0) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows = [
-        Idea(author=author.id, kind="idea", title=f"Bulk idee nummer {start + i}", summary="Een samenvatting voor de test.",
-             body="", theme="mobility", neighbourhood="centrum", scope="narrow", status="published",
-             published_at=now - timedelta(minutes=i), support_closes_at=now + timedelta(days=90), trending_score=float(i))
+        Idea(
+            author=author.id,
+            kind="idea",
+            title=f"Bulk idee nummer {start + i}",
+            summary="Een samenvatting voor de test.",
+            body="",
+            theme="mobility",
+            neighbourhood="centrum",
+            scope="narrow",
+            status="published",
+            published_at=now - timedelta(minutes=i),
+            support_closes_at=now + timedelta(days=90),
+            trending_score=float(i),
+        )
         for i in range(n)
     ]
     for chunk in range(0, n, 100):
-        await Idea.insert(*rows[chunk:chunk + 100])
+        await Idea.insert(*rows[chunk : chunk + 100])
 
 
 @pytest.mark.parametrize("params", [{}, {"q": "bulk idee"}, {"theme": "mobility", "sort": "closing"}])

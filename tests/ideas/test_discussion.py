@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import re
+from datetime import timedelta
 
 import anyio
 import pytest
@@ -45,9 +44,18 @@ async def test_description_is_sanitised(client, author):
 
 
 async def test_pilot_detail_shows_the_organisation(client, settings):
-    org = await make_account(settings, email="org@example.org", name="Contactpersoon", organisation="Slim BV", kvk="12345678")
-    idea = await make_idea(org, kind="pilot", pilot_what="Sensoren in lantaarnpalen testen", pilot_where="Oosterheem",
-                           pilot_duration_weeks=12, pilot_asks="space,data", pilot_personal_data=False)
+    org = await make_account(
+        settings, email="org@example.org", name="Contactpersoon", organisation="Slim BV", kvk="12345678"
+    )
+    idea = await make_idea(
+        org,
+        kind="pilot",
+        pilot_what="Sensoren in lantaarnpalen testen",
+        pilot_where="Oosterheem",
+        pilot_duration_weeks=12,
+        pilot_asks="space,data",
+        pilot_personal_data=False,
+    )
     page = (await client.get(f"/ideas/{idea.id}")).text
     assert "Slim BV" in page and "Sensoren in lantaarnpalen testen" in page
     assert (await client.get(f"/api/v1/ideas/{idea.id}")).json()["author"] == "Slim BV"
@@ -98,7 +106,9 @@ async def test_replies_are_one_level_deep(author, reader):
 async def test_comment_edit_window(author, reader):
     idea = await make_idea(author)
     comment = await services.add_comment(reader, idea.id, "Eerste versie")
-    edited = await services.edit_comment(reader, comment.id, "Tweede versie", now=comment.created_at + timedelta(minutes=14))
+    edited = await services.edit_comment(
+        reader, comment.id, "Tweede versie", now=comment.created_at + timedelta(minutes=14)
+    )
     assert edited.body == "Tweede versie" and edited.edited_at is not None
     with pytest.raises(DomainError) as late:
         await services.edit_comment(reader, comment.id, "Te laat", now=comment.created_at + timedelta(minutes=16))
@@ -130,7 +140,11 @@ async def test_comment_order(author, reader):
     for text in ("een", "twee", "drie"):
         await services.add_comment(reader, idea.id, text)
     assert [t.comment.body for t in await services.list_comments(idea.id)] == ["drie", "twee", "een"]
-    assert [t.comment.body for t in await services.list_comments(idea.id, newest_first=False)] == ["een", "twee", "drie"]
+    assert [t.comment.body for t in await services.list_comments(idea.id, newest_first=False)] == [
+        "een",
+        "twee",
+        "drie",
+    ]
 
 
 async def test_comment_counter_matches_rows_after_concurrent_comments(settings, author):
@@ -149,7 +163,12 @@ async def test_comment_counter_matches_rows_after_concurrent_comments(settings, 
 async def test_comment_through_the_page(client, author, reader):
     idea = await make_idea(author)
     await sign_in(client, "reader@example.org")
-    response = await post_form(client, f"/ideas/{idea.id}/comments", {"body": "Zie https://example.org\nTweede regel"}, form_page=f"/ideas/{idea.id}")
+    response = await post_form(
+        client,
+        f"/ideas/{idea.id}/comments",
+        {"body": "Zie https://example.org\nTweede regel"},
+        form_page=f"/ideas/{idea.id}",
+    )
     assert response.status_code in (302, 303)
     page = (await client.get(f"/ideas/{idea.id}")).text
     assert 'href="https://example.org" rel="nofollow ugc noopener"' in page and "Tweede regel" in page
@@ -168,7 +187,10 @@ async def test_follow_is_idempotent(client, author, reader):
     assert not await services.is_following(reader, idea.id)
     await sign_in(client, "reader@example.org")
     for _ in range(2):
-        assert (await post_form(client, f"/ideas/{idea.id}/follow", {}, form_page=f"/ideas/{idea.id}")).status_code in (302, 303)
+        assert (await post_form(client, f"/ideas/{idea.id}/follow", {}, form_page=f"/ideas/{idea.id}")).status_code in (
+            302,
+            303,
+        )
     assert await Follow.count().where(Follow.idea == idea.id) == 1
 
 
@@ -188,7 +210,7 @@ async def test_cannot_follow_an_idea_one_cannot_see(author, reader):
 
 
 def test_trending_formula():
-    assert services.trending_score(0, 0, 0) == pytest.approx(-1 / 2 ** 1.4)
+    assert services.trending_score(0, 0, 0) == pytest.approx(-1 / 2**1.4)
     # More recent activity ranks higher; the same activity ranks lower with age.
     assert services.trending_score(10, 0, 5) > services.trending_score(5, 0, 5)
     assert services.trending_score(10, 2, 5) > services.trending_score(10, 2, 50)
@@ -206,7 +228,9 @@ async def test_trending_refreshes_on_comment_and_counts_supports(author, reader)
     finally:
         services.set_recent_support_counter(None)
     assert refreshed.trending_score > after_comment
-    assert (await Idea.select(Idea.trending_score).where(Idea.id == idea.id).first())["trending_score"] == pytest.approx(refreshed.trending_score)
+    assert (await Idea.select(Idea.trending_score).where(Idea.id == idea.id).first())[
+        "trending_score"
+    ] == pytest.approx(refreshed.trending_score)
 
 
 async def _async(value):

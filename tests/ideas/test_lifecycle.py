@@ -80,7 +80,9 @@ async def test_reject_needs_a_reason_and_keeps_it(settings, people):
 async def test_edit_of_needs_changes_goes_back_to_submitted(settings, people):
     idea = await _submitted(settings, people["author"])
     await services.request_changes(settings, people["moderator"], idea.id, "Maak de titel concreter.")
-    edited = await services.edit_idea(settings, people["author"], idea.id, _input(title="Een concretere titel voor het idee"))
+    edited = await services.edit_idea(
+        settings, people["author"], idea.id, _input(title="Een concretere titel voor het idee")
+    )
     assert edited.status == "submitted"
     assert edited.title == "Een concretere titel voor het idee"
 

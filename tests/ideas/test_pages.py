@@ -19,13 +19,27 @@ def assert_csp_clean(html: str) -> None:
 
 async def test_pages_render_for_an_organisation(client, settings):
     org = await make_account(settings, email="org@example.org", organisation="Slim BV", kvk="12345678")
-    idea = await make_idea(org, kind="pilot", pilot_what="Iets testen in de stad", pilot_where="Centrum",
-                           pilot_duration_weeks=8, pilot_asks="data", pilot_personal_data=True,
-                           pilot_personal_data_details="Tellingen")
+    idea = await make_idea(
+        org,
+        kind="pilot",
+        pilot_what="Iets testen in de stad",
+        pilot_where="Centrum",
+        pilot_duration_weeks=8,
+        pilot_asks="data",
+        pilot_personal_data=True,
+        pilot_personal_data_details="Tellingen",
+    )
     await make_comment(idea, org, "Wij beantwoorden graag vragen.")
     await sign_in(client, "org@example.org")
-    for url in ("/ideas", "/ideas/new", "/ideas/new?kind=pilot", f"/ideas/{idea.id}", "/account", "/account/ideas",
-                "/ideas?q=testen&sort=relevance"):
+    for url in (
+        "/ideas",
+        "/ideas/new",
+        "/ideas/new?kind=pilot",
+        f"/ideas/{idea.id}",
+        "/account",
+        "/account/ideas",
+        "/ideas?q=testen&sort=relevance",
+    ):
         response = await client.get(url)
         assert response.status_code == 200, url
         assert_csp_clean(response.text)
@@ -54,7 +68,9 @@ async def test_anonymous_visitor_is_sent_to_sign_in_for_the_form(client, setting
 
 async def test_card_shows_counts_status_and_labels(client, settings):
     author = await make_account(settings)
-    idea = await make_idea(author, support_count=42, comment_count=3, theme="energy", neighbourhood="oosterheem", scope="broad")
+    idea = await make_idea(
+        author, support_count=42, comment_count=3, theme="energy", neighbourhood="oosterheem", scope="broad"
+    )
     page = (await client.get("/ideas?lang=en")).text
     assert "42 supports" in page and "3 comments" in page
     assert "idea-status--published" in page and "Energy" in page and "Oosterheem" in page

@@ -60,7 +60,9 @@ async def test_pilot_text_limits(settings, field, minimum, maximum):
     assert field in long.value.errors
 
 
-@pytest.mark.parametrize(("weeks", "ok"), [("0", False), ("1", True), ("104", True), ("105", False), ("", False), ("tien", False)])
+@pytest.mark.parametrize(
+    ("weeks", "ok"), [("0", False), ("1", True), ("104", True), ("105", False), ("", False), ("tien", False)]
+)
 async def test_pilot_duration_limits(settings, weeks, ok):
     data = _input(pilot_form(pilot_duration_weeks=weeks))
     if ok:
@@ -82,13 +84,18 @@ async def test_pilot_needs_asks_and_personal_data_answer(settings):
     with pytest.raises(FormErrors) as exc:
         services.validate_idea(settings, _input(pilot_form(pilot_personal_data="yes", pilot_personal_data_details="")))
     assert "pilot_personal_data_details" in exc.value.errors
-    values = services.validate_idea(settings, _input(pilot_form(pilot_personal_data="yes", pilot_personal_data_details="Kentekens, gepseudonimiseerd")))
+    values = services.validate_idea(
+        settings,
+        _input(pilot_form(pilot_personal_data="yes", pilot_personal_data_details="Kentekens, gepseudonimiseerd")),
+    )
     assert values["pilot_personal_data"] is True and values["pilot_asks"] == "space,permits"
 
 
 async def test_theme_neighbourhood_and_scope_come_from_the_city(settings):
     with pytest.raises(FormErrors) as exc:
-        services.validate_idea(settings, _input(idea_form(theme="space-travel", neighbourhood="atlantis", scope="huge")))
+        services.validate_idea(
+            settings, _input(idea_form(theme="space-travel", neighbourhood="atlantis", scope="huge"))
+        )
     assert {"theme", "neighbourhood", "scope"} <= set(exc.value.errors)
     for n in settings.city.neighbourhoods:
         services.validate_idea(settings, _input(idea_form(neighbourhood=n.slug)))
@@ -97,6 +104,7 @@ async def test_theme_neighbourhood_and_scope_come_from_the_city(settings):
 
 
 # -- who may submit ----------------------------------------------------------------
+
 
 async def test_resident_is_refused_a_pilot(settings):
     resident = await make_account(settings)
@@ -134,6 +142,7 @@ async def test_author_follows_own_idea(settings):
 
 
 # -- through the form ----------------------------------------------------------------
+
 
 async def _submit(client, settings, **overrides):
     data = {**idea_form(), "form_token": old_form_token(settings), "website": "", **overrides}

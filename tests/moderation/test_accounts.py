@@ -39,10 +39,16 @@ async def test_suspension_ends_the_session_and_refuses_everything(client, settin
     assert (await post(browser, f"/report/idea/{published.id}", {"reason": "spam"})).status_code == 403
 
     # And through the API with a token made before the suspension.
-    assert (await client.post("/api/v1/ideas", json={k: v for k, v in idea_form().items()}, headers=token)).status_code == 403
-    assert (await client.post(f"/api/v1/ideas/{published.id}/comments", json={"body": "Hallo"}, headers=token)).status_code == 403
+    assert (
+        await client.post("/api/v1/ideas", json={k: v for k, v in idea_form().items()}, headers=token)
+    ).status_code == 403
+    assert (
+        await client.post(f"/api/v1/ideas/{published.id}/comments", json={"body": "Hallo"}, headers=token)
+    ).status_code == 403
     assert (await client.put(f"/api/v1/ideas/{published.id}/support", headers=token)).status_code == 403
-    report = await client.post("/api/v1/reports", json={"target_type": "comment", "target_id": comment.id, "reason": "spam"}, headers=token)
+    report = await client.post(
+        "/api/v1/reports", json={"target_type": "comment", "target_id": comment.id, "reason": "spam"}, headers=token
+    )
     assert report.status_code == 403
     from ideas.tables import Comment, Idea
     from participation.moderation.tables import Report

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 
 from ideas.tables import Idea
@@ -36,7 +38,8 @@ async def test_publish_opens_the_support_window_and_logs_once(client, settings, 
     assert (idea.support_closes_at - idea.published_at).days == settings.city.support_window_days
     rows = await _decisions()
     assert [(r["action"], r["target_type"], r["target_id"], r["actor"]) for r in rows] == [
-        ("publish", "idea", submitted.id, people["moderator"].id)]
+        ("publish", "idea", submitted.id, people["moderator"].id)
+    ]
     # Everyone now sees it.
     anonymous = await browser_as(client, None)
     assert (await anonymous.get(f"/ideas/{submitted.id}")).status_code == 200
@@ -63,8 +66,11 @@ async def test_request_changes_needs_a_message(client, people, submitted):
 
 async def test_reject_with_category_and_text_the_author_sees(client, people, submitted):
     moderator = await browser_as(client, people["moderator"].email)
-    await post(moderator, f"/moderation/ideas/{submitted.id}/reject",
-               {"category": "not_municipal", "message": "Dit is een zaak voor de provincie."})
+    await post(
+        moderator,
+        f"/moderation/ideas/{submitted.id}/reject",
+        {"category": "not_municipal", "message": "Dit is een zaak voor de provincie."},
+    )
     idea = await _reload(submitted)
     assert idea.status == "rejected" and idea.rejection_reason == "Dit is een zaak voor de provincie."
     author = await browser_as(client, people["author"].email)
@@ -74,11 +80,14 @@ async def test_reject_with_category_and_text_the_author_sees(client, people, sub
     assert [(r["action"], r["category"]) for r in rows] == [("reject", "not_municipal")]
 
 
-@pytest.mark.parametrize("form", [
-    {"category": "", "message": "Een uitleg."},
-    {"category": "off_topic", "message": ""},
-    {"category": "made-up", "message": "Een uitleg."},
-])
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"category": "", "message": "Een uitleg."},
+        {"category": "off_topic", "message": ""},
+        {"category": "made-up", "message": "Een uitleg."},
+    ],
+)
 async def test_reject_without_a_reason_is_refused(client, people, submitted, form):
     moderator = await browser_as(client, people["moderator"].email)
     response = await post(moderator, f"/moderation/ideas/{submitted.id}/reject", form)
@@ -89,7 +98,9 @@ async def test_reject_without_a_reason_is_refused(client, people, submitted, for
 
 async def test_reject_without_a_reason_is_refused_by_the_api(client, people, submitted):
     headers = await token_for(client, people["moderator"])
-    response = await client.post(f"/api/v1/moderation/ideas/{submitted.id}/decision", json={"action": "reject"}, headers=headers)
+    response = await client.post(
+        f"/api/v1/moderation/ideas/{submitted.id}/decision", json={"action": "reject"}, headers=headers
+    )
     assert response.status_code == 422
     assert set(response.json()["errors"]) >= {"category", "message"}
     assert (await _reload(submitted)).status == "submitted"
@@ -127,8 +138,11 @@ async def test_duplicate_needs_an_original(settings, people, submitted):
 
 async def test_route_by_hand(client, people, published):
     headers = await token_for(client, people["moderator"])
-    response = await client.post(f"/api/v1/moderation/ideas/{published.id}/decision",
-                                 json={"action": "route", "reason": "Past in het programma Mobiliteit."}, headers=headers)
+    response = await client.post(
+        f"/api/v1/moderation/ideas/{published.id}/decision",
+        json={"action": "route", "reason": "Past in het programma Mobiliteit."},
+        headers=headers,
+    )
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "routed"
     assert await RegisterEntry.count() == 1
@@ -137,7 +151,9 @@ async def test_route_by_hand(client, people, published):
 
 async def test_a_failed_decision_writes_no_row(client, people, published):
     headers = await token_for(client, people["moderator"])
-    response = await client.post(f"/api/v1/moderation/ideas/{published.id}/decision", json={"action": "publish"}, headers=headers)
+    response = await client.post(
+        f"/api/v1/moderation/ideas/{published.id}/decision", json={"action": "publish"}, headers=headers
+    )
     assert response.status_code == 409
     assert await _decisions() == []
 
@@ -157,28 +173,41 @@ async def test_assign_and_filter_the_queue(client, settings, people, submitted):
 
 
 async def test_queue_oldest_first_with_filters_count_and_age(client, settings, people):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    now = datetime.now(timezone.utc)
-    old = await make_idea(people["author"], status="submitted", created_at=now - timedelta(days=3), theme="energy", kind="pilot")
+    now = datetime.now(UTC)
+    old = await make_idea(
+        people["author"], status="submitted", created_at=now - timedelta(days=3), theme="energy", kind="pilot"
+    )
     new = await make_idea(people["author"], status="submitted", created_at=now - timedelta(hours=1), theme="mobility")
     await make_idea(people["author"], status="published")
     result = await services.queue(settings, people["moderator"], services.QueueFilters())
     assert [i.idea.id for i in result.items] == [old.id, new.id]
     assert result.waiting == 2 and result.oldest_age.days == 3
-    assert [i.idea.id for i in (await services.queue(settings, people["moderator"], services.QueueFilters(theme="mobility"))).items] == [new.id]
-    assert [i.idea.id for i in (await services.queue(settings, people["moderator"], services.QueueFilters(kind="pilot"))).items] == [old.id]
+    assert [
+        i.idea.id
+        for i in (await services.queue(settings, people["moderator"], services.QueueFilters(theme="mobility"))).items
+    ] == [new.id]
+    assert [
+        i.idea.id
+        for i in (await services.queue(settings, people["moderator"], services.QueueFilters(kind="pilot"))).items
+    ] == [old.id]
     moderator = await browser_as(client, people["moderator"].email)
     page = page_text(await moderator.get("/moderation?lang=en"))
     assert "3 days" in page and page.index(old.title) < page.index(new.title)
-    api = (await client.get("/api/v1/moderation/queue?theme=energy", headers=await token_for(client, people["moderator"]))).json()
+    api = (
+        await client.get("/api/v1/moderation/queue?theme=energy", headers=await token_for(client, people["moderator"]))
+    ).json()
     assert api["waiting"] == 2 and [i["id"] for i in api["items"]] == [old.id]
 
 
 async def test_reclassify_tells_the_author(client, people, submitted):
     moderator = await browser_as(client, people["moderator"].email)
-    response = await post(moderator, f"/moderation/ideas/{submitted.id}/classification",
-                          {"theme": "energy", "neighbourhood": "dorp", "scope": "broad", "message": "Past beter bij energie."})
+    response = await post(
+        moderator,
+        f"/moderation/ideas/{submitted.id}/classification",
+        {"theme": "energy", "neighbourhood": "dorp", "scope": "broad", "message": "Past beter bij energie."},
+    )
     assert response.status_code == 302
     idea = await _reload(submitted)
     assert (idea.theme, idea.neighbourhood, idea.scope) == ("energy", "dorp", "broad")
@@ -195,7 +224,9 @@ async def test_reclassify_tells_the_author(client, people, submitted):
 
 async def test_reclassify_without_change_is_refused(settings, people, submitted):
     with pytest.raises(FormErrors):
-        await services.reclassify(settings, people["moderator"], submitted.id, submitted.theme, submitted.neighbourhood, submitted.scope)
+        await services.reclassify(
+            settings, people["moderator"], submitted.id, submitted.theme, submitted.neighbourhood, submitted.scope
+        )
     with pytest.raises(FormErrors):
         await services.reclassify(settings, people["moderator"], submitted.id, "no-such-theme", "dorp", "narrow")
     assert await _decisions() == [] and await AuthorNotice.count() == 0
@@ -204,7 +235,9 @@ async def test_reclassify_without_change_is_refused(settings, people, submitted)
 async def test_hide_and_restore_a_published_idea(client, people, published):
     headers = await token_for(client, people["moderator"])
     url = f"/api/v1/moderation/ideas/{published.id}/decision"
-    assert (await client.post(url, json={"action": "hide", "reason": "personal_data"}, headers=headers)).status_code == 200
+    assert (
+        await client.post(url, json={"action": "hide", "reason": "personal_data"}, headers=headers)
+    ).status_code == 200
     assert (await _reload(published)).status == "hidden"
     anonymous = await browser_as(client, None)
     page = page_text(await anonymous.get(f"/ideas/{published.id}?lang=en"))
@@ -221,14 +254,18 @@ async def test_hide_and_restore_a_published_idea(client, people, published):
 
 async def test_hide_needs_a_category(client, people, published):
     headers = await token_for(client, people["moderator"])
-    response = await client.post(f"/api/v1/moderation/ideas/{published.id}/decision", json={"action": "hide"}, headers=headers)
+    response = await client.post(
+        f"/api/v1/moderation/ideas/{published.id}/decision", json={"action": "hide"}, headers=headers
+    )
     assert response.status_code == 422
     assert (await _reload(published)).status == "published"
 
 
 async def test_unknown_api_action(client, people, submitted):
     headers = await token_for(client, people["moderator"])
-    response = await client.post(f"/api/v1/moderation/ideas/{submitted.id}/decision", json={"action": "delete"}, headers=headers)
+    response = await client.post(
+        f"/api/v1/moderation/ideas/{submitted.id}/decision", json={"action": "delete"}, headers=headers
+    )
     assert response.status_code == 422
     assert await _decisions() == []
 

@@ -21,17 +21,20 @@ async def test_log_lists_and_filters(client, settings, people, submitted, publis
     assert "2 decisions" in page and "Published" in page and "Hidden" in page
     filtered = page_text(await moderator.get("/moderation/log?action=hide&lang=en"))
     assert "1 decision" in filtered and f"/moderation/ideas/{published.id}" in filtered
-    assert f"/moderation/ideas/{submitted.id}\"" not in filtered
+    assert f'/moderation/ideas/{submitted.id}"' not in filtered
     by_target = await services.decision_log(services.LogFilters(target_type="idea", target_id=submitted.id))
     assert [r["action"] for r in by_target.rows] == ["publish"]
     by_actor = await services.decision_log(services.LogFilters(actor=people["admin"].id))
     assert by_actor.total == 0
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE moderation_decision SET reason = 'changed'",
-    "DELETE FROM moderation_decision",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE moderation_decision SET reason = 'changed'",
+        "DELETE FROM moderation_decision",
+    ],
+)
 async def test_the_database_refuses_changes_to_decisions(settings, people, submitted, statement):
     await services.publish(settings, people["moderator"], submitted.id)
     with pytest.raises(Exception, match="append-only"):

@@ -61,7 +61,9 @@ async def test_report_refusals(client, settings, people, published):
         await services.create_report(settings, people["member"], "idea", 9999, "spam")
     assert missing.value.status_code == 404
     headers = await token_for(client, people["member"])
-    bad = await client.post("/api/v1/reports", json={"target_type": "account", "target_id": 1, "reason": "spam"}, headers=headers)
+    bad = await client.post(
+        "/api/v1/reports", json={"target_type": "account", "target_id": 1, "reason": "spam"}, headers=headers
+    )
     assert bad.status_code == 404
     assert await Report.count() == 0
 
@@ -74,14 +76,21 @@ async def test_report_through_the_form(client, people, published, comment):
     response = await post(member, f"/report/comment/{comment.id}", {"reason": "offensive", "note": "Scheldwoord"})
     assert response.status_code == 302
     report = await Report.objects().first()
-    assert (report.target_type, report.target_id, report.reason, report.note) == ("comment", comment.id, "offensive", "Scheldwoord")
+    assert (report.target_type, report.target_id, report.reason, report.note) == (
+        "comment",
+        comment.id,
+        "offensive",
+        "Scheldwoord",
+    )
     author = await browser_as(client, people["author"].email)
     assert f'href="/report/idea/{published.id}"' not in (await author.get(f"/ideas/{published.id}")).text
 
 
 async def test_reports_page_groups_and_uphold_shows_the_category(client, settings, people, published):
     for account, _ in await make_supporters(settings, 3):
-        await services.create_report(settings, account, "idea", published.id, "personal_data", note="Er staat een adres in")
+        await services.create_report(
+            settings, account, "idea", published.id, "personal_data", note="Er staat een adres in"
+        )
     anonymous = await browser_as(client, None)
     assert "reported, pending review" in page_text(await anonymous.get(f"/ideas/{published.id}?lang=en"))
     moderator = await browser_as(client, people["moderator"].email)

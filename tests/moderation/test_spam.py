@@ -18,7 +18,9 @@ LINKS = "Kijk op https://a.example en https://b.example en www.c.example voor ko
 
 
 async def test_many_links_flag_a_submission(client, settings, people):
-    idea, _ = await ideas.submit_idea(settings, people["author"], IdeaInput.from_form(idea_form(body=LINKS), [], "idea"))
+    idea, _ = await ideas.submit_idea(
+        settings, people["author"], IdeaInput.from_form(idea_form(body=LINKS), [], "idea")
+    )
     assert (await Idea.objects().get(Idea.id == idea.id)).status == "submitted"  # not dropped
     result = await services.queue(settings, people["moderator"], services.QueueFilters())
     assert result.items[0].signals == ["links"]
@@ -27,7 +29,9 @@ async def test_many_links_flag_a_submission(client, settings, people):
 
 
 async def test_one_link_is_no_signal(settings, people):
-    await ideas.submit_idea(settings, people["author"], IdeaInput.from_form(idea_form(body="Zie https://a.example"), [], "idea"))
+    await ideas.submit_idea(
+        settings, people["author"], IdeaInput.from_form(idea_form(body="Zie https://a.example"), [], "idea")
+    )
     assert await SpamSignal.count() == 0
 
 

@@ -15,12 +15,23 @@ SLUG = "slimme-lantaarnpalen-in-de-wijk"
 HTML_GET = ["/register/new", f"/register/{SLUG}/edit", f"/register/{SLUG}/update"]
 HTML_POST = ["/register/new", f"/register/{SLUG}/edit", f"/register/{SLUG}/update"]
 API_WRITES = [
-    ("POST", "/api/v1/register", {"title": "Een nieuw project hier", "summary": "Kort.", "theme": "energy", "scope": "narrow"}),
+    (
+        "POST",
+        "/api/v1/register",
+        {"title": "Een nieuw project hier", "summary": "Kort.", "theme": "energy", "scope": "narrow"},
+    ),
     ("PATCH", f"/api/v1/register/{SLUG}", {"title": "Een andere titel voor dit"}),
     ("POST", f"/api/v1/register/{SLUG}/updates", {"text": "Stap", "status": "under_assessment"}),
 ]
-FORM = {"title": "Een project van een lid", "summary": "Kort.", "theme": "energy", "scope": "narrow",
-        "origin": "city", "text": "Stap", "status": "under_assessment"}
+FORM = {
+    "title": "Een project van een lid",
+    "summary": "Kort.",
+    "theme": "energy",
+    "scope": "narrow",
+    "origin": "city",
+    "text": "Stap",
+    "status": "under_assessment",
+}
 
 
 @pytest.fixture
@@ -101,7 +112,9 @@ async def test_admin_may_edit(client, settings, entry):
     await sign_in(client, "admin@example.org")
     assert (await client.get("/register/new")).status_code == 200
     headers = await api_token(client, "admin@example.org")
-    response = await client.post(f"/api/v1/register/{SLUG}/updates", json={"text": "Beoordeling gestart."}, headers=headers)
+    response = await client.post(
+        f"/api/v1/register/{SLUG}/updates", json={"text": "Beoordeling gestart."}, headers=headers
+    )
     assert response.status_code == 201
     assert response.json()["author_role"] == "admin"
 

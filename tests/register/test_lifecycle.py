@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from itertools import product
 
 import pytest
@@ -16,10 +16,14 @@ from tests.register.conftest import LESSONS
 pytestmark = pytest.mark.anyio
 
 ALLOWED = {
-    ("received", "under_assessment"), ("received", "declined"),
-    ("under_assessment", "planned"), ("under_assessment", "declined"),
-    ("planned", "running"), ("planned", "declined"),
-    ("running", "completed"), ("running", "stopped"),
+    ("received", "under_assessment"),
+    ("received", "declined"),
+    ("under_assessment", "planned"),
+    ("under_assessment", "declined"),
+    ("planned", "running"),
+    ("planned", "declined"),
+    ("running", "completed"),
+    ("running", "stopped"),
 }
 ALL_PAIRS = list(product([s.value for s in Status], repeat=2))
 
@@ -39,8 +43,14 @@ async def _entry_in(new_entry, status: str):
 @pytest.mark.parametrize("current,target", sorted(ALLOWED))
 async def test_allowed_transition(settings, editor, new_entry, current, target):
     entry = await _entry_in(new_entry, current)
-    update = await services.post_update(settings, editor, entry.slug, text="Nieuwe stap.", status=target,
-                                        reason="Past niet in het beleid van dit jaar." if target == "declined" else None)
+    update = await services.post_update(
+        settings,
+        editor,
+        entry.slug,
+        text="Nieuwe stap.",
+        status=target,
+        reason="Past niet in het beleid van dit jaar." if target == "declined" else None,
+    )
     assert update.status == target and update.previous_status == current
     view = await services.get_entry(entry.slug)
     assert view["status"] == target
@@ -53,8 +63,14 @@ async def test_refused_transition(settings, editor, new_entry, current, target):
     entry = await _entry_in(new_entry, current)
     updates_before = await RegisterUpdate.count()
     with pytest.raises(FormErrors) as refused:
-        await services.post_update(settings, editor, entry.slug, text="Nieuwe stap.", status=target,
-                                   reason="Past niet in het beleid van dit jaar.")
+        await services.post_update(
+            settings,
+            editor,
+            entry.slug,
+            text="Nieuwe stap.",
+            status=target,
+            reason="Past niet in het beleid van dit jaar.",
+        )
     assert "status" in refused.value.errors
     assert (await services.get_entry(entry.slug))["status"] == current
     assert await RegisterUpdate.count() == updates_before, "nothing half-saved"
@@ -64,22 +80,32 @@ async def test_refused_transition(settings, editor, new_entry, current, target):
 async def test_declined_without_a_reason_is_refused(settings, editor, new_entry, current):
     entry = await _entry_in(new_entry, current)
     with pytest.raises(FormErrors) as refused:
-        await services.post_update(settings, editor, entry.slug, text="Wij doen dit niet.", status="declined", reason="  ")
+        await services.post_update(
+            settings, editor, entry.slug, text="Wij doen dit niet.", status="declined", reason="  "
+        )
     assert "reason" in refused.value.errors
     assert (await services.get_entry(entry.slug))["status"] == current
 
 
 async def test_declined_reason_is_public(settings, editor, new_entry):
     entry = await new_entry()
-    await services.post_update(settings, editor, entry.slug, text="Besluit genomen.", status="declined",
-                               reason="Het voordeel weegt niet op tegen de privacy-risico's.")
+    await services.post_update(
+        settings,
+        editor,
+        entry.slug,
+        text="Besluit genomen.",
+        status="declined",
+        reason="Het voordeel weegt niet op tegen de privacy-risico's.",
+    )
     view = await services.get_entry(entry.slug)
     assert view["declined_reason"] == "Het voordeel weegt niet op tegen de privacy-risico's."
 
 
 @pytest.mark.parametrize("target", ["completed", "stopped"])
-@pytest.mark.parametrize("missing", [None, "lessons_tried", "lessons_outcome", "lessons_decision",
-                                     "lessons_decision_reason", "lessons_advice"])
+@pytest.mark.parametrize(
+    "missing",
+    [None, "lessons_tried", "lessons_outcome", "lessons_decision", "lessons_decision_reason", "lessons_advice"],
+)
 async def test_completed_or_stopped_needs_all_lessons(settings, editor, new_entry, target, missing):
     lessons = {} if missing is None else {k: v for k, v in LESSONS.items() if k != missing}
     entry = await new_entry(**lessons)
@@ -129,7 +155,7 @@ def test_pure_transition_rule_needs_reason_and_lessons():
     assert transition_refusal({"status": "running"}, "nonsense") is not None
 
 
-DUE = datetime(2026, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
+DUE = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 
 
 def test_overdue_boundary_pure():
@@ -166,4 +192,4 @@ async def test_due_date_from_a_form_means_end_of_that_day_in_the_city(settings, 
     entry = await new_entry(response_due_at="2026-03-01")
     view = await services.get_entry(entry.slug)
     # 23:59:59 in Amsterdam (UTC+1 in winter).
-    assert view["response_due_at"] == datetime(2026, 3, 1, 22, 59, 59, tzinfo=timezone.utc)
+    assert view["response_due_at"] == datetime(2026, 3, 1, 22, 59, 59, tzinfo=UTC)

@@ -20,10 +20,15 @@ INTERNAL = ("editor@example.org", "created_by", '"id"', '"author"')
 @pytest.fixture
 async def entries(new_entry):
     return [
-        await new_entry(title="Parkeersensoren in het centrum", partners=[{"name": "ParkSense", "kind": "business"},
-                                                                           {"name": "TU Delft", "kind": "knowledge_institution"}],
-                        neighbourhoods=["centrum", "dorp"], personal_data=True, budget_eur=1000, **LESSONS),
-        await new_entry(title="=HYPERLINK(\"http://evil\") formule", personal_data=None, neighbourhoods=[], partners=[]),
+        await new_entry(
+            title="Parkeersensoren in het centrum",
+            partners=[{"name": "ParkSense", "kind": "business"}, {"name": "TU Delft", "kind": "knowledge_institution"}],
+            neighbourhoods=["centrum", "dorp"],
+            personal_data=True,
+            budget_eur=1000,
+            **LESSONS,
+        ),
+        await new_entry(title='=HYPERLINK("http://evil") formule', personal_data=None, neighbourhoods=[], partners=[]),
     ]
 
 
@@ -62,7 +67,10 @@ async def test_json_has_exactly_the_public_columns(client, entries):
     for row in document["entries"]:
         assert tuple(row) == COLUMNS
     parking = next(r for r in document["entries"] if r["slug"] == entries[0].slug)
-    assert parking["partners"] == [{"name": "ParkSense", "kind": "business"}, {"name": "TU Delft", "kind": "knowledge_institution"}]
+    assert parking["partners"] == [
+        {"name": "ParkSense", "kind": "business"},
+        {"name": "TU Delft", "kind": "knowledge_institution"},
+    ]
     assert parking["neighbourhoods"] == ["centrum", "dorp"] and parking["personal_data"] is True
     formula = next(r for r in document["entries"] if r["slug"] == entries[1].slug)
     assert formula["personal_data"] is None and formula["title"].startswith("=")
@@ -78,14 +86,22 @@ async def test_api_list_is_paged(client, new_entry):
     assert first["total"] == 5 and first["page"] == 1 and first["per_page"] == 2 and len(first["items"]) == 2
     third = (await client.get("/api/v1/register?per_page=2&page=3")).json()
     assert len(third["items"]) == 1
-    seen = {i["slug"] for p in (1, 2, 3) for i in (await client.get(f"/api/v1/register?per_page=2&page={p}")).json()["items"]}
+    seen = {
+        i["slug"]
+        for p in (1, 2, 3)
+        for i in (await client.get(f"/api/v1/register?per_page=2&page={p}")).json()["items"]
+    }
     assert len(seen) == 5
     assert (await client.get("/api/v1/register?per_page=1000")).json()["per_page"] == 100
 
 
 async def test_api_detail_has_the_timeline_and_no_internal_fields(client, settings, editor, entries):
     headers = await api_token(client, editor.email)
-    await client.post(f"/api/v1/register/{entries[0].slug}/updates", json={"text": "Beoordeling start.", "status": "under_assessment"}, headers=headers)
+    await client.post(
+        f"/api/v1/register/{entries[0].slug}/updates",
+        json={"text": "Beoordeling start.", "status": "under_assessment"},
+        headers=headers,
+    )
     await client.post(f"/api/v1/register/{entries[0].slug}/updates", json={"text": "Tussenstand."}, headers=headers)
     response = await client.get(f"/api/v1/register/{entries[0].slug}")
     assert response.status_code == 200
@@ -99,38 +115,62 @@ async def test_api_detail_has_the_timeline_and_no_internal_fields(client, settin
 
 async def test_api_editor_creates_patches_and_posts_updates(client, settings, editor):
     headers = await api_token(client, editor.email)
-    response = await client.post("/api/v1/register", headers=headers, json={
-        "title": "Slimme verkeerslichten voor fietsers", "summary": "Eerder groen bij regen.", "theme": "mobility",
-        "scope": "narrow", "neighbourhoods": ["centrum"], "partners": [{"name": "Verkeerslab", "kind": "business"}],
-        "personal_data": False, "status": "under_assessment",
-    })
+    response = await client.post(
+        "/api/v1/register",
+        headers=headers,
+        json={
+            "title": "Slimme verkeerslichten voor fietsers",
+            "summary": "Eerder groen bij regen.",
+            "theme": "mobility",
+            "scope": "narrow",
+            "neighbourhoods": ["centrum"],
+            "partners": [{"name": "Verkeerslab", "kind": "business"}],
+            "personal_data": False,
+            "status": "under_assessment",
+        },
+    )
     assert response.status_code == 201, response.text
     slug = response.json()["slug"]
     assert response.json()["status"] == "under_assessment"
 
-    response = await client.patch(f"/api/v1/register/{slug}", headers=headers, json={"budget_eur": 5000, "personal_data": None})
+    response = await client.patch(
+        f"/api/v1/register/{slug}", headers=headers, json={"budget_eur": 5000, "personal_data": None}
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["budget_eur"] == 5000 and body["personal_data"] is None
     assert body["partners"] == [{"name": "Verkeerslab", "kind": "business"}], "fields not sent stay as they were"
 
-    response = await client.post(f"/api/v1/register/{slug}/updates", headers=headers,
-                                 json={"text": "Besloten.", "status": "declined"})
+    response = await client.post(
+        f"/api/v1/register/{slug}/updates", headers=headers, json={"text": "Besloten.", "status": "declined"}
+    )
     assert response.status_code == 422 and "reason" in response.json()["errors"]
-    response = await client.post(f"/api/v1/register/{slug}/updates", headers=headers,
-                                 json={"text": "Besloten.", "status": "running"})
+    response = await client.post(
+        f"/api/v1/register/{slug}/updates", headers=headers, json={"text": "Besloten.", "status": "running"}
+    )
     assert response.status_code == 422 and "status" in response.json()["errors"]
-    response = await client.post(f"/api/v1/register/{slug}/updates", headers=headers,
-                                 json={"text": "Besloten.", "status": "declined", "reason": "Past niet in de begroting."})
+    response = await client.post(
+        f"/api/v1/register/{slug}/updates",
+        headers=headers,
+        json={"text": "Besloten.", "status": "declined", "reason": "Past niet in de begroting."},
+    )
     assert response.status_code == 201 and response.json()["status"] == "declined"
     assert (await client.get(f"/api/v1/register/{slug}")).json()["declined_reason"] == "Past niet in de begroting."
 
 
 async def test_api_validation_errors_are_problem_details(client, editor):
     headers = await api_token(client, editor.email)
-    response = await client.post("/api/v1/register", headers=headers, json={
-        "title": "Kort", "summary": "x", "theme": "nope", "scope": "wide", "neighbourhoods": ["atlantis"],
-    })
+    response = await client.post(
+        "/api/v1/register",
+        headers=headers,
+        json={
+            "title": "Kort",
+            "summary": "x",
+            "theme": "nope",
+            "scope": "wide",
+            "neighbourhoods": ["atlantis"],
+        },
+    )
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
     assert {"title", "theme", "scope", "neighbourhoods"} <= set(response.json()["errors"])

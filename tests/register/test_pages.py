@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -22,18 +22,50 @@ def titles(html: str) -> list[str]:
 async def portfolio(new_entry):
     """Five entries across programme lines, themes, scopes and data answers."""
     return [
-        await new_entry(title="Parkeersensoren in het centrum", theme="mobility", programme_line="accessible-city",
-                        neighbourhoods=["centrum"], personal_data=True, scope="narrow"),
-        await new_entry(title="Zonnedaken met de coöperatie", theme="energy", programme_line="sustainable-city",
-                        neighbourhoods=["rokkeveen", "oosterheem"], personal_data=False, scope="broad",
-                        partners=[{"name": "Buurtstroom", "kind": "residents_initiative"}]),
-        await new_entry(title="Hittestress meten in wijken", theme="climate-adaptation", programme_line="sustainable-city",
-                        neighbourhoods=["palenstein"], scope="narrow", summary="Sensoren in bomen."),
-        await new_entry(title="Deelfietsen bij de winkels", theme="mobility", programme_line=None, origin="idea",
-                        idea_id=12, neighbourhoods=["oosterheem"], scope="broad",
-                        response_due_at=datetime.now(timezone.utc) - timedelta(days=1)),
-        await new_entry(title="Digitale afsprakenassistent", theme="digital-services", programme_line="smart-municipality",
-                        neighbourhoods=["whole-city"], personal_data=True, scope="narrow", status="running"),
+        await new_entry(
+            title="Parkeersensoren in het centrum",
+            theme="mobility",
+            programme_line="accessible-city",
+            neighbourhoods=["centrum"],
+            personal_data=True,
+            scope="narrow",
+        ),
+        await new_entry(
+            title="Zonnedaken met de coöperatie",
+            theme="energy",
+            programme_line="sustainable-city",
+            neighbourhoods=["rokkeveen", "oosterheem"],
+            personal_data=False,
+            scope="broad",
+            partners=[{"name": "Buurtstroom", "kind": "residents_initiative"}],
+        ),
+        await new_entry(
+            title="Hittestress meten in wijken",
+            theme="climate-adaptation",
+            programme_line="sustainable-city",
+            neighbourhoods=["palenstein"],
+            scope="narrow",
+            summary="Sensoren in bomen.",
+        ),
+        await new_entry(
+            title="Deelfietsen bij de winkels",
+            theme="mobility",
+            programme_line=None,
+            origin="idea",
+            idea_id=12,
+            neighbourhoods=["oosterheem"],
+            scope="broad",
+            response_due_at=datetime.now(UTC) - timedelta(days=1),
+        ),
+        await new_entry(
+            title="Digitale afsprakenassistent",
+            theme="digital-services",
+            programme_line="smart-municipality",
+            neighbourhoods=["whole-city"],
+            personal_data=True,
+            scope="narrow",
+            status="running",
+        ),
     ]
 
 
@@ -42,27 +74,32 @@ async def test_register_groups_by_programme_line_in_configured_order(client, set
     assert page.status_code == 200
     headings = re.findall(r'<h3 class="utrecht-heading-3" id="line-([a-z-]+)">', page.text)
     configured = [p.slug for p in settings.city.programme_lines]
-    assert headings == [s for s in configured if s in {"accessible-city", "sustainable-city", "smart-municipality"}] + ["none"]
+    assert headings == [s for s in configured if s in {"accessible-city", "sustainable-city", "smart-municipality"}] + [
+        "none"
+    ]
     sustainable = page.text.split('id="line-sustainable-city"')[1].split("</section>")[0]
     assert set(titles(sustainable)) == {"Zonnedaken met de coöperatie", "Hittestress meten in wijken"}
     unassigned = page.text.split('id="line-none"')[1].split("</section>")[0]
     assert titles(unassigned) == ["Deelfietsen bij de winkels"]
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("status=running", {"Digitale afsprakenassistent"}),
-    ("theme=mobility", {"Parkeersensoren in het centrum", "Deelfietsen bij de winkels"}),
-    ("scope=broad", {"Zonnedaken met de coöperatie", "Deelfietsen bij de winkels"}),
-    ("neighbourhood=oosterheem", {"Zonnedaken met de coöperatie", "Deelfietsen bij de winkels"}),
-    ("origin=idea", {"Deelfietsen bij de winkels"}),
-    ("personal_data=yes", {"Parkeersensoren in het centrum", "Digitale afsprakenassistent"}),
-    ("personal_data=no", {"Zonnedaken met de coöperatie"}),
-    ("personal_data=unknown", {"Hittestress meten in wijken", "Deelfietsen bij de winkels"}),
-    ("overdue=yes", {"Deelfietsen bij de winkels"}),
-    ("q=bomen", {"Hittestress meten in wijken"}),
-    ("q=ZONNEDAKEN", {"Zonnedaken met de coöperatie"}),
-    ("theme=mobility&scope=narrow", {"Parkeersensoren in het centrum"}),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("status=running", {"Digitale afsprakenassistent"}),
+        ("theme=mobility", {"Parkeersensoren in het centrum", "Deelfietsen bij de winkels"}),
+        ("scope=broad", {"Zonnedaken met de coöperatie", "Deelfietsen bij de winkels"}),
+        ("neighbourhood=oosterheem", {"Zonnedaken met de coöperatie", "Deelfietsen bij de winkels"}),
+        ("origin=idea", {"Deelfietsen bij de winkels"}),
+        ("personal_data=yes", {"Parkeersensoren in het centrum", "Digitale afsprakenassistent"}),
+        ("personal_data=no", {"Zonnedaken met de coöperatie"}),
+        ("personal_data=unknown", {"Hittestress meten in wijken", "Deelfietsen bij de winkels"}),
+        ("overdue=yes", {"Deelfietsen bij de winkels"}),
+        ("q=bomen", {"Hittestress meten in wijken"}),
+        ("q=ZONNEDAKEN", {"Zonnedaken met de coöperatie"}),
+        ("theme=mobility&scope=narrow", {"Parkeersensoren in het centrum"}),
+    ],
+)
 async def test_filters(client, portfolio, query, expected):
     page = await client.get(f"/register?{query}")
     assert page.status_code == 200
@@ -99,15 +136,27 @@ async def test_entry_page_shows_unknown_privacy_answers_explicitly(client, new_e
     page = await client.get(f"/register/{entry.slug}?lang=en")
     privacy = page.text.split('id="privacy-title"')[1].split("</section>")[0]
     assert privacy.count('class="register-unknown">Unknown<') == 9
-    entry = await new_entry(title="Een project met persoonsgegevens", personal_data=True, dpia_status="done",
-                            dpia_url="https://example.org/dpia", legal_basis="Publieke taak")
-    privacy = (await client.get(f"/register/{entry.slug}?lang=en")).text.split('id="privacy-title"')[1].split("</section>")[0]
+    entry = await new_entry(
+        title="Een project met persoonsgegevens",
+        personal_data=True,
+        dpia_status="done",
+        dpia_url="https://example.org/dpia",
+        legal_basis="Publieke taak",
+    )
+    privacy = (
+        (await client.get(f"/register/{entry.slug}?lang=en")).text.split('id="privacy-title"')[1].split("</section>")[0]
+    )
     assert "Yes" in privacy and "Publieke taak" in privacy and 'href="https://example.org/dpia"' in privacy
 
 
 async def test_entry_page_shows_partners_neighbourhoods_idea_and_lessons(client, new_entry, settings, editor):
-    entry = await new_entry(origin="idea", idea_id=77, neighbourhoods=["dorp", "meerzicht"],
-                            partners=[{"name": "TU Delft", "kind": "knowledge_institution"}], **LESSONS)
+    entry = await new_entry(
+        origin="idea",
+        idea_id=77,
+        neighbourhoods=["dorp", "meerzicht"],
+        partners=[{"name": "TU Delft", "kind": "knowledge_institution"}],
+        **LESSONS,
+    )
     page = (await client.get(f"/register/{entry.slug}?lang=en")).text
     assert 'href="/ideas/77"' in page
     assert "TU Delft (Knowledge institution)" in page
@@ -116,10 +165,12 @@ async def test_entry_page_shows_partners_neighbourhoods_idea_and_lessons(client,
 
 
 async def test_markdown_description_is_sanitised(client, new_entry):
-    entry = await new_entry(description=(
-        "Hallo **wereld**\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n"
-        "[klik](javascript:alert(3)) en [site](https://example.org)"
-    ))
+    entry = await new_entry(
+        description=(
+            "Hallo **wereld**\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n"
+            "[klik](javascript:alert(3)) en [site](https://example.org)"
+        )
+    )
     page = (await client.get(f"/register/{entry.slug}")).text
     body = page.split('class="register-markdown">')[1].split("</div>")[0]
     assert "<strong>wereld</strong>" in body
@@ -155,13 +206,28 @@ async def test_missing_entry_is_404(client):
 
 async def test_editor_creates_edits_and_updates_through_forms(client, settings, editor):
     await sign_in(client, editor.email)
-    response = await post_form(client, "/register/new", {
-        "title": "Slimme bankjes in het park", "summary": "Bankjes met zonnepaneel en USB.", "theme": "public-space",
-        "scope": "narrow", "origin": "city", "status": "planned", "programme_line": "applied-innovation",
-        "neighbourhoods": ["dorp", "meerzicht"], "partner_name_0": "Bankenbouw", "partner_kind_0": "business",
-        "partner_name_1": "", "partner_kind_1": "other", "personal_data": "no", "algorithm_used": "unknown",
-        "budget_eur": "12000", "start_date": "2026-05-01",
-    })
+    response = await post_form(
+        client,
+        "/register/new",
+        {
+            "title": "Slimme bankjes in het park",
+            "summary": "Bankjes met zonnepaneel en USB.",
+            "theme": "public-space",
+            "scope": "narrow",
+            "origin": "city",
+            "status": "planned",
+            "programme_line": "applied-innovation",
+            "neighbourhoods": ["dorp", "meerzicht"],
+            "partner_name_0": "Bankenbouw",
+            "partner_kind_0": "business",
+            "partner_name_1": "",
+            "partner_kind_1": "other",
+            "personal_data": "no",
+            "algorithm_used": "unknown",
+            "budget_eur": "12000",
+            "start_date": "2026-05-01",
+        },
+    )
     assert response.status_code in (302, 303), response.text[:2000]
     slug = response.headers["location"].rsplit("/", 1)[1]
     view = await services.get_entry(slug)
@@ -171,16 +237,27 @@ async def test_editor_creates_edits_and_updates_through_forms(client, settings, 
 
     edit_page = await client.get(f"/register/{slug}/edit")
     assert 'value="Bankenbouw"' in edit_page.text and 'value="2026-05-01"' in edit_page.text
-    response = await post_form(client, f"/register/{slug}/edit", {
-        "title": "Slimme bankjes in het stadspark", "summary": "Bankjes met zonnepaneel.", "theme": "public-space",
-        "scope": "broad", "origin": "city", "neighbourhoods": "dorp", "personal_data": "unknown",
-    })
+    response = await post_form(
+        client,
+        f"/register/{slug}/edit",
+        {
+            "title": "Slimme bankjes in het stadspark",
+            "summary": "Bankjes met zonnepaneel.",
+            "theme": "public-space",
+            "scope": "broad",
+            "origin": "city",
+            "neighbourhoods": "dorp",
+            "personal_data": "unknown",
+        },
+    )
     assert response.status_code in (302, 303), response.text[:2000]
     view = await services.get_entry(slug)
     assert view["title"] == "Slimme bankjes in het stadspark" and view["scope"] == "broad"
     assert view["partners"] == [] and view["personal_data"] is None and view["status"] == "planned"
 
-    response = await post_form(client, f"/register/{slug}/update", {"text": "De bankjes staan er.", "status": "running"})
+    response = await post_form(
+        client, f"/register/{slug}/update", {"text": "De bankjes staan er.", "status": "running"}
+    )
     assert response.status_code in (302, 303)
     page = await client.get(f"/register/{slug}")
     assert "De bankjes staan er." in page.text
@@ -189,14 +266,25 @@ async def test_editor_creates_edits_and_updates_through_forms(client, settings, 
 
 async def test_form_errors_rerender_with_summary_and_nothing_saved(client, settings, editor, new_entry):
     await sign_in(client, editor.email)
-    response = await post_form(client, "/register/new", {"title": "Kort", "summary": "", "theme": "x", "scope": "narrow",
-                                                          "origin": "city", "dpia_url": "javascript:alert(1)"})
+    response = await post_form(
+        client,
+        "/register/new",
+        {
+            "title": "Kort",
+            "summary": "",
+            "theme": "x",
+            "scope": "narrow",
+            "origin": "city",
+            "dpia_url": "javascript:alert(1)",
+        },
+    )
     assert response.status_code == 422
     assert 'class="utrecht-alert utrecht-alert--error error-summary"' in response.text
     for field in ("title", "summary", "theme", "dpia_url"):
         assert f'href="#f-{field}"' in response.text
     entry = await new_entry()
-    response = await post_form(client, f"/register/{entry.slug}/update",
-                               {"text": "Afgewezen.", "status": "declined", "reason": ""})
+    response = await post_form(
+        client, f"/register/{entry.slug}/update", {"text": "Afgewezen.", "status": "declined", "reason": ""}
+    )
     assert response.status_code == 422 and 'href="#f-reason"' in response.text
     assert (await services.get_entry(entry.slug))["status"] == "received"

@@ -34,12 +34,18 @@ async def _queries_for_listing(count_queries) -> int:
 
 async def test_listing_does_not_grow_with_the_number_of_entries(new_entry, count_queries):
     for i in range(2):
-        await new_entry(title=f"Eerste project nummer {i}", neighbourhoods=["dorp", "meerzicht"],
-                        partners=[{"name": "A-partner", "kind": "business"}, {"name": "B-partner", "kind": "other"}])
+        await new_entry(
+            title=f"Eerste project nummer {i}",
+            neighbourhoods=["dorp", "meerzicht"],
+            partners=[{"name": "A-partner", "kind": "business"}, {"name": "B-partner", "kind": "other"}],
+        )
     few = await _queries_for_listing(count_queries)
     for i in range(10):
-        await new_entry(title=f"Tweede project nummer {i}", neighbourhoods=["dorp", "meerzicht"],
-                        partners=[{"name": "A-partner", "kind": "business"}, {"name": "B-partner", "kind": "other"}])
+        await new_entry(
+            title=f"Tweede project nummer {i}",
+            neighbourhoods=["dorp", "meerzicht"],
+            partners=[{"name": "A-partner", "kind": "business"}, {"name": "B-partner", "kind": "other"}],
+        )
     many = await _queries_for_listing(count_queries)
     assert 0 < few == many
     assert many <= 3 + 1 + 3 + 3  # list (count, entries, partners, places), summary, export

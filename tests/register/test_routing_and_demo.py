@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,14 +13,21 @@ from participation.register.tables import RegisterEntry, RegisterUpdate
 
 pytestmark = pytest.mark.anyio
 
-DUE = datetime(2030, 1, 1, 12, tzinfo=timezone.utc)
+DUE = datetime(2030, 1, 1, 12, tzinfo=UTC)
 
 
 def routed(**overrides):
     fields = dict(
-        title="Deelfietsen bij het winkelcentrum", summary="Een idee van bewoners.", theme="mobility",
-        scope="broad", neighbourhood="oosterheem", origin="idea", idea_id=42, personal_data=None,
-        personal_data_description=None, response_due_at=DUE,
+        title="Deelfietsen bij het winkelcentrum",
+        summary="Een idee van bewoners.",
+        theme="mobility",
+        scope="broad",
+        neighbourhood="oosterheem",
+        origin="idea",
+        idea_id=42,
+        personal_data=None,
+        personal_data_description=None,
+        response_due_at=DUE,
     )
     fields.update(overrides)
     return fields
@@ -51,8 +58,9 @@ async def test_routed_entries_get_unique_slugs(settings, new_entry):
     await new_entry(title="Deelfietsen bij het winkelcentrum")
     async with write_transaction():
         first = await services.create_routed_entry(**routed(idea_id=7))
-        second = await services.create_routed_entry(**routed(idea_id=8, origin="pilot", personal_data=True,
-                                                             personal_data_description="Camerabeelden"))
+        second = await services.create_routed_entry(
+            **routed(idea_id=8, origin="pilot", personal_data=True, personal_data_description="Camerabeelden")
+        )
     slugs = {first.slug, second.slug, "deelfietsen-bij-het-winkelcentrum"}
     assert len(slugs) == 3
     assert (await services.get_entry(second.slug))["personal_data"] is True
@@ -70,8 +78,10 @@ async def test_editor_entries_with_the_same_title_get_unique_slugs(new_entry):
 
 
 async def test_routing_uses_the_city_response_time(settings):
-    routed_at = datetime(2030, 1, 1, tzinfo=timezone.utc)
-    assert services.default_response_due(settings, routed_at) == routed_at + timedelta(weeks=settings.city.response_weeks)
+    routed_at = datetime(2030, 1, 1, tzinfo=UTC)
+    assert services.default_response_due(settings, routed_at) == routed_at + timedelta(
+        weeks=settings.city.response_weeks
+    )
 
 
 async def test_demo_loader_is_idempotent(settings):

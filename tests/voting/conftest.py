@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,11 +14,18 @@ from tests.helpers import make_account
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
-async def publish_idea(settings, author: Account, *, kind: str = "idea", threshold_override: int | None = None,
-                       published_at: datetime | None = None, **fields) -> Idea:
+async def publish_idea(
+    settings,
+    author: Account,
+    *,
+    kind: str = "idea",
+    threshold_override: int | None = None,
+    published_at: datetime | None = None,
+    **fields,
+) -> Idea:
     """A published idea whose support window started at `published_at` (default: now)."""
     published_at = published_at or utcnow()
     idea = Idea(
@@ -55,7 +62,12 @@ async def make_supporters(settings, count: int, prefix: str = "supporter") -> li
     password_hash = await hash_password("not used in these tests", fast=True)
     now = utcnow()
     rows = [
-        Account(email=f"{prefix}{i}@example.org", password_hash=password_hash, display_name=f"{prefix} {i}", email_verified_at=now)
+        Account(
+            email=f"{prefix}{i}@example.org",
+            password_hash=password_hash,
+            display_name=f"{prefix} {i}",
+            email_verified_at=now,
+        )
         for i in range(count)
     ]
     await Account.insert(*rows)

@@ -18,7 +18,9 @@ async def _state(idea_id: int) -> tuple[int, int, str]:
 async def test_100_accounts_support_one_idea_concurrently(client, settings, author):
     idea = await publish_idea(settings, author, threshold_override=1000)
     supporters = await make_supporters(settings, 100)
-    responses = await asyncio.gather(*(client.put(f"/api/v1/ideas/{idea.id}/support", headers=h) for _, h in supporters))
+    responses = await asyncio.gather(
+        *(client.put(f"/api/v1/ideas/{idea.id}/support", headers=h) for _, h in supporters)
+    )
     assert [r.status_code for r in responses] == [200] * 100
     assert await _state(idea.id) == (100, 100, "published")
     assert sorted(r.json()["support_count"] for r in responses) == list(range(1, 101))
@@ -26,7 +28,9 @@ async def test_100_accounts_support_one_idea_concurrently(client, settings, auth
 
 async def test_one_account_sends_50_concurrent_supports(client, settings, idea):
     [(_, headers)] = await make_supporters(settings, 1)
-    responses = await asyncio.gather(*(client.put(f"/api/v1/ideas/{idea.id}/support", headers=headers) for _ in range(50)))
+    responses = await asyncio.gather(
+        *(client.put(f"/api/v1/ideas/{idea.id}/support", headers=headers) for _ in range(50))
+    )
     assert {r.status_code for r in responses} == {200}
     assert await _state(idea.id) == (1, 1, "published")
 
@@ -34,7 +38,9 @@ async def test_one_account_sends_50_concurrent_supports(client, settings, idea):
 async def test_120_concurrent_supporters_with_threshold_50_route_exactly_once(client, settings, author):
     idea = await publish_idea(settings, author, threshold_override=50)
     supporters = await make_supporters(settings, 120)
-    responses = await asyncio.gather(*(client.put(f"/api/v1/ideas/{idea.id}/support", headers=h) for _, h in supporters))
+    responses = await asyncio.gather(
+        *(client.put(f"/api/v1/ideas/{idea.id}/support", headers=h) for _, h in supporters)
+    )
     assert [r.status_code for r in responses] == [200] * 120
     assert await _state(idea.id) == (120, 120, "routed")
     assert await RegisterEntry.count().where(RegisterEntry.idea_id == idea.id) == 1
@@ -47,7 +53,9 @@ async def test_120_concurrent_supporters_with_threshold_50_route_exactly_once(cl
 async def test_concurrent_support_and_withdraw_by_one_account_stay_consistent(client, settings, idea):
     [(_, headers)] = await make_supporters(settings, 1)
     calls = [
-        client.put(f"/api/v1/ideas/{idea.id}/support", headers=headers) if i % 2 == 0 else client.delete(f"/api/v1/ideas/{idea.id}/support", headers=headers)
+        client.put(f"/api/v1/ideas/{idea.id}/support", headers=headers)
+        if i % 2 == 0
+        else client.delete(f"/api/v1/ideas/{idea.id}/support", headers=headers)
         for i in range(40)
     ]
     responses = await asyncio.gather(*calls)

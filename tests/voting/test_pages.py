@@ -12,7 +12,9 @@ from voting import services
 
 
 async def test_detail_page_shows_progress_days_left_and_what_happens(client, settings, author):
-    idea = await publish_idea(settings, author, threshold_override=8, published_at=utcnow() - timedelta(days=10, hours=1))
+    idea = await publish_idea(
+        settings, author, threshold_override=8, published_at=utcnow() - timedelta(days=10, hours=1)
+    )
     for account, _ in await make_supporters(settings, 3):
         await services.support_idea(settings, account, idea.id)
     page = await client.get(f"/ideas/{idea.id}?lang=en")
@@ -35,7 +37,9 @@ async def test_support_button_for_others_and_a_reason_for_the_author(client, set
     await sign_in(client, "fan@example.org")
     page = await client.get(f"/ideas/{idea.id}?lang=en")
     assert f'action="/ideas/{idea.id}/support"' in page.text
-    await client.post("/logout", data={"_csrf_token": re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)})
+    await client.post(
+        "/logout", data={"_csrf_token": re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)}
+    )
     await sign_in(client, "author@example.org")
     own = await client.get(f"/ideas/{idea.id}?lang=en")
     assert f'action="/ideas/{idea.id}/support"' not in own.text
@@ -81,11 +85,17 @@ async def test_routed_idea_page_links_to_its_register_entry(client, settings, au
 
 async def test_a_closed_idea_never_shows_as_open(client, settings, author):
     """Expiry is checked on read: before the periodic task, the page and the API show it closed."""
-    idea = await publish_idea(settings, author, published_at=utcnow() - timedelta(days=settings.city.support_window_days, minutes=1))
+    idea = await publish_idea(
+        settings, author, published_at=utcnow() - timedelta(days=settings.city.support_window_days, minutes=1)
+    )
     listed = (await client.get("/api/v1/ideas")).json()["items"]
     assert [(i["id"], i["status"]) for i in listed] == [(idea.id, "expired")]
-    other = await publish_idea(settings, author, published_at=utcnow() - timedelta(days=settings.city.support_window_days, minutes=1),
-                               title="Nog een verlopen idee over de stad")
+    other = await publish_idea(
+        settings,
+        author,
+        published_at=utcnow() - timedelta(days=settings.city.support_window_days, minutes=1),
+        title="Nog een verlopen idee over de stad",
+    )
     page = await client.get(f"/ideas/{other.id}?lang=en")
     assert "The support period has ended" in page.text
     assert "Sign in to support this idea" not in page.text
@@ -111,9 +121,16 @@ async def test_home_page_shows_ideas_close_to_the_threshold_and_register_updates
 
     async with write_transaction():
         entry = await create_routed_entry(
-            title="Doorgestuurd idee over verlichting", summary="Samenvatting van het doorgestuurde idee.", theme="energy",
-            scope="narrow", neighbourhood="dorp", origin="idea", idea_id=near.id, personal_data=None,
-            personal_data_description=None, response_due_at=utcnow() + timedelta(weeks=6),
+            title="Doorgestuurd idee over verlichting",
+            summary="Samenvatting van het doorgestuurde idee.",
+            theme="energy",
+            scope="narrow",
+            neighbourhood="dorp",
+            origin="idea",
+            idea_id=near.id,
+            personal_data=None,
+            personal_data_description=None,
+            response_due_at=utcnow() + timedelta(weeks=6),
         )
     page = await client.get("/?lang=en")
     assert "Ideas close to the threshold" in page.text

@@ -21,8 +21,15 @@ from voting.tables import Routing, Support
 async def test_the_support_reaching_the_threshold_routes_with_copied_fields(settings):
     org = await make_account(settings, email="lab@example.org", name="Eva", organisation="Lab", kvk="11112222")
     pilot = await publish_idea(
-        settings, org, kind="pilot", threshold_override=3, theme="mobility", scope="broad", neighbourhood="rokkeveen",
-        pilot_personal_data=True, pilot_personal_data_details="Camerabeelden van fietsers, geanonimiseerd",
+        settings,
+        org,
+        kind="pilot",
+        threshold_override=3,
+        theme="mobility",
+        scope="broad",
+        neighbourhood="rokkeveen",
+        pilot_personal_data=True,
+        pilot_personal_data_details="Camerabeelden van fietsers, geanonimiseerd",
     )
     supporters = await make_supporters(settings, 3)
     now = utcnow()
@@ -52,7 +59,11 @@ async def test_moderator_routes_by_hand_with_a_reason(settings, idea):
     moderator = await make_account(settings, email="mod@example.org", role=Role.moderator)
     entry = await services.route_manually(settings, moderator, idea.id, "Past in het programma slimme verlichting")
     routing = await Routing.objects().where(Routing.idea == idea.id).first()
-    assert (routing.method, routing.moderator, routing.reason) == ("moderator", moderator.id, "Past in het programma slimme verlichting")
+    assert (routing.method, routing.moderator, routing.reason) == (
+        "moderator",
+        moderator.id,
+        "Past in het programma slimme verlichting",
+    )
     assert entry.idea_id == idea.id
     with pytest.raises(DomainError) as again:
         await services.route_manually(settings, moderator, idea.id, "nogmaals")

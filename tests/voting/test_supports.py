@@ -58,7 +58,9 @@ async def test_author_cannot_support_own_idea(client, settings, idea):
 
 async def test_organisation_cannot_support_its_own_pilot(client, settings):
     org = await make_account(settings, email="pilot@lab.example", name="Eva", organisation="Lab B.V.", kvk="12345678")
-    colleague = await make_account(settings, email="colleague@lab.example", name="Ruben", organisation="Lab B.V.", kvk="12345678")
+    colleague = await make_account(
+        settings, email="colleague@lab.example", name="Ruben", organisation="Lab B.V.", kvk="12345678"
+    )
     pilot = await publish_idea(settings, org, kind="pilot")
     with pytest.raises(DomainError) as own:
         await services.support_idea(settings, org, pilot.id)
@@ -163,7 +165,9 @@ async def test_htmx_post_swaps_the_support_area(client, settings, idea):
     await make_account(settings, email="fan@example.org")
     await sign_in(client, "fan@example.org")
     token = csrf_from((await client.get("/account/password")).text)
-    response = await client.post(f"/ideas/{idea.id}/support", data={"_csrf_token": token}, headers={"HX-Request": "true"})
+    response = await client.post(
+        f"/ideas/{idea.id}/support", data={"_csrf_token": token}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<section id="support"')
     assert "<html" not in response.text
@@ -172,19 +176,27 @@ async def test_htmx_post_swaps_the_support_area(client, settings, idea):
 
 async def test_anonymous_form_post_goes_to_sign_in(client, idea):
     token = csrf_from((await client.get("/login")).text)
-    response = await client.post(f"/ideas/{idea.id}/support", data={"_csrf_token": token}, headers={"referer": f"http://testserver.local/ideas/{idea.id}"})
+    response = await client.post(
+        f"/ideas/{idea.id}/support",
+        data={"_csrf_token": token},
+        headers={"referer": f"http://testserver.local/ideas/{idea.id}"},
+    )
     assert response.status_code == 302
     assert response.headers["location"] == f"/login?next=/ideas/{idea.id}"
 
 
 async def test_support_rate_limit(settings, idea, database_url):
-    from participation.app import create_app
     import httpx
+
+    from participation.app import create_app
 
     limited = replace(settings, rate_limits=replace(settings.rate_limits, support=3))
     await make_account(settings, email="fan@example.org")
     app = create_app(limited)
-    async with app.lifespan(), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t.local") as http:
+    async with (
+        app.lifespan(),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t.local") as http,
+    ):
         headers = await api_token(http, "fan@example.org")
         statuses = [(await http.put(f"/api/v1/ideas/{idea.id}/support", headers=headers)).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]

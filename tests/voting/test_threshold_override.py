@@ -73,7 +73,9 @@ async def test_threshold_form_is_for_admins_and_logged(client, settings, idea, r
     await make_account(settings, email="staff@example.org", role=role)
     await sign_in(client, "staff@example.org")
     token = csrf_from((await client.get("/account/password")).text)
-    response = await client.post(f"/moderation/ideas/{idea.id}/threshold", data={"_csrf_token": token, "threshold": "40"})
+    response = await client.post(
+        f"/moderation/ideas/{idea.id}/threshold", data={"_csrf_token": token, "threshold": "40"}
+    )
     assert response.status_code == status
     stored = (await Idea.objects().where(Idea.id == idea.id).first()).threshold_override
     decisions = await ModerationDecision.count().where(ModerationDecision.action == "set_threshold")
