@@ -2,7 +2,7 @@
 
 from piccolo.conf.apps import AppRegistry
 
-from participation.database import build_engine
+from participation.engines import build_engine
 from participation.settings import get_settings
 
 DB = build_engine(get_settings().database_url)

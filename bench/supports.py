@@ -37,7 +37,8 @@ async def prepare(database_url: str, accounts: int) -> tuple[int, list[str]]:
     from participation.accounts import services
     from participation.accounts.passwords import hash_password
     from participation.accounts.tables import Account
-    from participation.database import bind_engine, build_engine, migrate
+    from participation.database import bind_engine, migrate
+    from participation.engines import build_engine
 
     engine = build_engine(database_url)
     bind_engine(engine)
@@ -81,7 +82,8 @@ async def prepare(database_url: str, accounts: int) -> tuple[int, list[str]]:
 
 async def verify(database_url: str, idea_id: int) -> dict[str, object]:
     from ideas.tables import Idea
-    from participation.database import bind_engine, build_engine
+    from participation.database import bind_engine
+    from participation.engines import build_engine
     from participation.register.tables import RegisterEntry
     from voting.tables import Routing, Support
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import msgspec
@@ -11,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from ideas import permissions, services
+from ideas.extensions import IdeaExtensions
 from ideas.schemas import (
     ChoiceItem,
     CommentCreate,
@@ -29,14 +29,10 @@ from ideas.tables import Idea, IdeaKind, Scope
 from participation.accounts.guards import requires_account
 from participation.accounts.tables import Account
 from participation.i18n import N_, get_locale
+from participation.lib.events import DomainEvents
 from participation.markdown import render_markdown
 from participation.settings import Settings
 from participation.validation import DomainError, Message
-
-# Other domains add fields to the idea detail without this package importing them:
-# the voting package adds threshold, supported and register_entry.
-DetailProvider = Callable[[Settings, "Account | None", Idea], Awaitable[dict[str, Any]]]
-detail_providers: list[DetailProvider] = []
 
 
 def idea_url(settings: Settings, idea: Idea) -> str:
@@ -61,11 +57,9 @@ def idea_item(settings: Settings, idea: Idea) -> IdeaItem:
     )
 
 
-async def idea_detail(settings: Settings, idea: Idea, viewer: Account | None) -> IdeaDetail:
+async def idea_detail(settings: Settings, extensions: IdeaExtensions, idea: Idea, viewer: Account | None) -> IdeaDetail:
     author = await services.load_author(idea)
-    extra: dict[str, Any] = {}
-    for provider in detail_providers:
-        extra.update(await provider(settings, viewer, idea))
+    extra = await extensions.for_api(settings, viewer, idea)
     item = {**msgspec.structs.asdict(idea_item(settings, idea)), **extra}
     pilot: dict[str, Any] = {}
     if idea.kind == IdeaKind.pilot.value:
@@ -171,7 +165,13 @@ class IdeaApi(Controller):
         )
 
     @get("/ideas/{idea_id:int}", summary="One idea")
-    async def detail(self, request: Request, settings: NamedDependency[Settings], idea_id: FromPath[int]) -> IdeaDetail:
+    async def detail(
+        self,
+        request: Request,
+        settings: NamedDependency[Settings],
+        idea_extensions: NamedDependency[IdeaExtensions],
+        idea_id: FromPath[int],
+    ) -> IdeaDetail:
         """404 for an idea that is not public, unless the token is the author's or a moderator's.
 
         410 for an idea a moderator has hidden: the problem's detail gives the public reason category.
@@ -180,7 +180,7 @@ class IdeaApi(Controller):
         if permissions.shows_hidden_notice(request.user, idea):
             raise DomainError(services.hidden_notice(idea.hidden_reason), 410)
         idea = await services.get_visible_idea(request.user, idea_id)
-        return await idea_detail(settings, idea, request.user)
+        return await idea_detail(settings, idea_extensions, idea, request.user)
 
     @post(
         "/ideas",
@@ -190,11 +190,16 @@ class IdeaApi(Controller):
         summary="Submit an idea or pilot",
     )
     async def create(
-        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], data: JSONBody[IdeaCreate]
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
+        idea_extensions: NamedDependency[IdeaExtensions],
+        data: JSONBody[IdeaCreate],
     ) -> IdeaDetail:
         values = msgspec.structs.asdict(data)
-        idea, _ = await services.submit_idea(settings, request.user, services.IdeaInput(**values))
-        return await idea_detail(settings, idea, request.user)
+        idea, _ = await services.submit_idea(settings, request.user, services.IdeaInput(**values), events=events)
+        return await idea_detail(settings, idea_extensions, idea, request.user)
 
     @patch(
         "/ideas/{idea_id:int}",
@@ -205,6 +210,8 @@ class IdeaApi(Controller):
         self,
         request: Request[Account, Any, Any],
         settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
+        idea_extensions: NamedDependency[IdeaExtensions],
         idea_id: FromPath[int],
         data: JSONBody[IdeaUpdate],
     ) -> IdeaDetail:
@@ -216,19 +223,20 @@ class IdeaApi(Controller):
                     name,
                     value if value is not None or name in ("pilot_duration_weeks", "pilot_personal_data") else "",
                 )
-        idea = await services.edit_idea(settings, request.user, idea_id, current)
-        return await idea_detail(settings, idea, request.user)
+        idea = await services.edit_idea(settings, request.user, idea_id, current, events=events)
+        return await idea_detail(settings, idea_extensions, idea, request.user)
 
     @post("/ideas/{idea_id:int}/withdraw", status_code=200, guards=[requires_account], summary="Withdraw your idea")
     async def withdraw(
         self,
         request: Request[Account, Any, Any],
         settings: NamedDependency[Settings],
+        idea_extensions: NamedDependency[IdeaExtensions],
         idea_id: FromPath[int],
         data: JSONBody[WithdrawRequest],
     ) -> IdeaDetail:
         idea = await services.withdraw_idea(request.user, idea_id, data.reason)
-        return await idea_detail(settings, idea, request.user)
+        return await idea_detail(settings, idea_extensions, idea, request.user)
 
     @get("/ideas/{idea_id:int}/comments", summary="Comments on an idea")
     async def comments(
@@ -247,17 +255,25 @@ class IdeaApi(Controller):
         summary="Comment",
     )
     async def add_comment(
-        self, request: Request[Account, Any, Any], idea_id: FromPath[int], data: JSONBody[CommentCreate]
+        self,
+        request: Request[Account, Any, Any],
+        events: NamedDependency[DomainEvents],
+        idea_id: FromPath[int],
+        data: JSONBody[CommentCreate],
     ) -> CommentItem:
-        comment = await services.add_comment(request.user, idea_id, data.body, data.parent_id)
+        comment = await services.add_comment(request.user, idea_id, data.body, data.parent_id, events=events)
         view = services.CommentView(comment=comment, author_name=request.user.display_name)
         return comment_items([view], idea_id)[0]
 
     @patch("/comments/{comment_id:int}", guards=[requires_account], summary="Edit your comment (within 15 minutes)")
     async def edit_comment(
-        self, request: Request[Account, Any, Any], comment_id: FromPath[int], data: JSONBody[CommentUpdate]
+        self,
+        request: Request[Account, Any, Any],
+        events: NamedDependency[DomainEvents],
+        comment_id: FromPath[int],
+        data: JSONBody[CommentUpdate],
     ) -> CommentItem:
-        comment = await services.edit_comment(request.user, comment_id, data.body)
+        comment = await services.edit_comment(request.user, comment_id, data.body, events=events)
         view = services.CommentView(comment=comment, author_name=request.user.display_name)
         return comment_items([view], getattr(comment.idea, "id", comment.idea))[0]
 

@@ -7,7 +7,6 @@ JavaScript; htmx only adds the live similar-ideas suggestions.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -17,31 +16,20 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from ideas import permissions, services
+from ideas.extensions import IdeaExtensions
 from ideas.search import filters_from_params, list_ideas, similar_ideas
-from ideas.tables import Idea, IdeaKind
+from ideas.tables import IdeaKind
 from ideas.text import render_comment
 from participation.accounts.guards import requires_account, requires_participant
 from participation.accounts.tables import Account, AccountKind
 from participation.i18n import N_, gettext
+from participation.lib.clock import utcnow
+from participation.lib.events import DomainEvents
 from participation.markdown import render_markdown
 from participation.settings import Settings
 from participation.validation import DomainError, FormErrors
 
 MULTI_FIELDS = ("pilot_asks",)
-
-# Other domains add to the idea pages without this package importing them: the voting
-# package registers a provider that returns e.g. {"panel": ...} for "voting/_support.html".
-DetailContext = Callable[[Request, Idea], Awaitable[dict[str, Any]]]
-ListContext = Callable[[Request, list[Idea]], Awaitable[dict[str, Any]]]
-detail_context_providers: list[DetailContext] = []
-list_context_providers: list[ListContext] = []
-
-
-async def _extra_context(providers: list, request: Request, subject: Any) -> dict[str, Any]:
-    extra: dict[str, Any] = {}
-    for provider in providers:
-        extra.update(await provider(request, subject))
-    return extra
 
 
 async def read_form(request: Request) -> tuple[dict[str, Any], list[str]]:
@@ -71,10 +59,12 @@ class IdeaPages(Controller):
 
     # -- browsing -------------------------------------------------------------
     @get("/ideas", name="ideas")
-    async def index(self, request: Request, settings: NamedDependency[Settings]) -> Template:
+    async def index(
+        self, request: Request, settings: NamedDependency[Settings], idea_extensions: NamedDependency[IdeaExtensions]
+    ) -> Template:
         filters = filters_from_params(settings.city, dict(request.query_params))
         page = await list_ideas(filters)
-        extra = await _extra_context(list_context_providers, request, page.items)
+        extra = await idea_extensions.for_list(request, page.items)
         return Template("ideas/list.html", context={**extra, "page": page, "filters": filters})
 
     @get("/ideas/similar", name="ideas_similar")
@@ -97,7 +87,10 @@ class IdeaPages(Controller):
 
     @post("/ideas/new", name="ideas_submit", guards=[requires_participant], opt={"rate_limit": "submission"})
     async def submit(
-        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings]
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
     ) -> Template | Redirect:
         values, asks = await read_form(request)
         kind = str(values.get("kind") or IdeaKind.idea.value)
@@ -122,7 +115,7 @@ class IdeaPages(Controller):
             similar = await similar_ideas(data.title)
             if similar:
                 return _form_page("ideas/confirm.html", values, asks, {}, kind, similar=similar)
-        idea, created = await services.submit_idea(settings, request.user, data, form_nonce=nonce)
+        idea, created = await services.submit_idea(settings, request.user, data, events=events, form_nonce=nonce)
         if created:
             flash(
                 request,
@@ -133,12 +126,19 @@ class IdeaPages(Controller):
 
     # -- one idea -------------------------------------------------------------
     @get("/ideas/{idea_id:int}", name="idea")
-    async def detail(self, request: Request, idea_id: FromPath[int], order: FromQuery[str] = "newest") -> Template:
-        return await self._detail(request, idea_id, order)
+    async def detail(
+        self,
+        request: Request,
+        idea_extensions: NamedDependency[IdeaExtensions],
+        idea_id: FromPath[int],
+        order: FromQuery[str] = "newest",
+    ) -> Template:
+        return await self._detail(request, idea_extensions, idea_id, order)
 
     async def _detail(
         self,
         request: Request,
+        extensions: IdeaExtensions,
         idea_id: int,
         order: str = "newest",
         errors: dict | None = None,
@@ -154,8 +154,8 @@ class IdeaPages(Controller):
         idea = await services.get_visible_idea(user, idea_id)
         author = await services.load_author(idea)
         comments = await services.list_comments(idea_id, newest_first=order != "oldest")
-        now = services.utcnow()
-        extra = await _extra_context(detail_context_providers, request, idea)
+        now = utcnow()
+        extra = await extensions.for_detail(request, idea)
         return Template(
             "ideas/detail.html",
             context={
@@ -194,14 +194,17 @@ class IdeaPages(Controller):
 
     @post("/ideas/{idea_id:int}/edit", name="idea_edit_submit", guards=[requires_account])
     async def edit(
-        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
+        idea_id: FromPath[int],
     ) -> Template | Redirect:
         idea = await services.get_visible_idea(request.user, idea_id)
         values, asks = await read_form(request)
         try:
-            await services.edit_idea(
-                settings, request.user, idea_id, services.IdeaInput.from_form(values, asks, idea.kind)
-            )
+            data = services.IdeaInput.from_form(values, asks, idea.kind)
+            await services.edit_idea(settings, request.user, idea_id, data, events=events)
         except FormErrors as exc:
             return _form_page("ideas/edit.html", values, asks, exc.errors, idea.kind, status_code=422, idea=idea)
         flash(
@@ -235,17 +238,28 @@ class IdeaPages(Controller):
     @post(
         "/ideas/{idea_id:int}/comments", name="idea_comment", guards=[requires_account], opt={"rate_limit": "comment"}
     )
-    async def comment(self, request: Request[Account, Any, Any], idea_id: FromPath[int]) -> Template | Redirect:
+    async def comment(
+        self,
+        request: Request[Account, Any, Any],
+        events: NamedDependency[DomainEvents],
+        idea_extensions: NamedDependency[IdeaExtensions],
+        idea_id: FromPath[int],
+    ) -> Template | Redirect:
         values, _ = await read_form(request)
         parent = str(values.get("parent_id") or "")
         try:
             comment = await services.add_comment(
-                request.user, idea_id, str(values.get("body") or ""), int(parent) if parent.isdigit() else None
+                request.user,
+                idea_id,
+                str(values.get("body") or ""),
+                int(parent) if parent.isdigit() else None,
+                events=events,
             )
         except FormErrors as exc:
             field = f"reply-{parent}" if parent else "body"
             return await self._detail(
                 request,
+                idea_extensions,
                 idea_id,
                 errors={field: exc.errors["body"]},
                 values={field: values.get("body")},
@@ -256,17 +270,20 @@ class IdeaPages(Controller):
     @get("/comments/{comment_id:int}/edit", name="comment_edit", guards=[requires_account])
     async def comment_edit_form(self, request: Request[Account, Any, Any], comment_id: FromPath[int]) -> Template:
         comment = await services.get_comment(comment_id)
-        if not permissions.can_edit_comment(request.user, comment, services.utcnow()):
+        if not permissions.can_edit_comment(request.user, comment, utcnow()):
             raise DomainError(N_("A comment can be edited for 15 minutes after posting."), 403)
         return Template(
             "ideas/comment_edit.html", context={"comment": comment, "values": {"body": comment.body}, "errors": {}}
         )
 
     @post("/comments/{comment_id:int}/edit", name="comment_edit_submit", guards=[requires_account])
-    async def comment_edit(self, request: Request[Account, Any, Any], comment_id: FromPath[int]) -> Template | Redirect:
+    async def comment_edit(
+        self, request: Request[Account, Any, Any], events: NamedDependency[DomainEvents], comment_id: FromPath[int]
+    ) -> Template | Redirect:
         values, _ = await read_form(request)
         try:
-            comment = await services.edit_comment(request.user, comment_id, str(values.get("body") or ""))
+            body = str(values.get("body") or "")
+            comment = await services.edit_comment(request.user, comment_id, body, events=events)
         except FormErrors as exc:
             comment = await services.get_comment(comment_id)
             return Template(

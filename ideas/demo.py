@@ -8,6 +8,7 @@ from ideas import services
 from ideas.services import IdeaInput
 from ideas.tables import Idea
 from participation.accounts.tables import Account
+from participation.lib.events import DomainEvents
 from participation.settings import Settings
 
 MODERATOR = "moderator@example.org"
@@ -468,8 +469,12 @@ DEMO_IDEAS = (
 )
 
 
-async def load_ideas_demo(settings: Settings) -> int:
-    """Create the demo ideas that do not exist yet (by title); returns how many were created."""
+async def load_ideas_demo(settings: Settings, events: DomainEvents) -> int:
+    """Create the demo ideas that do not exist yet (by title); returns how many were created.
+
+    Decisions go through the same services as the moderators' (without the decision log):
+    `events` are the app's, so spam signals and trending scores are what the app would produce.
+    """
     emails = {d.author for d in DEMO_IDEAS} | {c[0] for d in DEMO_IDEAS for c in d.comments} | {MODERATOR}
     accounts = {a.email: a for a in await Account.objects().where(Account.email.is_in(sorted(emails)))}
     existing = set(
@@ -492,27 +497,22 @@ async def load_ideas_demo(settings: Settings) -> int:
             **demo.pilot,
         }
         data = IdeaInput.from_form(form, list(demo.pilot.get("pilot_asks", [])), kind)
-        idea, _ = await services.submit_idea(settings, author, data)
+        idea, _ = await services.submit_idea(settings, author, data, events=events)
         created += 1
         if moderator is None:
             continue
         if demo.state == "rejected":
             await services.reject(
-                settings,
-                moderator,
-                idea.id,
-                "Dit valt buiten wat de gemeente nu kan oppakken; zie de toelichting van de moderator.",
+                idea.id, "Dit valt buiten wat de gemeente nu kan oppakken; zie de toelichting van de moderator."
             )
         elif demo.state == "needs_changes":
-            await services.request_changes(
-                settings, moderator, idea.id, "Kun je aangeven wie het repaircafé gaat organiseren?"
-            )
+            await services.request_changes(idea.id, "Kun je aangeven wie het repaircafé gaat organiseren?")
         elif demo.state == "withdrawn":
-            await services.publish(settings, moderator, idea.id)
+            await services.publish(settings, idea.id, events=events)
             await services.withdraw_idea(author, idea.id, "elsewhere")
         elif demo.state == "published":
-            await services.publish(settings, moderator, idea.id)
+            await services.publish(settings, idea.id, events=events)
             for email, text in demo.comments:
                 if commenter := accounts.get(email):
-                    await services.add_comment(commenter, idea.id, text)
+                    await services.add_comment(commenter, idea.id, text, events=events)
     return created

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from ideas.lifecycle import Transition, sources
 from ideas.tables import Comment, CommentStatus, Idea, IdeaKind, IdeaStatus
 from participation.accounts.permissions import has_role, participation_refusal
 from participation.accounts.tables import Account, AccountKind, Role
@@ -16,10 +17,8 @@ from participation.i18n import N_
 from participation.validation import Message
 
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
-EDITABLE_STATUSES = frozenset({IdeaStatus.submitted.value, IdeaStatus.needs_changes.value})
-WITHDRAWABLE_STATUSES = frozenset(
-    {IdeaStatus.submitted.value, IdeaStatus.needs_changes.value, IdeaStatus.published.value}
-)
+EDITABLE_STATUSES = sources(Transition.resubmit)
+WITHDRAWABLE_STATUSES = sources(Transition.withdraw)
 # Everyone may see these (withdrawn only if it was public before).
 PUBLIC_STATUSES = frozenset(
     {IdeaStatus.published.value, IdeaStatus.routed.value, IdeaStatus.expired.value, IdeaStatus.merged.value}

@@ -11,12 +11,13 @@ exact title match always ranks first.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from piccolo.engine.sqlite import SQLiteEngine
 
+from ideas.lifecycle import expire_due_ideas
 from ideas.tables import Idea, IdeaKind, IdeaStatus, Scope
 from participation.city import CityConfig
 from participation.database import current_engine
@@ -219,14 +220,8 @@ def _search_sql(filters: IdeaFilters, statuses: tuple[str, ...]) -> _Sql | None:
     return sql
 
 
-# Run before every list query (pages and API alike): the voting package closes ideas
-# whose support window has ended, so that no list shows a closed idea as open.
-before_list: list[Callable[[], Awaitable[object]]] = []
-
-
 async def list_ideas(filters: IdeaFilters, statuses: tuple[str, ...] = LISTED_STATUSES) -> IdeaPage:
-    for hook in before_list:
-        await hook()
+    await expire_due_ideas()  # no list shows an idea whose support window has closed as open
     if filters.status:
         statuses = tuple(s for s in statuses if s == filters.status)
     page = IdeaPage(filters=filters)

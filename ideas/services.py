@@ -11,14 +11,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import math
 import secrets
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
-from ideas import permissions
+from ideas import lifecycle, permissions
+from ideas.events import ContentWritten, IdeaActivity
+from ideas.lifecycle import Transition
 from ideas.tables import (
     Comment,
     CommentStatus,
@@ -34,6 +34,8 @@ from ideas.tables import (
 from participation.accounts.tables import Account, AccountKind
 from participation.database import for_update, is_unique_violation, write_transaction
 from participation.i18n import N_, gettext
+from participation.lib.clock import utcnow
+from participation.lib.events import DomainEvents
 from participation.settings import Settings
 from participation.validation import DomainError, Errors, FormErrors, Message, check_length, clean_text
 
@@ -49,14 +51,8 @@ PILOT_TEXT_MAX = 1_000
 PERSONAL_DATA_LIMITS = (5, 1_000)
 MIN_FILL_SECONDS = 3
 FORM_TOKEN_MAX_AGE_S = 24 * 3600
-TRENDING_WINDOW = timedelta(days=30)
-TRENDING_GRAVITY = 1.4
 
 NOT_FOUND = N_("This idea does not exist.")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _id(value: object) -> int:
@@ -190,19 +186,6 @@ def _validate_pilot(errors: Errors, data: IdeaInput) -> dict[str, object]:
     return values
 
 
-# -- listeners ------------------------------------------------------------------
-
-# Other domains look at new content without this package importing them: the moderation
-# package flags spam signals. Called after the write committed with ("idea" | "comment", id).
-ContentListener = Callable[[str, int], Awaitable[None]]
-content_listeners: list[ContentListener] = []
-
-
-async def _content_written(target_type: str, target_id: int) -> None:
-    for listener in content_listeners:
-        await listener(target_type, target_id)
-
-
 # -- bots and double submits ----------------------------------------------------
 
 
@@ -245,7 +228,7 @@ def check_form(settings: Settings, token: str, honeypot: str, now: float | None 
 
 
 async def submit_idea(
-    settings: Settings, account: Account | None, data: IdeaInput, form_nonce: str | None = None
+    settings: Settings, account: Account | None, data: IdeaInput, *, events: DomainEvents, form_nonce: str | None = None
 ) -> tuple[Idea, bool]:
     """Create a `submitted` idea (the author follows it). Returns (idea, created).
 
@@ -278,7 +261,7 @@ async def submit_idea(
         if first is None or _id(first.author) != account.id:
             raise DomainError(N_("The form has expired. Please submit it again."), 400) from exc
         return first, False
-    await _content_written("idea", idea.id)
+    await events.publish(ContentWritten("idea", idea.id))
     return idea, True
 
 
@@ -319,7 +302,9 @@ def idea_input_from(idea: Idea) -> IdeaInput:
     )
 
 
-async def edit_idea(settings: Settings, account: Account | None, idea_id: int, data: IdeaInput) -> Idea:
+async def edit_idea(
+    settings: Settings, account: Account | None, idea_id: int, data: IdeaInput, *, events: DomainEvents
+) -> Idea:
     """The author edits while submitted or needs_changes; the edit goes (back) to the moderators."""
     idea = await get_visible_idea(account, idea_id)
     if not permissions.is_author(account, idea):
@@ -328,18 +313,13 @@ async def edit_idea(settings: Settings, account: Account | None, idea_id: int, d
         raise DomainError(refusal, 403)
     data.kind = idea.kind
     values = validate_idea(settings, data)
-    if idea.status not in permissions.EDITABLE_STATUSES:
+    if not lifecycle.allows(Transition.resubmit, idea.status):
         raise DomainError(N_("This idea can no longer be edited. Add a comment instead."), 409)
-    values.update(status=IdeaStatus.submitted.value, updated_at=utcnow())
     # Conditional on the state, so a moderator's decision in between is never overwritten.
-    updated = (
-        await Idea.update(values)
-        .where((Idea.id == idea_id) & Idea.status.is_in(list(permissions.EDITABLE_STATUSES)))
-        .returning(Idea.id)
-    )
-    if not updated:
+    columns = {getattr(Idea, name): value for name, value in values.items()}
+    if not await lifecycle.change_status(idea_id, Transition.resubmit, columns):
         raise DomainError(N_("This idea can no longer be edited. Add a comment instead."), 409)
-    await _content_written("idea", idea_id)
+    await events.publish(ContentWritten("idea", idea_id))
     return await get_idea(idea_id)
 
 
@@ -349,102 +329,50 @@ async def withdraw_idea(account: Account | None, idea_id: int, reason: str) -> I
         raise DomainError(N_("Only the author can withdraw this idea."), 403)
     if reason not in {r.value for r in WithdrawReason}:
         raise FormErrors({"reason": N_("Choose a reason.")})
-    updated = (
-        await Idea.update(
-            {
-                Idea.status: IdeaStatus.withdrawn.value,
-                Idea.withdraw_reason: reason,
-                Idea.withdrawn_at: utcnow(),
-                Idea.updated_at: utcnow(),
-            }
-        )
-        .where((Idea.id == idea_id) & Idea.status.is_in(list(permissions.WITHDRAWABLE_STATUSES)))
-        .returning(Idea.id)
-    )
-    if not updated:
+    now = utcnow()
+    if not await lifecycle.change_status(
+        idea_id, Transition.withdraw, {Idea.withdraw_reason: reason, Idea.withdrawn_at: now}, now
+    ):
         raise DomainError(N_("This idea can no longer be withdrawn."), 409)
     return await get_idea(idea_id)
 
 
-# -- moderation transitions (the moderators' screens call these) ----------------------
+# -- status changes moderators decide (participation.moderation checks who may) ----------
 
 
-def _require_moderator(actor: Account | None) -> None:
-    if not permissions.is_moderator(actor):
-        raise DomainError(N_("Only moderators can do this."), 403)
-
-
-async def _transition(idea_id: int, allowed: set[str], values: dict) -> Idea:
-    updated = (
-        await Idea.update({**values, Idea.updated_at: utcnow()})
-        .where((Idea.id == idea_id) & Idea.status.is_in(sorted(allowed)))
-        .returning(Idea.id)
-    )
-    if not updated:
+async def _decide(idea_id: int, transition: Transition, values: dict, now: datetime | None = None) -> Idea:
+    if not await lifecycle.change_status(idea_id, transition, values, now):
         await get_idea(idea_id)  # 404 when it does not exist
         raise DomainError(N_("This idea is not in a state that allows this."), 409)
     return await get_idea(idea_id)
 
 
-async def publish(settings: Settings, actor: Account | None, idea_id: int) -> Idea:
+async def publish(settings: Settings, idea_id: int, *, events: DomainEvents) -> Idea:
     """Publish a submitted idea: its support window starts now."""
-    _require_moderator(actor)
     now = utcnow()
-    idea = await _transition(
-        idea_id,
-        {IdeaStatus.submitted.value},
-        {
-            Idea.status: IdeaStatus.published.value,
-            Idea.published_at: now,
-            Idea.support_closes_at: now + timedelta(days=settings.city.support_window_days),
-            Idea.moderator_message: None,
-        },
-    )
-    return await refresh_trending(idea.id, now=now) or idea
+    if not await lifecycle.publish(idea_id, settings.city.support_window_days, now):
+        await get_idea(idea_id)
+        raise DomainError(N_("This idea is not in a state that allows this."), 409)
+    await events.publish(IdeaActivity(idea_id, now))
+    return await get_idea(idea_id)
 
 
-async def request_changes(settings: Settings, actor: Account | None, idea_id: int, message: str) -> Idea:
-    _require_moderator(actor)
+async def request_changes(idea_id: int, message: str) -> Idea:
     message = clean_text(message)
     errors = Errors()
     check_length(errors, "message", message, 1, 2_000)
     errors.raise_if_any()
-    return await _transition(
-        idea_id,
-        {IdeaStatus.submitted.value},
-        {
-            Idea.status: IdeaStatus.needs_changes.value,
-            Idea.moderator_message: message,
-        },
-    )
+    return await _decide(idea_id, Transition.request_changes, {Idea.moderator_message: message})
 
 
-async def reject(settings: Settings, actor: Account | None, idea_id: int, reason: str) -> Idea:
-    _require_moderator(actor)
+async def reject(idea_id: int, reason: str) -> Idea:
     reason = clean_text(reason)
     errors = Errors()
     check_length(errors, "reason", reason, 1, 2_000)
     errors.raise_if_any()
-    return await _transition(
-        idea_id,
-        {IdeaStatus.submitted.value, IdeaStatus.needs_changes.value},
-        {
-            Idea.status: IdeaStatus.rejected.value,
-            Idea.rejection_reason: reason,
-        },
-    )
+    return await _decide(idea_id, Transition.reject, {Idea.rejection_reason: reason})
 
 
-# Public statuses a moderator can hide (after reports, or directly).
-HIDEABLE_STATUSES = frozenset(
-    {
-        IdeaStatus.published.value,
-        IdeaStatus.routed.value,
-        IdeaStatus.expired.value,
-        IdeaStatus.merged.value,
-        IdeaStatus.withdrawn.value,
-    }
-)
 HIDDEN_REASON_LABELS = {
     HiddenReason.pending_review.value: N_("reported, pending review"),
     HiddenReason.spam.value: N_("spam"),
@@ -467,13 +395,11 @@ def _check_hidden_reason(reason: str) -> None:
         raise FormErrors({"category": N_("Choose a reason category.")})
 
 
-async def hide_idea(actor: Account | None, idea_id: int, reason: str, *, automatic: bool = False) -> bool:
+async def hide_idea(idea_id: int, reason: str) -> bool:
     """Hide a public idea (or change the reason of a hidden one). False if it was already hidden.
 
-    `automatic`: the report threshold hides it pending review, with no moderator involved.
+    A moderator decides it, or the report threshold hides it pending review.
     """
-    if not automatic:
-        _require_moderator(actor)
     _check_hidden_reason(reason)
     async with write_transaction():
         idea = await for_update(Idea.objects().where(Idea.id == idea_id)).first()
@@ -482,43 +408,24 @@ async def hide_idea(actor: Account | None, idea_id: int, reason: str, *, automat
         if idea.status == IdeaStatus.hidden.value:
             await Idea.update({Idea.hidden_reason: reason}).where(Idea.id == idea_id)
             return False
-        if idea.status not in HIDEABLE_STATUSES:
+        if not await lifecycle.hide(idea, reason, utcnow()):
             raise DomainError(N_("Only public ideas can be hidden."), 409)
-        await Idea.update(
-            {
-                Idea.status: IdeaStatus.hidden.value,
-                Idea.hidden_from: idea.status,
-                Idea.hidden_reason: reason,
-                Idea.updated_at: utcnow(),
-            }
-        ).where((Idea.id == idea_id) & (Idea.status == idea.status))
     return True
 
 
-async def restore_idea(actor: Account | None, idea_id: int) -> Idea:
+async def restore_idea(idea_id: int) -> Idea:
     """Show a hidden idea again, in the status it had when it was hidden."""
-    _require_moderator(actor)
     async with write_transaction():
         idea = await for_update(Idea.objects().where(Idea.id == idea_id)).first()
         if idea is None:
             raise DomainError(NOT_FOUND, 404)
-        if idea.status != IdeaStatus.hidden.value:
+        if not await lifecycle.restore(idea, utcnow()):
             raise DomainError(N_("This idea is not hidden."), 409)
-        await Idea.update(
-            {
-                Idea.status: idea.hidden_from or IdeaStatus.published.value,
-                Idea.hidden_from: None,
-                Idea.hidden_reason: None,
-                Idea.updated_at: utcnow(),
-            }
-        ).where(Idea.id == idea_id)
     return await get_idea(idea_id)
 
 
-async def hide_comment(actor: Account | None, comment_id: int, reason: str, *, automatic: bool = False) -> bool:
+async def hide_comment(comment_id: int, reason: str) -> bool:
     """Hide a visible comment (or change the reason of a hidden one). False if it was already hidden."""
-    if not automatic:
-        _require_moderator(actor)
     _check_hidden_reason(reason)
     async with write_transaction():
         comment = await Comment.objects().get(Comment.id == comment_id)
@@ -537,8 +444,7 @@ async def hide_comment(actor: Account | None, comment_id: int, reason: str, *, a
     return bool(hidden)
 
 
-async def restore_comment(actor: Account | None, comment_id: int) -> Comment:
-    _require_moderator(actor)
+async def restore_comment(comment_id: int) -> Comment:
     async with write_transaction():
         restored = (
             await Comment.update({Comment.status: CommentStatus.visible.value, Comment.hidden_reason: None})
@@ -555,10 +461,9 @@ CLASSIFICATION_FIELDS = ("theme", "neighbourhood", "scope")
 
 
 async def reclassify(
-    settings: Settings, actor: Account | None, idea_id: int, theme: str, neighbourhood: str, scope: str
+    settings: Settings, idea_id: int, theme: str, neighbourhood: str, scope: str
 ) -> list[tuple[str, str, str]]:
     """A moderator corrects theme, neighbourhood and scope; returns the changes as (field, old, new)."""
-    _require_moderator(actor)
     errors = Errors()
     if settings.city.theme(theme) is None:
         errors.add("theme", N_("Choose a theme."))
@@ -578,61 +483,6 @@ async def reclassify(
                 {Idea.theme: theme, Idea.neighbourhood: neighbourhood, Idea.scope: scope, Idea.updated_at: utcnow()}
             ).where(Idea.id == idea_id)
     return changes
-
-
-# -- trending -----------------------------------------------------------------
-
-RecentSupportCounter = Callable[[int, datetime], Awaitable[int]]
-_recent_support_counter: RecentSupportCounter | None = None
-
-
-def set_recent_support_counter(counter: RecentSupportCounter | None) -> None:
-    """The voting package registers how to count an idea's supports since a moment."""
-    global _recent_support_counter
-    _recent_support_counter = counter
-
-
-def trending_score(supports_30d: int, comments_30d: int, age_hours: float) -> float:
-    """DESIGN.md section 6 (Fider's shape): recent activity divided by age with a gravity."""
-    return (5 * supports_30d + 3 * comments_30d - 1) / math.pow(max(age_hours, 0.0) + 2, TRENDING_GRAVITY)
-
-
-async def refresh_trending(
-    idea_id: int, *, recent_supports: int | None = None, now: datetime | None = None
-) -> Idea | None:
-    """Recompute one idea's stored score (after a support, a comment, publication, or periodically)."""
-    now = now or utcnow()
-    idea = await Idea.objects().get(Idea.id == idea_id)
-    if idea is None:
-        return None
-    since = now - TRENDING_WINDOW
-    if recent_supports is None:
-        recent_supports = await _recent_support_counter(idea_id, since) if _recent_support_counter else 0
-    comments = await Comment.count().where(
-        (Comment.idea == idea_id) & (Comment.status == CommentStatus.visible.value) & (Comment.created_at >= since)
-    )
-    age_hours = (now - (idea.published_at or idea.created_at)).total_seconds() / 3600
-    idea.trending_score = trending_score(recent_supports, comments, age_hours)
-    await Idea.update({Idea.trending_score: idea.trending_score}).where(Idea.id == idea_id)
-    return idea
-
-
-async def refresh_trending_batch(limit: int = 500) -> int:
-    """For a periodic task: age the stored scores of the highest-ranked published ideas.
-
-    Scores only change on activity; without a periodic refresh an idea that was
-    busy a month ago would keep its place. Bounded by `limit` per run.
-    """
-    ids = (
-        await Idea.select(Idea.id)
-        .where(Idea.status == IdeaStatus.published.value)
-        .order_by(Idea.trending_score, ascending=False)
-        .limit(limit)
-        .output(as_list=True)
-    )
-    for idea_id in ids:
-        await refresh_trending(idea_id)
-    return len(ids)
 
 
 # -- comments -----------------------------------------------------------------
@@ -662,7 +512,9 @@ def clean_comment(body: str) -> str:
     return body
 
 
-async def add_comment(account: Account | None, idea_id: int, body: str, parent_id: int | None = None) -> Comment:
+async def add_comment(
+    account: Account | None, idea_id: int, body: str, parent_id: int | None = None, *, events: DomainEvents
+) -> Comment:
     idea = await get_visible_idea(account, idea_id)
     if refusal := permissions.comment_refusal(account, idea):
         raise DomainError(refusal, 403)
@@ -679,8 +531,8 @@ async def add_comment(account: Account | None, idea_id: int, body: str, parent_i
         comment = Comment(idea=idea_id, author=account.id, parent=parent_id, body=body, created_at=now)
         await comment.save()
         await Idea.update({Idea.comment_count: Idea.comment_count + 1}).where(Idea.id == idea_id)
-        await refresh_trending(idea_id, now=now)
-    await _content_written("comment", comment.id)
+    await events.publish(ContentWritten("comment", comment.id))
+    await events.publish(IdeaActivity(idea_id, now))
     return comment
 
 
@@ -691,7 +543,9 @@ async def get_comment(comment_id: int) -> Comment:
     return comment
 
 
-async def edit_comment(account: Account | None, comment_id: int, body: str, now: datetime | None = None) -> Comment:
+async def edit_comment(
+    account: Account | None, comment_id: int, body: str, now: datetime | None = None, *, events: DomainEvents
+) -> Comment:
     comment = await get_comment(comment_id)
     now = now or utcnow()
     if not permissions.can_edit_comment(account, comment, now):
@@ -701,6 +555,7 @@ async def edit_comment(account: Account | None, comment_id: int, body: str, now:
     comment.body = clean_comment(body)
     comment.edited_at = now
     await comment.save([Comment.body, Comment.edited_at])
+    await events.publish(ContentWritten("comment", comment.id))  # an edit can add what a new comment would flag
     return comment
 
 

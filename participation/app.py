@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from litestar import Litestar
 
+from participation.composition import build_parts
 from participation.core import ApplicationCore
 from participation.settings import Settings, get_settings
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
-    return Litestar(plugins=[ApplicationCore(settings or get_settings())])
+    return Litestar(plugins=[ApplicationCore(build_parts(settings or get_settings()))])

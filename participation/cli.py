@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import anyio
 import click
 
 from participation.city import CityConfigError
 from participation.settings import ConfigurationError, Settings, get_settings
+
+if TYPE_CHECKING:
+    from participation.composition import Parts
 
 T = TypeVar("T")
 
@@ -22,8 +25,16 @@ def _settings() -> Settings:
         raise click.ClickException(str(exc)) from exc
 
 
+def _parts() -> Parts:
+    """The same composition root as the app's: a command runs with the app's wiring."""
+    from participation.composition import build_parts
+
+    return build_parts(_settings())
+
+
 def _with_database(settings: Settings, work: Callable[[], Awaitable[T]], require_migrated: bool = True) -> T:
-    from participation.database import DatabaseError, build_engine, close_database, open_database
+    from participation.database import DatabaseError, close_database, open_database
+    from participation.engines import build_engine
 
     async def run() -> T:
         engine = build_engine(settings.database_url)
@@ -100,11 +111,12 @@ def demo(host: str, port: int) -> None:
     from participation.database import migrate as run_migrations
     from participation.demo import DEMO_PASSWORD, load_demo
 
-    settings = _settings()
+    parts = _parts()
+    settings = parts.settings
 
     async def prepare():
         await run_migrations()
-        return await load_demo(settings)
+        return await load_demo(parts)
 
     accounts = _with_database(settings, prepare, require_migrated=False)
     click.echo(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
@@ -141,7 +153,7 @@ def accounts_create(
         raise click.UsageError("--kvk is required with --organisation")
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    settings = _settings()
+    settings = _parts().settings
     try:
         account = _with_database(
             settings,
@@ -163,7 +175,7 @@ def accounts_set_role(email: str, role: str) -> None:
     from participation.accounts.tables import Role
     from participation.validation import DomainError
 
-    settings = _settings()
+    settings = _parts().settings
     try:
         account = _with_database(settings, lambda: services.set_role(email, Role(role)))
     except DomainError as exc:
@@ -181,8 +193,8 @@ def tasks_run_once() -> None:
     """Run every periodic task once (for cron)."""
     from participation import tasks as periodic
 
-    settings = _settings()
-    result = _with_database(settings, lambda: periodic.run_once(settings))
+    parts = _parts()
+    result = _with_database(parts.settings, lambda: periodic.run_once(parts))
     for name, count in result.items():
         click.echo(f"{name}: {count}")
 

@@ -10,7 +10,6 @@ from litestar import Litestar
 from litestar.config.app import AppConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
@@ -22,17 +21,17 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 
-from ideas import hooks as ideas_hooks
 from ideas.api import IdeaApi
 from ideas.controllers import IdeaPages
 from participation import __version__, tasks
 from participation.accounts.api import AccountApi
 from participation.accounts.auth import AccountMiddleware
 from participation.accounts.controllers import AccountPages
-from participation.database import build_engine, close_database, open_database
+from participation.composition import Parts
+from participation.database import close_database, open_database
+from participation.engines import build_engine
 from participation.errors import handle_exception
 from participation.middleware import LocaleMiddleware, security_headers
-from participation.moderation import hooks as moderation_hooks
 from participation.moderation.api import ModerationApi, ReportApi
 from participation.moderation.controllers import ModerationPages, ReportPages
 from participation.pages import SitePages
@@ -41,9 +40,8 @@ from participation.register.api import RegisterApi
 from participation.register.controllers import RegisterPages
 from participation.register.exports import RegisterExports
 from participation.sessions import SessionConfig
-from participation.settings import ROOT, Settings
+from participation.settings import ROOT
 from participation.templating import template_config
-from voting import hooks as voting_hooks
 from voting.api import SupportApi
 from voting.controllers import SupportPages
 
@@ -51,14 +49,17 @@ API_PATH = "/api/v1"
 
 
 class ApplicationCore(InitPluginProtocol):
-    def __init__(self, settings: Settings, require_migrated: bool = True) -> None:
-        self.settings = settings
+    """Wires the parts built by the composition root into Litestar: routes, DI, middleware, lifespan."""
+
+    def __init__(self, parts: Parts, require_migrated: bool = True) -> None:
+        self.parts = parts
+        self.settings = parts.settings
         self.require_migrated = require_migrated
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         settings = self.settings
-        app_config.state = State({"settings": settings})
-        app_config.dependencies["settings"] = Provide(lambda: settings, sync_to_thread=False)
+        app_config.state = State({"settings": settings, "parts": self.parts})
+        app_config.dependencies.update(self.parts.dependencies())
         app_config.debug = False
         app_config.route_handlers.extend(
             [
@@ -113,10 +114,6 @@ class ApplicationCore(InitPluginProtocol):
             # Only the raw schema: the interactive renderers load scripts from CDNs.
             render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
         )
-        # Domains plug into each other's pages; the order here is the order of the account page's sections.
-        ideas_hooks.install()
-        voting_hooks.install()
-        moderation_hooks.install()
         app_config.lifespan.append(self._lifespan)
         return app_config
 
@@ -138,9 +135,7 @@ class ApplicationCore(InitPluginProtocol):
         engine = build_engine(self.settings.database_url)
         await open_database(engine, require_migrated=self.require_migrated)
         app.state.engine = engine
-        periodic = (
-            asyncio.create_task(tasks.run_forever(self.settings, app)) if self.settings.run_periodic_tasks else None
-        )
+        periodic = asyncio.create_task(tasks.run_forever(self.parts, app)) if self.settings.run_periodic_tasks else None
         try:
             yield
         finally:

@@ -13,8 +13,6 @@ import contextlib
 import sqlite3
 import weakref
 from collections.abc import AsyncIterator
-from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from piccolo.apps.migrations.tables import Migration
 from piccolo.conf.apps import Finder
@@ -23,34 +21,11 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
 
-SQLITE_BUSY_TIMEOUT_S = 30
+import piccolo_conf
 
 
 class DatabaseError(Exception):
     """The database cannot be used; start-up stops with this message."""
-
-
-def build_engine(database_url: str) -> Engine:
-    if database_url.startswith("sqlite:///"):
-        path = Path(database_url.removeprefix("sqlite:///"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _enable_wal(path)
-        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
-    url = urlparse(database_url)
-    config = {
-        "host": url.hostname or "localhost",
-        "port": url.port or 5432,
-        "user": unquote(url.username or "postgres"),
-        "password": unquote(url.password) if url.password else None,
-        "database": url.path.lstrip("/") or "postgres",
-    }
-    return PostgresEngine(config={k: v for k, v in config.items() if v is not None}, log_queries=False)
-
-
-def _enable_wal(path: Path) -> None:
-    # WAL persists in the file, so setting it once per start is enough.
-    with sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_S) as conn:
-        conn.execute("PRAGMA journal_mode=WAL")
 
 
 def all_tables() -> list[type[Table]]:
@@ -63,7 +38,6 @@ def bind_engine(engine: Engine) -> None:
     Piccolo resolves the engine from `piccolo_conf.DB` lazily and caches it per
     table; tests and the CLI switch databases at run time, so bind explicitly.
     """
-    import piccolo_conf
 
     piccolo_conf.DB = engine
     for table in [*all_tables(), Migration]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ideas.demo import load_ideas_demo
 from participation.accounts import services
 from participation.accounts.tables import Account, Role
+from participation.composition import Parts
 from participation.moderation.demo import load_moderation_demo
 from participation.register.demo import load_register_demo
 from participation.settings import Settings
@@ -50,11 +51,12 @@ DEMO_ACCOUNTS = (
 )
 
 
-async def load_demo(settings: Settings) -> list[tuple[DemoAccount, bool]]:
+async def load_demo(parts: Parts) -> list[tuple[DemoAccount, bool]]:
     """Create the demo data that does not exist yet; returns (account, created) pairs."""
+    settings = parts.settings
     accounts = await _load_accounts(settings)
     await load_register_demo(settings)
-    await load_ideas_demo(settings)
+    await load_ideas_demo(settings, parts.events)
     await load_voting_demo(settings)
     await load_moderation_demo(settings)
     return accounts

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.response import Response, Template
 
 from participation.database import current_engine
 from participation.register.services import recent_updates
-
-# Domains add sections to the home page (e.g. ideas close to routing) without this
-# module importing them: each provider returns (template name, context).
-HomeSection = Callable[[Request], Awaitable[tuple[str, dict[str, Any]]]]
-home_sections: list[HomeSection] = []
+from participation.settings import Settings
+from voting.page_parts import close_to_routing
 
 
 class SitePages(Controller):
     include_in_schema = False
 
     @get("/", name="home")
-    async def home(self, request: Request) -> Template:
-        sections = [await provider(request) for provider in home_sections]
+    async def home(self, settings: NamedDependency[Settings]) -> Template:
+        sections = [await close_to_routing(settings)]
         return Template("home.html", context={"sections": sections, "register_updates": await recent_updates(5)})
 
     @get("/privacy", name="privacy")

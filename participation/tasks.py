@@ -10,18 +10,19 @@ from litestar import Litestar
 from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
 
-from ideas.services import refresh_trending_batch
-from participation.accounts.services import utcnow
+from ideas.lifecycle import expire_due_ideas
 from participation.accounts.tables import LoginFailure
-from participation.settings import Settings
-from voting.services import expire_due_ideas
+from participation.composition import Parts
+from participation.lib.clock import utcnow
+from voting.trending import refresh_trending_batch
 
 logger = logging.getLogger("participation.tasks")
 INTERVAL_S = 300
 
 
-async def run_once(settings: Settings, app: Litestar | None = None) -> dict[str, int]:
+async def run_once(parts: Parts, app: Litestar | None = None) -> dict[str, int]:
     """Every periodic job, once. Returns what each did, for the CLI and tests."""
+    settings = parts.settings
     cutoff = utcnow() - timedelta(minutes=settings.login_lockout_minutes)
     stale = await LoginFailure.count().where(LoginFailure.created_at < cutoff)
     if stale:
@@ -39,10 +40,10 @@ async def run_once(settings: Settings, app: Litestar | None = None) -> dict[str,
     }
 
 
-async def run_forever(settings: Settings, app: Litestar) -> None:
+async def run_forever(parts: Parts, app: Litestar) -> None:
     while True:
         await asyncio.sleep(INTERVAL_S)
         try:
-            await run_once(settings, app)
+            await run_once(parts, app)
         except Exception:  # a failed round must not end the loop; it is logged and retried
             logger.exception("Periodic tasks failed")

@@ -26,7 +26,9 @@ import pytest  # noqa: E402
 
 from participation import mail  # noqa: E402
 from participation.app import create_app  # noqa: E402
-from participation.database import all_tables, bind_engine, build_engine, migrate  # noqa: E402
+from participation.composition import Parts, build_parts  # noqa: E402
+from participation.database import all_tables, bind_engine, migrate  # noqa: E402
+from participation.engines import build_engine  # noqa: E402
 from participation.settings import RateLimits, Settings  # noqa: E402
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
@@ -107,6 +109,18 @@ def settings(database_url: str) -> Settings:
         run_periodic_tasks=False,
         rate_limits=RateLimits(**{bucket: 10_000 for bucket in vars(RateLimits())}),
     )
+
+
+@pytest.fixture
+def parts(settings: Settings) -> Parts:
+    """The app's wiring (the composition root), for tests that call services directly."""
+    return build_parts(settings)
+
+
+@pytest.fixture
+def events(parts: Parts):
+    """The app's domain events: a service called here reacts as it would in the app."""
+    return parts.events
 
 
 @pytest.fixture

@@ -16,11 +16,11 @@ async def _counts() -> dict[str, int]:
     return {table._meta.tablename: await table.count() for table in TABLES}
 
 
-async def test_demo_loads_once_with_a_routed_and_an_expired_idea(settings):
-    first = await load_demo(settings)
+async def test_demo_loads_once_with_a_routed_and_an_expired_idea(settings, parts):
+    first = await load_demo(parts)
     assert all(created for _, created in first) and len(first) == len(DEMO_ACCOUNTS)
     counts = await _counts()
-    second = await load_demo(settings)
+    second = await load_demo(parts)
     assert not any(created for _, created in second)
     assert await _counts() == counts
     assert await Idea.count().where(Idea.status == "routed") == 1

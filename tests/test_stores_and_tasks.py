@@ -40,24 +40,24 @@ async def test_sessions_live_in_redis_and_survive_a_second_worker(settings):
         await first.stores.get("sessions").delete_all()
 
 
-async def test_run_once_purges_login_failures_outside_the_window(settings):
+async def test_run_once_purges_login_failures_outside_the_window(settings, parts):
     await LoginFailure.insert(
         LoginFailure(
             email="old@example.org", created_at=utcnow() - timedelta(minutes=settings.login_lockout_minutes + 1)
         ),
         LoginFailure(email="recent@example.org", created_at=utcnow() - timedelta(minutes=1)),
     )
-    result = await tasks.run_once(settings)
+    result = await tasks.run_once(parts)
     assert result["login_failures_purged"] == 1
     assert await LoginFailure.select(LoginFailure.email).output(as_list=True) == ["recent@example.org"]
 
 
-async def test_run_once_deletes_expired_sessions(settings):
+async def test_run_once_deletes_expired_sessions(settings, parts):
     app = create_app(settings)
     async with app.lifespan():
         store = app.stores.get("sessions")
         key = uuid.uuid4().hex
         await store.set(key, b"x", expires_in=1)
         store._store[key].expires_at = utcnow() - timedelta(seconds=5)  # type: ignore[attr-defined]
-        await tasks.run_once(settings, app)
+        await tasks.run_once(parts, app)
         assert key not in store._store  # type: ignore[attr-defined]

@@ -10,9 +10,11 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from ideas.tables import Idea
+from ideas import lifecycle
+from ideas.tables import Idea, IdeaStatus
 from participation.accounts.passwords import hash_password
 from participation.accounts.tables import Account
+from participation.lib.clock import utcnow
 from participation.settings import Settings
 from voting import services
 
@@ -36,7 +38,7 @@ async def _supporters(settings: Settings) -> list[Account]:
     missing = [e for e in emails if e not in existing]
     if missing:
         unusable = await hash_password(secrets.token_urlsafe(32), fast=True)
-        now = services.utcnow()
+        now = utcnow()
         await Account.insert(
             *[
                 Account(email=e, password_hash=unusable, display_name=f"Inwoner {e[7:10]}", email_verified_at=now)
@@ -53,7 +55,7 @@ async def load_voting_demo(settings: Settings) -> int:
     added = 0
     for title, wanted in PLAN.items():
         idea = ideas.get(title)
-        if idea is None or idea.status not in ("published", "routed"):
+        if idea is None or idea.status not in (IdeaStatus.published.value, IdeaStatus.routed.value):
             continue
         wanted = wanted if wanted is not None else settings.city.support_threshold
         for account in supporters[:wanted]:
@@ -62,9 +64,9 @@ async def load_voting_demo(settings: Settings) -> int:
             added += outcome.support_count > before
             idea.support_count = outcome.support_count
     expired = ideas.get(EXPIRED)
-    if expired is not None and expired.status == "published":
+    if expired is not None and expired.status == IdeaStatus.published.value:
         # Published a window ago, with a few supports while it was open; then the window closed.
-        published = services.utcnow() - timedelta(days=settings.city.support_window_days + 3)
+        published = utcnow() - timedelta(days=settings.city.support_window_days + 3)
         await Idea.update(
             {
                 Idea.published_at: published,
@@ -74,5 +76,5 @@ async def load_voting_demo(settings: Settings) -> int:
         for account in supporters[:9]:
             await services.support_idea(settings, account, expired.id, now=published + timedelta(days=5))
             added += 1
-        await services.expire_due_ideas()
+        await lifecycle.expire_due_ideas()
     return added

@@ -6,12 +6,13 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from ideas.tables import Idea
+from ideas.tables import Idea, IdeaStatus
 from participation.accounts.tables import Account
+from participation.lib.clock import utcnow
 from participation.settings import Settings
 from participation.validation import Message
 from voting.permissions import is_open_for_support, support_refusal, threshold_for
-from voting.services import author_kvk, routing_for, supported_idea_ids, utcnow
+from voting.services import author_kvk, routing_for, supported_idea_ids
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def card_panel(settings: Settings, idea: Idea, now: datetime | None = None, supp
         days_left=days_left(idea.support_closes_at, now) if open_ else None,
         response_weeks=settings.city.response_weeks,
         supported=supported,
-        can_withdraw=supported and idea.status == "published" and open_,
+        can_withdraw=supported and idea.status == IdeaStatus.published.value and open_,
     )
 
 
@@ -74,5 +75,5 @@ async def support_panel(
     if account is not None and not supported:
         found = support_refusal(account, idea, now, await author_kvk(idea, account))
         refusal = found[0] if found else None
-    routing = await routing_for(idea.id) if idea.status == "routed" else None
+    routing = await routing_for(idea.id) if idea.status == IdeaStatus.routed.value else None
     return SupportPanel(**{**base.__dict__, "refusal": refusal, "register_slug": routing[1] if routing else None})

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ideas.lifecycle import support_window_open
+from ideas.tables import IdeaStatus
 from participation.accounts.permissions import has_role, participation_refusal
 from participation.accounts.tables import Account, Role
 from participation.city import CityConfig
 from participation.i18n import N_
 from participation.validation import Message
 
-SUPPORTABLE_STATUSES = ("published", "routed")
-
-
-THRESHOLD_OVERRIDABLE = ("submitted", "needs_changes", "published")
+# Supports stay welcome after routing: they show the municipality how many people back it.
+SUPPORTABLE_STATUSES = frozenset({IdeaStatus.published.value, IdeaStatus.routed.value})
+THRESHOLD_OVERRIDABLE = frozenset(
+    {IdeaStatus.submitted.value, IdeaStatus.needs_changes.value, IdeaStatus.published.value}
+)
 
 
 def can_override_threshold(account: Account | None, idea) -> bool:
@@ -27,7 +30,7 @@ def threshold_for(idea, city: CityConfig) -> int:
 
 def is_open_for_support(idea, now: datetime) -> bool:
     """Published or routed ideas take supports until the window closes (the close itself is closed)."""
-    return idea.status in SUPPORTABLE_STATUSES and idea.support_closes_at is not None and now < idea.support_closes_at
+    return idea.status in SUPPORTABLE_STATUSES and support_window_open(idea, now)
 
 
 def support_refusal(
@@ -49,6 +52,6 @@ def support_refusal(
 def withdraw_refusal(account: Account | None, idea) -> tuple[Message, int] | None:
     if account is None:
         return Message(N_("Sign in to take part.")), 401
-    if idea.status != "published":
+    if idea.status != IdeaStatus.published.value:
         return Message(N_("Support can only be withdrawn while the idea is open.")), 409
     return None

@@ -11,24 +11,22 @@ it happens exactly once under any interleaving.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
-from ideas.services import refresh_trending
-from ideas.tables import Idea
+from ideas import lifecycle
+from ideas.tables import Idea, IdeaKind, IdeaStatus
 from participation.accounts.permissions import has_role
 from participation.accounts.tables import Account, Role
 from participation.database import for_update, write_transaction
 from participation.i18n import N_
-from participation.register.services import create_routed_entry
+from participation.lib.clock import utcnow
+from participation.register.services import create_routed_entry, default_response_due
 from participation.register.tables import RegisterEntry
 from participation.settings import Settings
 from participation.validation import DomainError, FormErrors, Message
 from voting.permissions import can_override_threshold, support_refusal, threshold_for, withdraw_refusal
 from voting.tables import Routing, Support
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from voting.trending import refresh_trending
 
 
 @dataclass(frozen=True)
@@ -54,9 +52,7 @@ async def author_kvk(idea: Idea, account: Account | None) -> str | None:
 
 
 async def _expire_locked(idea: Idea, now: datetime) -> None:
-    if idea.status == "published" and idea.support_closes_at is not None and now >= idea.support_closes_at:
-        await Idea.update({Idea.status: "expired"}).where(Idea.id == idea.id)
-        idea.status = "expired"
+    await lifecycle.expire_if_due(idea, now)  # joins the open transaction; a no-op unless due
 
 
 async def support_idea(
@@ -85,12 +81,12 @@ async def support_idea(
             )
             if inserted:
                 count = await _add_to_count(idea.id, 1)
-            if idea.status == "published" and count >= threshold_for(idea, settings.city):
+            if idea.status == IdeaStatus.published.value and count >= threshold_for(idea, settings.city):
                 entry = await _route(settings, idea, count, now, method="threshold")
     if refusal:
         raise DomainError(*refusal)
     if inserted:
-        await refresh_trending(idea.id, now=now)  # after commit: the score is derived, not part of the use case
+        await refresh_trending(idea.id, now)  # after commit: the score is derived, not part of the use case
     return SupportOutcome(supported=True, support_count=count, routed_entry_slug=entry.slug if entry else None)
 
 
@@ -116,7 +112,7 @@ async def withdraw_support(
     if refusal:
         raise DomainError(*refusal)
     if deleted:
-        await refresh_trending(idea.id, now=now)
+        await refresh_trending(idea.id, now)
     return SupportOutcome(supported=False, support_count=count)
 
 
@@ -139,26 +135,20 @@ async def _route(
     reason: str | None = None,
 ) -> RegisterEntry | None:
     """Route `idea` (inside the caller's transaction); None if it was no longer published."""
-    changed = (
-        await Idea.update({Idea.status: "routed"})
-        .where((Idea.id == idea.id) & (Idea.status == "published"))
-        .returning(Idea.id)
-    )
-    if not changed:
+    if not await lifecycle.route(idea, now):
         return None
-    idea.status = "routed"
     entry = await create_routed_entry(
         title=idea.title,
         summary=idea.summary,
         theme=idea.theme,
         scope=idea.scope,
         neighbourhood=idea.neighbourhood,
-        origin="pilot" if idea.kind == "pilot" else "idea",
+        origin="pilot" if idea.kind == IdeaKind.pilot.value else "idea",
         idea_id=idea.id,
         # A pilot's answers about personal data go into the entry's data-and-privacy block; for an idea it is unknown.
-        personal_data=idea.pilot_personal_data if idea.kind == "pilot" else None,
-        personal_data_description=idea.pilot_personal_data_details if idea.kind == "pilot" else None,
-        response_due_at=now + timedelta(weeks=settings.city.response_weeks),
+        personal_data=idea.pilot_personal_data if idea.kind == IdeaKind.pilot.value else None,
+        personal_data_description=idea.pilot_personal_data_details if idea.kind == IdeaKind.pilot.value else None,
+        response_due_at=default_response_due(settings, now),
     )
     await Routing.insert(
         Routing(
@@ -189,7 +179,7 @@ async def route_manually(
         idea = await _locked_idea(idea_id)
         await _expire_locked(idea, now)
         entry = None
-        if idea.status == "published":
+        if idea.status == IdeaStatus.published.value:
             entry = await _route(
                 settings, idea, idea.support_count, now, method="moderator", moderator=moderator, reason=reason[:2000]
             )
@@ -223,7 +213,7 @@ async def set_threshold(
         await Idea.update({Idea.threshold_override: threshold}).where(Idea.id == idea.id)
         idea.threshold_override = threshold
         entry = None
-        if idea.status == "published" and idea.support_count >= threshold_for(idea, settings.city):
+        if idea.status == IdeaStatus.published.value and idea.support_count >= threshold_for(idea, settings.city):
             entry = await _route(settings, idea, idea.support_count, now, method="threshold")
     return entry.slug if entry else None
 
@@ -235,8 +225,8 @@ class MergeOutcome:
     routed_entry_slug: str | None
 
 
-MERGEABLE_SOURCE = ("submitted", "needs_changes", "published")
-MERGE_TARGETS = ("published", "routed", "expired")
+# A duplicate may point to an idea that is public and still means something to its supporters.
+MERGE_TARGETS = frozenset({IdeaStatus.published.value, IdeaStatus.routed.value, IdeaStatus.expired.value})
 
 
 async def merge_ideas(settings: Settings, source_id: int, target_id: int, now: datetime | None = None) -> MergeOutcome:
@@ -252,7 +242,7 @@ async def merge_ideas(settings: Settings, source_id: int, target_id: int, now: d
         # Lock in id order so that two opposite merges cannot deadlock.
         locked = {i: await _locked_idea(i) for i in sorted((source_id, target_id))}
         source, target = locked[source_id], locked[target_id]
-        if source.status not in MERGEABLE_SOURCE:
+        if not lifecycle.allows(lifecycle.Transition.merge, source.status):
             raise DomainError(N_("This idea can no longer be marked as a duplicate."), status_code=409)
         if target.status not in MERGE_TARGETS:
             raise DomainError(N_("The original idea must be public."), status_code=409)
@@ -265,40 +255,12 @@ async def merge_ideas(settings: Settings, source_id: int, target_id: int, now: d
             target.author,
         )
         await Support.delete().where(Support.idea == source.id)
-        await Idea.update({Idea.status: "merged", Idea.merged_into: target.id, Idea.support_count: 0}).where(
-            Idea.id == source.id
-        )
+        await lifecycle.merge(source, target.id, now)
         count = await _add_to_count(target.id, len(moved)) if moved else target.support_count
         entry = None
-        if target.status == "published" and count >= threshold_for(target, settings.city):
+        if target.status == IdeaStatus.published.value and count >= threshold_for(target, settings.city):
             entry = await _route(settings, target, count, now, method="merge")
     return MergeOutcome(moved=len(moved), target_support_count=count, routed_entry_slug=entry.slug if entry else None)
-
-
-async def expire_if_due(idea: Idea, now: datetime | None = None) -> bool:
-    """Expire one idea being read whose window has closed (the periodic task catches the rest)."""
-    now = now or utcnow()
-    if idea.status != "published" or idea.support_closes_at is None or now < idea.support_closes_at:
-        return False
-    async with write_transaction():
-        changed = (
-            await Idea.update({Idea.status: "expired"})
-            .where((Idea.id == idea.id) & (Idea.status == "published") & (Idea.support_closes_at <= now))
-            .returning(Idea.id)
-        )
-    idea.status = "expired" if changed else (await Idea.select(Idea.status).where(Idea.id == idea.id).first())["status"]
-    return bool(changed)
-
-
-async def expire_due_ideas(now: datetime | None = None) -> int:
-    """Close every published idea whose support window has ended below the threshold."""
-    now = now or utcnow()
-    due = (Idea.status == "published") & (Idea.support_closes_at <= now)
-    if not await Idea.exists().where(due):
-        return 0  # the common case: a cheap read, no write lock taken
-    async with write_transaction():
-        expired = await Idea.update({Idea.status: "expired"}).where(due).returning(Idea.id)
-    return len(expired)
 
 
 async def supported_idea_ids(account: Account | None, idea_ids: list[int]) -> set[int]:

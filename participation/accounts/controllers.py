@@ -6,7 +6,6 @@ person's input and one message per field.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -18,16 +17,12 @@ from litestar.response import Redirect, Template
 
 from participation.accounts import services
 from participation.accounts.auth import end_session, start_session
+from participation.accounts.extensions import AccountSections
 from participation.accounts.guards import requires_account
 from participation.accounts.tables import Account, AccountKind
 from participation.i18n import get_locale, gettext
 from participation.settings import Settings
 from participation.validation import DomainError, FormErrors
-
-# Other domains add sections to the account page (my ideas, my supports) without this
-# package importing them: each provider returns (template name, context) for the account.
-AccountSection = Callable[[Account], Awaitable[tuple[str, dict[str, Any]]]]
-account_sections: list[AccountSection] = []
 
 
 def safe_next(target: str | None) -> str:
@@ -215,8 +210,8 @@ class AccountPages(Controller):
 
     # -- the account page ---------------------------------------------------
     @get("/account", name="account")
-    async def account(self, request: Request) -> Template:
+    async def account(self, request: Request, account_sections: NamedDependency[AccountSections]) -> Template:
         if request.user is None:
             raise NotAuthorizedException()
-        sections = [await provider(request.user) for provider in account_sections]
+        sections = await account_sections.render_for(request.user)
         return Template("accounts/account.html", context={"sections": sections})

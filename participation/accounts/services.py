@@ -9,7 +9,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from participation.accounts import signed_links
 from participation.accounts.passwords import (
@@ -22,6 +22,7 @@ from participation.accounts.passwords import (
 from participation.accounts.tables import Account, AccountKind, ApiToken, LoginFailure, Role
 from participation.database import is_unique_violation
 from participation.i18n import N_, gettext
+from participation.lib.clock import utcnow
 from participation.mail import Mail, send_mail
 from participation.settings import Settings
 from participation.validation import (
@@ -39,10 +40,6 @@ KVK_RE = re.compile(r"^\d{8}$")
 VERIFY_PURPOSE = "verify-email"
 RESET_PURPOSE = "reset-password"
 DUPLICATE_EMAIL = N_("An account with this email address already exists. Sign in or reset your password.")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class LockedOut(DomainError):

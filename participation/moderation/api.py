@@ -13,6 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from ideas.tables import Idea
 from participation.accounts.guards import requires_account, requires_moderator
 from participation.accounts.tables import Account
+from participation.lib.events import DomainEvents
 from participation.moderation import services
 from participation.moderation.tables import ModerationDecision
 from participation.settings import Settings
@@ -141,6 +142,7 @@ class ModerationApi(Controller):
         self,
         request: Request[Account, Any, Any],
         settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
         idea_id: FromPath[int],
         data: JSONBody[DecisionIn],
     ) -> DecisionOut:
@@ -148,7 +150,7 @@ class ModerationApi(Controller):
         personal_data, spam or other, and `message` for the author), duplicate (`duplicate_of`), route (`reason`),
         hide (`reason`: spam, offensive, personal_data, off_topic or other), restore."""
         await services.decide(
-            settings, request.user, idea_id, data.action, data.reason, data.message, data.duplicate_of
+            settings, request.user, idea_id, data.action, data.reason, data.message, data.duplicate_of, events=events
         )
         status = (await Idea.select(Idea.status).where(Idea.id == idea_id).first())["status"]
         latest = (

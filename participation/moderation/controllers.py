@@ -19,6 +19,7 @@ from ideas.tables import Comment, Scope
 from participation.accounts.guards import requires_account, requires_admin, requires_moderator
 from participation.accounts.tables import Account, Role
 from participation.i18n import gettext
+from participation.lib.events import DomainEvents
 from participation.moderation import services
 from participation.moderation.permissions import report_refusal
 from participation.settings import Settings
@@ -122,13 +123,17 @@ class ModerationPages(Controller):
 
     @post("/ideas/{idea_id:int}/publish", name="moderation_publish")
     async def publish(
-        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
+        idea_id: FromPath[int],
     ) -> Template | Redirect:
         return await self._act(
             request,
             idea_id,
             {},
-            lambda: services.publish(settings, request.user, idea_id),
+            lambda: services.publish(settings, request.user, idea_id, events=events),
             gettext("The idea has been published."),
         )
 

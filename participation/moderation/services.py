@@ -26,6 +26,7 @@ from participation.accounts import services as accounts
 from participation.accounts.tables import Account, Role
 from participation.database import current_engine, is_unique_violation, write_transaction
 from participation.i18n import N_
+from participation.lib.events import DomainEvents
 from participation.moderation import permissions
 from participation.moderation.tables import (
     AuthorNotice,
@@ -432,10 +433,10 @@ async def ideas_search_similar(query: str, limit: int) -> list[Idea]:
 # -- decisions on ideas ---------------------------------------------------------
 
 
-async def publish(settings: Settings, actor: Account | None, idea_id: int) -> Idea:
+async def publish(settings: Settings, actor: Account | None, idea_id: int, *, events: DomainEvents) -> Idea:
     _require_moderator(actor)
     async with write_transaction():
-        idea = await ideas.publish(settings, actor, idea_id)
+        idea = await ideas.publish(settings, idea_id, events=events)
         await record(actor, "publish", "idea", idea_id)
     return idea
 
@@ -443,7 +444,7 @@ async def publish(settings: Settings, actor: Account | None, idea_id: int) -> Id
 async def request_changes(settings: Settings, actor: Account | None, idea_id: int, message: str) -> Idea:
     _require_moderator(actor)
     async with write_transaction():
-        idea = await ideas.request_changes(settings, actor, idea_id, message)
+        idea = await ideas.request_changes(idea_id, message)
         await record(actor, "request_changes", "idea", idea_id, reason=idea.moderator_message)
     return idea
 
@@ -458,7 +459,7 @@ async def reject(settings: Settings, actor: Account | None, idea_id: int, catego
     check_length(errors, "message", text, 1, REASON_MAX)
     errors.raise_if_any()
     async with write_transaction():
-        idea = await ideas.reject(settings, actor, idea_id, text)
+        idea = await ideas.reject(idea_id, text)
         await record(actor, "reject", "idea", idea_id, category=category, reason=text)
     return idea
 
@@ -559,7 +560,7 @@ async def reclassify(
     check_length(errors, "message", message, 0, REASON_MAX)
     errors.raise_if_any()
     async with write_transaction():
-        changes = await ideas.reclassify(settings, actor, idea_id, theme, neighbourhood, scope)
+        changes = await ideas.reclassify(settings, idea_id, theme, neighbourhood, scope)
         if not changes:
             raise FormErrors({"theme": N_("Change the theme, the neighbourhood or the scope.")})
         idea = await ideas.get_idea(idea_id)
@@ -641,19 +642,18 @@ async def _close_open_reports(actor: Account | None, target_type: str, target_id
     return len(closed)
 
 
-async def _hide(
-    actor: Account | None, target_type: str, target_id: int, category: str, automatic: bool = False
-) -> bool:
+async def _hide(target_type: str, target_id: int, category: str) -> bool:
+    """Hide by a moderator's decision (checked by the caller) or by the report threshold."""
     if target_type == "idea":
-        return await ideas.hide_idea(actor, target_id, category, automatic=automatic)
-    return await ideas.hide_comment(actor, target_id, category, automatic=automatic)
+        return await ideas.hide_idea(target_id, category)
+    return await ideas.hide_comment(target_id, category)
 
 
-async def _restore(actor: Account | None, target_type: str, target_id: int) -> None:
+async def _restore(target_type: str, target_id: int) -> None:
     if target_type == "idea":
-        await ideas.restore_idea(actor, target_id)
+        await ideas.restore_idea(target_id)
     else:
-        await ideas.restore_comment(actor, target_id)
+        await ideas.restore_comment(target_id)
 
 
 async def _is_hidden(target_type: str, target_id: int) -> bool:
@@ -675,7 +675,7 @@ async def hide(actor: Account | None, target_type: str, target_id: int, category
     _check_target_type(target_type)
     _check_category(category)
     async with write_transaction():
-        await _hide(actor, target_type, target_id, category)
+        await _hide(target_type, target_id, category)
         await _close_open_reports(actor, target_type, target_id, ReportStatus.upheld.value)
         await record(
             actor, "hide", target_type, target_id, category=category, reason=clean_text(reason)[:REASON_MAX] or None
@@ -687,7 +687,7 @@ async def restore(actor: Account | None, target_type: str, target_id: int, reaso
     _require_moderator(actor)
     _check_target_type(target_type)
     async with write_transaction():
-        await _restore(actor, target_type, target_id)
+        await _restore(target_type, target_id)
         await _close_open_reports(actor, target_type, target_id, ReportStatus.dismissed.value)
         await record(actor, "restore", target_type, target_id, reason=clean_text(reason)[:REASON_MAX] or None)
 
@@ -755,7 +755,7 @@ async def create_report(
                 & (Report.status == ReportStatus.open.value)
             )
             if open_reports >= settings.city.report_threshold and not await _is_hidden(target_type, target_id):
-                hidden = await _hide(None, target_type, target_id, HiddenReason.pending_review.value, automatic=True)
+                hidden = await _hide(target_type, target_id, HiddenReason.pending_review.value)
                 if hidden:
                     await record(
                         None,
@@ -839,7 +839,7 @@ async def uphold(actor: Account | None, target_type: str, target_id: int, catego
     async with write_transaction():
         if not await _close_open_reports(actor, target_type, target_id, ReportStatus.upheld.value):
             raise DomainError(N_("There are no open reports on this item."), 409)
-        await _hide(actor, target_type, target_id, category)
+        await _hide(target_type, target_id, category)
         await record(actor, "uphold", target_type, target_id, category=category)
 
 
@@ -851,7 +851,7 @@ async def dismiss(actor: Account | None, target_type: str, target_id: int) -> No
         if not await _close_open_reports(actor, target_type, target_id, ReportStatus.dismissed.value):
             raise DomainError(N_("There are no open reports on this item."), 409)
         if await _is_hidden(target_type, target_id):
-            await _restore(actor, target_type, target_id)
+            await _restore(target_type, target_id)
         await record(actor, "dismiss", target_type, target_id)
 
 
@@ -960,10 +960,12 @@ async def decide(
     reason: str | None = None,
     message: str | None = None,
     duplicate_of: int | None = None,
+    *,
+    events: DomainEvents,
 ) -> None:
     """`action` on an idea: reject takes a reason category and a message, hide a category, route a reason."""
     if action == "publish":
-        await publish(settings, actor, idea_id)
+        await publish(settings, actor, idea_id, events=events)
     elif action == "request_changes":
         await request_changes(settings, actor, idea_id, message or "")
     elif action == "reject":

@@ -13,6 +13,7 @@ from typing import Any
 
 from participation.city import WHOLE_CITY, Choice
 from participation.database import write_transaction
+from participation.lib.clock import utcnow
 from participation.register import services
 from participation.register.tables import RegisterEntry, RegisterUpdate, Status
 from participation.settings import Settings
@@ -349,7 +350,7 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
 
 async def load_register_demo(settings: Settings) -> int:
     """Create the demo entries that do not exist yet; returns how many were created."""
-    now = services.utcnow()
+    now = utcnow()
     existing = set(await RegisterEntry.select(RegisterEntry.slug).output(as_list=True))
     created = 0
     for spec in _entries(settings, now):

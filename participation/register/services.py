@@ -21,6 +21,7 @@ from piccolo.query.functions.aggregate import Count
 from participation.accounts.tables import Account
 from participation.database import current_engine, is_unique_violation, write_transaction
 from participation.i18n import N_
+from participation.lib.clock import utcnow
 from participation.register.permissions import (
     INITIAL_STATUSES,
     LESSON_FIELDS,
@@ -147,10 +148,6 @@ _TEXT_LIMITS = {
     "lessons_advice": 3000,
 }
 _URL_FIELDS = ("dpia_url", "open_data_url", "algorithm_register_url")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _public_columns():

@@ -8,6 +8,7 @@ from litestar import Litestar, get, post
 
 from participation.accounts.guards import requires_editor, requires_moderator, requires_participant, requires_role
 from participation.accounts.tables import Role
+from participation.composition import build_parts
 from participation.core import ApplicationCore
 
 
@@ -42,7 +43,7 @@ PROBES = [probe_participant, probe_moderator, probe_editor, probe_staff, probe_a
 @pytest.fixture
 async def probe_client(settings, outbox):
     """The real app plus routes guarded by each guard (no resident-facing route exists yet)."""
-    app = Litestar(route_handlers=PROBES, plugins=[ApplicationCore(settings)])
+    app = Litestar(route_handlers=PROBES, plugins=[ApplicationCore(build_parts(settings))])
     async with app.lifespan():
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://testserver.local"

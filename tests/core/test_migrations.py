@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from participation.app import create_app
 from participation.cli import main
-from participation.database import DatabaseError, bind_engine, build_engine, current_engine, migrate, pending_migrations
+from participation.database import DatabaseError, bind_engine, current_engine, migrate, pending_migrations
+from participation.engines import build_engine
 from participation.settings import get_settings
 
 MIGRATE_HINT = "Run `participation migrate`"

@@ -156,12 +156,12 @@ async def test_moderator_message_only_for_author_and_moderators(client, settings
     assert mod["moderator_message"]
 
 
-async def test_demo_ideas_are_idempotent(settings):
+async def test_demo_ideas_are_idempotent(settings, parts):
     from ideas.demo import DEMO_IDEAS, load_ideas_demo
     from participation.demo import load_demo
 
-    await load_demo(settings)  # accounts, register, ideas and supports
-    assert await load_ideas_demo(settings) == 0
+    await load_demo(parts)  # accounts, register, ideas and supports
+    assert await load_ideas_demo(settings, parts.events) == 0
     assert await Idea.count() == len(DEMO_IDEAS) >= 40
     assert await Idea.count().where(Idea.kind == "pilot") == sum(1 for d in DEMO_IDEAS if d.pilot)
     # Across states, themes and neighbourhoods, with comments.

@@ -9,7 +9,6 @@ import pytest
 from ideas import services
 from ideas.search import IdeaFilters, dutch_prefix, filters_from_params, list_ideas
 from ideas.tables import Idea
-from participation.accounts.tables import Role
 from participation.database import current_engine
 from tests.helpers import make_account
 from tests.ideas.factories import make_idea
@@ -137,15 +136,14 @@ async def test_search_finds_dutch_word_forms(author):
     assert await _titles(q="zzzonbekendwoord") == []
 
 
-async def test_search_covers_description_and_follows_edits(settings, author):
+async def test_search_covers_description_and_follows_edits(settings, author, events):
     idea = await make_idea(
         author,
         status="submitted",
         title="Een titel zonder het woord",
         body="In de beschrijving staat waterberging centraal.",
     )
-    moderator = await make_account(settings, email="mod@example.org", role=Role.moderator)
-    await services.publish(settings, moderator, idea.id)
+    await services.publish(settings, idea.id, events=events)
     assert await _titles(q="waterberging") == ["Een titel zonder het woord"]
     await Idea.update({Idea.body: "Nu over iets anders."}).where(Idea.id == idea.id)
     assert await _titles(q="waterberging") == []

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from functools import partial
 
 import anyio
 import pytest
 
-from ideas import services
+from ideas import services, trending
 from ideas.tables import Comment, Follow, Idea
 from ideas.text import render_comment
+from participation.lib.clock import utcnow
 from participation.validation import DomainError, FormErrors
 from tests.helpers import make_account, post_form, sign_in
 from tests.ideas.factories import make_idea
@@ -69,60 +71,62 @@ def test_comment_text_is_plain_with_links_and_line_breaks():
 
 
 @pytest.mark.parametrize(("length", "ok"), [(0, False), (1, True), (2000, True), (2001, False)])
-async def test_comment_length_limits(author, reader, length, ok):
+async def test_comment_length_limits(author, reader, length, ok, events):
     idea = await make_idea(author)
     if ok:
-        await services.add_comment(reader, idea.id, "x" * length)
+        await services.add_comment(reader, idea.id, "x" * length, events=events)
     else:
         with pytest.raises(FormErrors):
-            await services.add_comment(reader, idea.id, "x" * length)
+            await services.add_comment(reader, idea.id, "x" * length, events=events)
 
 
-async def test_comments_only_on_published_ideas_by_verified_accounts(settings, author, reader):
+async def test_comments_only_on_published_ideas_by_verified_accounts(settings, author, reader, events):
     submitted = await make_idea(author, status="submitted")
     with pytest.raises(DomainError):
-        await services.add_comment(author, submitted.id, "Mag ik hier al reageren?")
+        await services.add_comment(author, submitted.id, "Mag ik hier al reageren?", events=events)
     unverified = await make_account(settings, email="new@example.org", verified=False)
     published = await make_idea(author)
     with pytest.raises(DomainError) as exc:
-        await services.add_comment(unverified, published.id, "Eerst bevestigen")
+        await services.add_comment(unverified, published.id, "Eerst bevestigen", events=events)
     assert exc.value.status_code == 403
 
 
-async def test_replies_are_one_level_deep(author, reader):
+async def test_replies_are_one_level_deep(author, reader, events):
     idea = await make_idea(author)
-    top = await services.add_comment(reader, idea.id, "Eerste reactie")
-    reply = await services.add_comment(author, idea.id, "Antwoord", parent_id=top.id)
+    top = await services.add_comment(reader, idea.id, "Eerste reactie", events=events)
+    reply = await services.add_comment(author, idea.id, "Antwoord", parent_id=top.id, events=events)
     with pytest.raises(DomainError) as exc:
-        await services.add_comment(reader, idea.id, "Antwoord op antwoord", parent_id=reply.id)
+        await services.add_comment(reader, idea.id, "Antwoord op antwoord", parent_id=reply.id, events=events)
     assert exc.value.status_code == 400
     other = await make_idea(author)
     with pytest.raises(DomainError):
-        await services.add_comment(reader, other.id, "Verkeerd idee", parent_id=top.id)
+        await services.add_comment(reader, other.id, "Verkeerd idee", parent_id=top.id, events=events)
     threads = await services.list_comments(idea.id)
     assert len(threads) == 1 and [r.comment.body for r in threads[0].replies] == ["Antwoord"]
 
 
-async def test_comment_edit_window(author, reader):
+async def test_comment_edit_window(author, reader, events):
     idea = await make_idea(author)
-    comment = await services.add_comment(reader, idea.id, "Eerste versie")
+    comment = await services.add_comment(reader, idea.id, "Eerste versie", events=events)
     edited = await services.edit_comment(
-        reader, comment.id, "Tweede versie", now=comment.created_at + timedelta(minutes=14)
+        reader, comment.id, "Tweede versie", now=comment.created_at + timedelta(minutes=14), events=events
     )
     assert edited.body == "Tweede versie" and edited.edited_at is not None
     with pytest.raises(DomainError) as late:
-        await services.edit_comment(reader, comment.id, "Te laat", now=comment.created_at + timedelta(minutes=16))
+        await services.edit_comment(
+            reader, comment.id, "Te laat", now=comment.created_at + timedelta(minutes=16), events=events
+        )
     assert late.value.status_code == 409
     with pytest.raises(DomainError) as other:
-        await services.edit_comment(author, comment.id, "Niet van mij")
+        await services.edit_comment(author, comment.id, "Niet van mij", events=events)
     assert other.value.status_code == 403
 
 
-async def test_deleted_comment_shows_only_when_it_has_replies(client, author, reader):
+async def test_deleted_comment_shows_only_when_it_has_replies(client, author, reader, events):
     idea = await make_idea(author)
-    with_reply = await services.add_comment(reader, idea.id, "Wordt verwijderd maar heeft antwoord")
-    await services.add_comment(author, idea.id, "Een antwoord", parent_id=with_reply.id)
-    alone = await services.add_comment(reader, idea.id, "Wordt verwijderd zonder antwoord")
+    with_reply = await services.add_comment(reader, idea.id, "Wordt verwijderd maar heeft antwoord", events=events)
+    await services.add_comment(author, idea.id, "Een antwoord", parent_id=with_reply.id, events=events)
+    alone = await services.add_comment(reader, idea.id, "Wordt verwijderd zonder antwoord", events=events)
     await services.delete_comment(reader, with_reply.id)
     await services.delete_comment(reader, alone.id)
     with pytest.raises(DomainError):
@@ -135,10 +139,10 @@ async def test_deleted_comment_shows_only_when_it_has_replies(client, author, re
     assert (await services.get_idea(idea.id)).comment_count == 1
 
 
-async def test_comment_order(author, reader):
+async def test_comment_order(author, reader, events):
     idea = await make_idea(author)
     for text in ("een", "twee", "drie"):
-        await services.add_comment(reader, idea.id, text)
+        await services.add_comment(reader, idea.id, text, events=events)
     assert [t.comment.body for t in await services.list_comments(idea.id)] == ["drie", "twee", "een"]
     assert [t.comment.body for t in await services.list_comments(idea.id, newest_first=False)] == [
         "een",
@@ -147,14 +151,14 @@ async def test_comment_order(author, reader):
     ]
 
 
-async def test_comment_counter_matches_rows_after_concurrent_comments(settings, author):
+async def test_comment_counter_matches_rows_after_concurrent_comments(settings, author, events):
     idea = await make_idea(author)
     people = [await make_account(settings, email=f"p{i}@example.org") for i in range(10)]
 
     async with anyio.create_task_group() as tg:
         for i, person in enumerate(people):
             for j in range(2):
-                tg.start_soon(services.add_comment, person, idea.id, f"Reactie {i}-{j}")
+                tg.start_soon(partial(services.add_comment, person, idea.id, f"Reactie {i}-{j}", events=events))
     rows = await Comment.count().where(Comment.idea == idea.id)
     assert rows == 20
     assert (await services.get_idea(idea.id)).comment_count == rows
@@ -210,28 +214,25 @@ async def test_cannot_follow_an_idea_one_cannot_see(author, reader):
 
 
 def test_trending_formula():
-    assert services.trending_score(0, 0, 0) == pytest.approx(-1 / 2**1.4)
+    assert trending.trending_score(0, 0, 0) == pytest.approx(-1 / 2**1.4)
     # More recent activity ranks higher; the same activity ranks lower with age.
-    assert services.trending_score(10, 0, 5) > services.trending_score(5, 0, 5)
-    assert services.trending_score(10, 2, 5) > services.trending_score(10, 2, 50)
+    assert trending.trending_score(10, 0, 5) > trending.trending_score(5, 0, 5)
+    assert trending.trending_score(10, 2, 5) > trending.trending_score(10, 2, 50)
 
 
-async def test_trending_refreshes_on_comment_and_counts_supports(author, reader):
+async def test_trending_refreshes_on_comment(author, reader, events):
     idea = await make_idea(author)
     before = (await services.get_idea(idea.id)).trending_score
-    await services.add_comment(reader, idea.id, "Levendig!")
+    await services.add_comment(reader, idea.id, "Levendig!", events=events)
     after_comment = (await services.get_idea(idea.id)).trending_score
     assert after_comment > before
-    services.set_recent_support_counter(lambda idea_id, since: _async(7))
-    try:
-        refreshed = await services.refresh_trending(idea.id)
-    finally:
-        services.set_recent_support_counter(None)
-    assert refreshed.trending_score > after_comment
-    assert (await Idea.select(Idea.trending_score).where(Idea.id == idea.id).first())[
-        "trending_score"
-    ] == pytest.approx(refreshed.trending_score)
 
 
-async def _async(value):
-    return value
+async def test_stored_score_counts_the_supports_passed_in(author):
+    idea = await make_idea(author)
+    now = utcnow()
+    without = await trending.store_score(idea.id, recent_supports=0, now=now)
+    with_supports = await trending.store_score(idea.id, recent_supports=7, now=now)
+    assert with_supports > without
+    stored = await Idea.select(Idea.trending_score).where(Idea.id == idea.id).first()
+    assert stored["trending_score"] == pytest.approx(with_supports)

@@ -78,10 +78,10 @@ async def test_card_shows_counts_status_and_labels(client, settings):
     assert f'href="/ideas/{idea.id}"' in page
 
 
-async def test_comment_edit_page(client, settings):
+async def test_comment_edit_page(client, settings, events):
     author = await make_account(settings)
     idea = await make_idea(author)
-    comment = await services.add_comment(author, idea.id, "Eerste versie")
+    comment = await services.add_comment(author, idea.id, "Eerste versie", events=events)
     await sign_in(client, "resident@example.org")
     from tests.helpers import post_form
 

@@ -106,25 +106,25 @@ async def test_theme_neighbourhood_and_scope_come_from_the_city(settings):
 # -- who may submit ----------------------------------------------------------------
 
 
-async def test_resident_is_refused_a_pilot(settings):
+async def test_resident_is_refused_a_pilot(settings, events):
     resident = await make_account(settings)
     with pytest.raises(DomainError) as exc:
-        await services.submit_idea(settings, resident, _input(pilot_form()))
+        await services.submit_idea(settings, resident, _input(pilot_form()), events=events)
     assert exc.value.status_code == 403
     assert await Idea.count() == 0
 
 
-async def test_organisation_submits_a_pilot(settings):
+async def test_organisation_submits_a_pilot(settings, events):
     org = await make_account(settings, email="org@example.org", organisation="Slim BV", kvk="12345678")
-    idea, created = await services.submit_idea(settings, org, _input(pilot_form()))
+    idea, created = await services.submit_idea(settings, org, _input(pilot_form()), events=events)
     assert created and idea.kind == "pilot" and idea.status == "submitted"
     assert idea.pilot_duration_weeks == 26
 
 
-async def test_unverified_account_is_refused(settings):
+async def test_unverified_account_is_refused(settings, events):
     account = await make_account(settings, verified=False)
     with pytest.raises(DomainError) as exc:
-        await services.submit_idea(settings, account, _input(idea_form()))
+        await services.submit_idea(settings, account, _input(idea_form()), events=events)
     assert exc.value.status_code == 403
     assert await Idea.count() == 0
 
@@ -135,9 +135,9 @@ async def test_unverified_account_cannot_open_the_form(client, settings):
     assert (await client.get("/ideas/new")).status_code == 403
 
 
-async def test_author_follows_own_idea(settings):
+async def test_author_follows_own_idea(settings, events):
     resident = await make_account(settings)
-    idea, _ = await services.submit_idea(settings, resident, _input(idea_form()))
+    idea, _ = await services.submit_idea(settings, resident, _input(idea_form()), events=events)
     assert await Follow.count().where((Follow.account == resident.id) & (Follow.idea == idea.id)) == 1
 
 
@@ -209,7 +209,7 @@ async def test_double_submit_creates_one_idea(client, settings):
     assert await Idea.count() == 1
 
 
-async def test_concurrent_double_submit_creates_one_idea(settings):
+async def test_concurrent_double_submit_creates_one_idea(settings, events):
     import anyio
 
     resident = await make_account(settings)
@@ -217,7 +217,9 @@ async def test_concurrent_double_submit_creates_one_idea(settings):
     results = []
 
     async def submit():
-        results.append(await services.submit_idea(settings, resident, _input(idea_form()), form_nonce=nonce))
+        results.append(
+            await services.submit_idea(settings, resident, _input(idea_form()), form_nonce=nonce, events=events)
+        )
 
     async with anyio.create_task_group() as tg:
         for _ in range(5):

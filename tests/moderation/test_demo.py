@@ -12,9 +12,9 @@ from participation.moderation.tables import ModerationDecision, Report, StaffNot
 pytestmark = pytest.mark.anyio
 
 
-async def test_moderation_demo_is_idempotent(settings):
+async def test_moderation_demo_is_idempotent(settings, parts):
     assert await load_moderation_demo(settings) is False  # nothing to build on yet
-    await load_demo(settings)  # runs every domain's loader, the moderation demo last
+    await load_demo(parts)  # runs every domain's loader, the moderation demo last
     counts = [await t.count() for t in (ModerationDecision, Report, StaffNote, Triage)]
     assert counts[0] >= 3 and counts[1] >= 2 and counts[2] == 1 and counts[3] == 1
     assert await Report.count().where(Report.status == "open") >= 2

@@ -13,8 +13,8 @@ from tests.moderation.conftest import browser_as
 pytestmark = pytest.mark.anyio
 
 
-async def test_log_lists_and_filters(client, settings, people, submitted, published):
-    await services.publish(settings, people["moderator"], submitted.id)
+async def test_log_lists_and_filters(client, settings, people, submitted, published, events):
+    await services.publish(settings, people["moderator"], submitted.id, events=events)
     await services.hide(people["moderator"], "idea", published.id, "spam")
     moderator = await browser_as(client, people["moderator"].email)
     page = page_text(await moderator.get("/moderation/log?lang=en"))
@@ -35,8 +35,8 @@ async def test_log_lists_and_filters(client, settings, people, submitted, publis
         "DELETE FROM moderation_decision",
     ],
 )
-async def test_the_database_refuses_changes_to_decisions(settings, people, submitted, statement):
-    await services.publish(settings, people["moderator"], submitted.id)
+async def test_the_database_refuses_changes_to_decisions(settings, people, submitted, statement, events):
+    await services.publish(settings, people["moderator"], submitted.id, events=events)
     with pytest.raises(Exception, match="append-only"):
         await current_engine().run_ddl(statement)
     rows = await ModerationDecision.select()

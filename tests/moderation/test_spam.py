@@ -17,9 +17,9 @@ pytestmark = pytest.mark.anyio
 LINKS = "Kijk op https://a.example en https://b.example en www.c.example voor korting."
 
 
-async def test_many_links_flag_a_submission(client, settings, people):
+async def test_many_links_flag_a_submission(client, settings, people, events):
     idea, _ = await ideas.submit_idea(
-        settings, people["author"], IdeaInput.from_form(idea_form(body=LINKS), [], "idea")
+        settings, people["author"], IdeaInput.from_form(idea_form(body=LINKS), [], "idea"), events=events
     )
     assert (await Idea.objects().get(Idea.id == idea.id)).status == "submitted"  # not dropped
     result = await services.queue(settings, people["moderator"], services.QueueFilters())
@@ -28,20 +28,23 @@ async def test_many_links_flag_a_submission(client, settings, people):
     assert "many links" in page_text(await moderator.get("/moderation?lang=en"))
 
 
-async def test_one_link_is_no_signal(settings, people):
+async def test_one_link_is_no_signal(settings, people, events):
     await ideas.submit_idea(
-        settings, people["author"], IdeaInput.from_form(idea_form(body="Zie https://a.example"), [], "idea")
+        settings,
+        people["author"],
+        IdeaInput.from_form(idea_form(body="Zie https://a.example"), [], "idea"),
+        events=events,
     )
     assert await SpamSignal.count() == 0
 
 
-async def test_repeated_text_flags_submissions_and_comments(client, settings, people, published):
+async def test_repeated_text_flags_submissions_and_comments(client, settings, people, published, events):
     for _ in range(2):
-        await ideas.submit_idea(settings, people["author"], IdeaInput.from_form(idea_form(), [], "idea"))
+        await ideas.submit_idea(settings, people["author"], IdeaInput.from_form(idea_form(), [], "idea"), events=events)
     result = await services.queue(settings, people["moderator"], services.QueueFilters())
     assert [i.signals for i in result.items] == [[], ["repeated"]]
     for _ in range(2):
-        await ideas.add_comment(people["member"], published.id, "Koop nu goedkope zonnepanelen!")
+        await ideas.add_comment(people["member"], published.id, "Koop nu goedkope zonnepanelen!", events=events)
     assert await Comment.count() == 2  # both kept
     flagged = await services.flagged_comments()
     assert [(c["body"], c["signals"]) for c in flagged] == [("Koop nu goedkope zonnepanelen!", ["repeated"])]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -10,11 +10,8 @@ from ideas.tables import Idea
 from participation.accounts import services as accounts
 from participation.accounts.passwords import hash_password
 from participation.accounts.tables import Account
+from participation.lib.clock import utcnow
 from tests.helpers import make_account
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 async def publish_idea(

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from ideas import lifecycle
 from ideas.tables import Idea
 from participation import tasks
 from participation.accounts.tables import Role
@@ -86,15 +87,15 @@ async def test_manual_routing_needs_a_reason(settings, idea):
     assert await Routing.count() == 0
 
 
-async def test_expiry_task_closes_ideas_whose_window_ended(settings, author):
+async def test_expiry_task_closes_ideas_whose_window_ended(settings, author, parts):
     long_ago = utcnow() - timedelta(days=settings.city.support_window_days, seconds=1)
     expired = await publish_idea(settings, author, published_at=long_ago, title="Een oud idee over de stad")
     running = await publish_idea(settings, author, title="Een nieuw idee over de stad")
-    result = await tasks.run_once(settings)
+    result = await tasks.run_once(parts)
     assert result["ideas_expired"] == 1
     statuses = {r["id"]: r["status"] for r in await Idea.select(Idea.id, Idea.status)}
     assert statuses == {expired.id: "expired", running.id: "published"}
-    assert await services.expire_due_ideas() == 0
+    assert await lifecycle.expire_due_ideas() == 0
 
 
 async def test_merge_moves_supports_once(settings, author):

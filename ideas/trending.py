@@ -1,0 +1,52 @@
+"""The stored trending score (DESIGN.md section 6): recent activity divided by age with a gravity.
+
+The score is kept on the idea and refreshed on activity and periodically, never computed over
+all ideas per request. Comments are this domain's; supports are counted by the voting domain,
+which passes the figure in (`voting.trending`).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from ideas.tables import Comment, CommentStatus, Idea, IdeaStatus
+
+TRENDING_WINDOW = timedelta(days=30)
+TRENDING_GRAVITY = 1.4
+
+
+def trending_score(supports_30d: int, comments_30d: int, age_hours: float) -> float:
+    """Fider's shape: `(5*supports + 3*comments - 1) / (age_hours + 2)^1.4` over the last 30 days."""
+    return (5 * supports_30d + 3 * comments_30d - 1) / math.pow(max(age_hours, 0.0) + 2, TRENDING_GRAVITY)
+
+
+def window_start(now: datetime) -> datetime:
+    return now - TRENDING_WINDOW
+
+
+async def store_score(idea_id: int, recent_supports: int, now: datetime) -> float | None:
+    """Recompute and store one idea's score from its supports in the window; None if it does not exist."""
+    idea = await Idea.objects().get(Idea.id == idea_id)
+    if idea is None:
+        return None
+    comments = await Comment.count().where(
+        (Comment.idea == idea_id)
+        & (Comment.status == CommentStatus.visible.value)
+        & (Comment.created_at >= window_start(now))
+    )
+    age_hours = (now - (idea.published_at or idea.created_at)).total_seconds() / 3600
+    score = trending_score(recent_supports, comments, age_hours)
+    await Idea.update({Idea.trending_score: score}).where(Idea.id == idea_id)
+    return score
+
+
+async def busiest_published(limit: int) -> list[int]:
+    """The published ideas with the highest stored scores: the ones a periodic refresh must age."""
+    return (
+        await Idea.select(Idea.id)
+        .where(Idea.status == IdeaStatus.published.value)
+        .order_by(Idea.trending_score, ascending=False)
+        .limit(limit)
+        .output(as_list=True)
+    )

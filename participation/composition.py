@@ -1,0 +1,86 @@
+"""The composition root: the one place where the domains are wired to each other.
+
+`build_parts(settings)` builds the application's cross-domain collaborators; `create_app`
+and every CLI command (demo, tasks, accounts) use it, so the app and the command line run
+with the same wiring. The layers, lowest first (a module imports only from its own layer or
+below; tests/test_architecture.py checks it):
+
+    shared      participation.settings, .database, .i18n, .validation, .lib, ... (no domain)
+    accounts    participation.accounts
+    content     ideas, participation.register
+    voting      voting
+    moderation  participation.moderation
+    root        participation.composition, .core, .app, .cli, .pages, .tasks, .demo
+
+A lower domain never calls a higher one. Where it must let a higher one react, it publishes a
+typed event (below: who reacts to what), or accepts extensions to its pages (below: what each
+page shows from higher domains). Nothing is registered at import or start-up anywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.di import Provide
+
+from ideas import page_parts as ideas_parts
+from ideas.events import ContentWritten, IdeaActivity
+from ideas.extensions import IdeaExtensions
+from participation.accounts.extensions import AccountSections
+from participation.lib.events import DomainEvents
+from participation.moderation import events as moderation_events
+from participation.moderation import page_parts as moderation_parts
+from participation.settings import Settings
+from voting import page_parts as voting_parts
+from voting import trending as voting_trending
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Everything a use case may need besides its own domain: given to controllers by DI, to the CLI directly."""
+
+    settings: Settings
+    events: DomainEvents
+    idea_extensions: IdeaExtensions
+    account_sections: AccountSections
+
+    def dependencies(self) -> dict[str, Provide]:
+        """Litestar dependencies by name: a controller asks for e.g. `events: NamedDependency[DomainEvents]`."""
+        values: dict[str, Any] = {
+            "settings": self.settings,
+            "events": self.events,
+            "idea_extensions": self.idea_extensions,
+            "account_sections": self.account_sections,
+        }
+        return {name: Provide(_constant(value), sync_to_thread=False) for name, value in values.items()}
+
+
+def build_parts(settings: Settings) -> Parts:
+    return Parts(
+        settings=settings,
+        # Who reacts to which domain event, after the write that caused it committed.
+        events=DomainEvents(
+            {
+                ContentWritten: (moderation_events.on_content_written,),
+                IdeaActivity: (voting_trending.on_idea_activity,),
+            }
+        ),
+        # What the idea pages and the ideas API show from higher domains, in this order.
+        idea_extensions=IdeaExtensions(
+            detail_context=(voting_parts.idea_detail, moderation_parts.idea_detail),
+            list_context=(voting_parts.idea_cards,),
+            api_detail=(voting_parts.idea_api_detail,),
+        ),
+        # The account page's sections, in this order.
+        account_sections=AccountSections(
+            (ideas_parts.my_ideas_section, voting_parts.my_supports_section, moderation_parts.notices_section)
+        ),
+    )
+
+
+def _constant(value: Any):
+    def provide() -> Any:
+        return value
+
+    return provide

@@ -1,0 +1,62 @@
+"""What voting shows on other domains' pages: the support panel and progress on idea pages and
+cards, the API's threshold fields, "My supports" on the account page, and the home page's ideas
+close to routing. The composition root (`participation.composition`) puts them in place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+
+from ideas import lifecycle
+from ideas.tables import Idea, IdeaStatus
+from participation.accounts.tables import Account
+from participation.lib.clock import utcnow
+from participation.settings import Settings
+from voting.panel import card_panel, support_panel
+from voting.permissions import threshold_for
+from voting.services import my_supports, routing_for, supported_idea_ids
+
+
+async def idea_detail(request: Request, idea: Idea) -> dict[str, Any]:
+    settings: Settings = request.app.state.settings
+    await lifecycle.expire_if_due(idea)  # a closed idea never shows as open
+    return {"panel": await support_panel(settings, request.user, idea)}
+
+
+async def idea_cards(request: Request, ideas: list[Idea]) -> dict[str, Any]:
+    """Progress for each card; the list query already expired what was due."""
+    settings: Settings = request.app.state.settings
+    now = utcnow()
+    supported = await supported_idea_ids(request.user, [i.id for i in ideas])
+    return {"support_panels": {i.id: card_panel(settings, i, now, i.id in supported) for i in ideas}}
+
+
+async def idea_api_detail(settings: Settings, viewer: Account | None, idea: Idea) -> dict[str, Any]:
+    await lifecycle.expire_if_due(idea)
+    fields: dict[str, Any] = {"threshold": threshold_for(idea, settings.city)}
+    if viewer is not None:
+        fields["supported"] = idea.id in await supported_idea_ids(viewer, [idea.id])
+    if idea.status == IdeaStatus.routed.value and (routing := await routing_for(idea.id)):
+        fields["register_entry"] = routing[1]
+    return fields
+
+
+async def my_supports_section(account: Account) -> tuple[str, dict[str, Any]]:
+    return "voting/_my_supports.html", {"my_supports": await my_supports(account)}
+
+
+async def close_to_routing(settings: Settings, limit: int = 3) -> tuple[str, dict[str, Any]]:
+    """The home page's published ideas with the most supports, with their progress."""
+    await lifecycle.expire_due_ideas()
+    ideas = (
+        await Idea.objects()
+        .where(Idea.status == IdeaStatus.published.value)
+        .order_by(Idea.support_count, ascending=False)
+        .limit(limit)
+    )
+    now = utcnow()
+    return "voting/_close_to_routing.html", {
+        "ideas": [(i, card_panel(settings, i, now)) for i in ideas if i.support_count]
+    }
