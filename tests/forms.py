@@ -436,6 +436,8 @@ def form_on(
 ) -> Form:
     """The one form on the page that matches every criterion given.
 
+    With `strict` (the default) a mangled field name in any form on the page fails the test.
+
     selector: CSS selector of the form, or of an element inside it (e.g. "#comment-5 form").
     action: the form's target, absolute or a path (compared without the fragment).
     button: the visible text of one of its submit buttons (which is then the one pressed).
@@ -474,7 +476,9 @@ def form_on(
         pytest.fail(f"{page_url} has {len(candidates)} forms with {criteria}; narrow it down:\n  {offered}")
     form = candidates[0]
     if strict:
-        form.check_names()
+        # Every form on the page, not only this one: a page that loads is a page to check.
+        for each in forms:
+            each.check_names()
     if button is not None:
         form.press(button)
     return form

@@ -6,7 +6,7 @@ import pytest
 
 from ideas.tables import Comment, Idea
 from participation.accounts.tables import Account
-from participation.moderation.tables import ModerationDecision, Report, StaffNote, Triage
+from participation.moderation.tables import ModerationDecision, Report, SpamSignal, StaffNote, Triage
 from participation.register.tables import RegisterEntry
 from tests.forms import follow, form_on, forms_on, open_form, page_problems, text_of
 from tests.ideas.factories import make_comment, make_idea
@@ -155,6 +155,15 @@ async def test_hide_and_restore_a_comment_on_the_idea_page(people, moderator, pu
     restore = form_on(page, action=f"/moderation/comments/{comment.id}/restore")
     await follow(moderator, await restore.submit(moderator))
     assert (await Comment.objects().get(Comment.id == comment.id)).status == "visible"
+
+
+async def test_hide_a_flagged_comment_from_the_queue(people, moderator, published):
+    comment = await make_comment(published, people["member"], body="Kijk op http://a.example en http://b.example")
+    await SpamSignal(target_type="comment", target_id=comment.id, account=people["member"].id, signals="links").save()
+    form = await open_form(moderator, "/moderation/", action=f"/moderation/comments/{comment.id}/hide")
+    await follow(moderator, await form.submit(moderator))
+    hidden = await Comment.objects().get(Comment.id == comment.id)
+    assert (hidden.status, hidden.hidden_reason) == ("hidden", "spam")
 
 
 async def report(people, target_type: str, target_id: int, count: int = 1) -> None:
