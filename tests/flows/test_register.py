@@ -9,6 +9,7 @@ import pytest
 from participation.register import services
 from participation.register.tables import RegisterEntry, RegisterNeighbourhood, RegisterPartner, RegisterUpdate
 from tests.forms import follow, form_on, open_form, page_problems, text_of
+from tests.ideas.factories import make_idea
 
 LESSONS = {
     "lessons_tried": "Dimmen bij weinig verkeer.",
@@ -208,3 +209,18 @@ async def test_decline_without_a_reason_is_refused(editor, entry):
     assert "reason" in page_problems(response).fields
     assert (await reload(entry)).status == "received"
     form_on(response, action=f"/register/{entry.slug}/update")
+
+
+async def test_saving_a_routed_entry_unchanged_keeps_its_response_due_date(people, editor, browser):
+    idea = await make_idea(people["author"], status="published", title="Slimme bankjes", threshold_override=1)
+    member = await browser("member@example.org")
+    support = await open_form(member, f"/ideas/{idea.id}", action=f"/ideas/{idea.id}/support")
+    await follow(member, await support.submit(member))
+    entry = await RegisterEntry.objects().get(RegisterEntry.idea_id == idea.id)
+    before = entry.to_dict()
+
+    form = await open_form(editor, f"/register/{entry.slug}/edit", action=f"/register/{entry.slug}/edit")
+    await follow(editor, await form.submit(editor))
+    after = (await reload(entry)).to_dict()
+    changed = {k: (before[k], after[k]) for k in before if k != "updated_at" and before[k] != after[k]}
+    assert changed == {}
