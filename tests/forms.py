@@ -214,7 +214,7 @@ class Form:
                         name,
                         kind,
                         disabled,
-                        value=_attr(node, "value"),
+                        value=_sanitize(kind, _attr(node, "value")),
                         readonly=_has(node, "readonly"),
                         maxlength=_maxlength(node),
                     )
@@ -293,7 +293,7 @@ class Form:
                     pytest.fail(f"type text into {name!r}, not {value!r}")
                 if control.maxlength is not None and len(value) > control.maxlength:
                     pytest.fail(f"{name!r} takes at most {control.maxlength} characters; a browser stops typing there")
-                control.value = value
+                control.value = _sanitize(control.kind, value)
         return self
 
     def _choose(self, control: _Control, value: Any) -> None:
@@ -379,6 +379,15 @@ class Form:
         """Send the form with the client that loaded the page (its cookies hold the session and CSRF cookie)."""
         method, url, base_headers, body = self.request()
         return await client.request(method, url, headers={**base_headers, **(headers or {})}, content=body)
+
+
+def _sanitize(kind: str, value: str) -> str:
+    """The browser's value sanitization: single-line fields drop line breaks; email and url also trim."""
+    if kind in ("text", "search", "tel", "password", "email", "url"):
+        value = value.replace("\r", "").replace("\n", "")
+    if kind in ("email", "url"):
+        value = value.strip(" \t\f")
+    return value
 
 
 def _maxlength(node: LexborNode) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from participation.accounts.tables import Account
 from tests.flows.conftest import outcome, sign_in_with_form
-from tests.forms import follow, form_on, open_form, text_of
+from tests.forms import follow, form_on, open_form, page_problems, text_of
 from tests.helpers import PASSWORD, link_from, make_account
 
 NEW_PASSWORD = "vier paarden drinken koffie"
@@ -109,7 +109,6 @@ async def test_sign_in_returns_to_the_page_that_asked(settings, browser, publish
 async def test_password_reset_from_the_mailed_link(settings, browser, outbox):
     await make_account(settings, email="lid@example.org", name="Lid")
     visitor = await browser()
-    form = await open_form(visitor, "/login", action="/login")
     assert "/account/forgot" in (await visitor.get("/login")).text
     forgot = await open_form(visitor, "/account/forgot", action="/account/forgot")
     forgot.fill(email="lid@example.org")
@@ -117,6 +116,10 @@ async def test_password_reset_from_the_mailed_link(settings, browser, outbox):
     assert outbox[-1].to == "lid@example.org"
 
     reset = await open_form(visitor, link_from(outbox[-1].body, "/account/reset"), action="/account/reset")
+    reset.fill(password="kort")
+    refused = await reset.submit(visitor)
+    assert refused.status_code == 422 and "password" in page_problems(refused).fields
+    reset = form_on(refused, action="/account/reset")  # the link's token is still in the form
     reset.fill(password=NEW_PASSWORD)
     login_page = await follow(visitor, await reset.submit(visitor))
     assert str(login_page.url).endswith("/login")

@@ -205,6 +205,22 @@ def test_a_mangled_field_name_is_reported():
         form.fill(body="Een antwoord")
 
 
+def test_single_line_fields_drop_line_breaks_as_browsers_do():
+    form = form_on(
+        """
+        <form method="post" action="/x">
+          <input type="hidden" name="kept" value="a
+b">
+          <input name="title">
+          <input type="email" name="email">
+        </form>
+        """,
+        PAGE,
+    )
+    form.fill(title="een\ntwee", email="  noor@example.org ")
+    assert form.data() == [("kept", "a\r\nb"), ("title", "eentwee"), ("email", "noor@example.org")]
+
+
 def test_unknown_hidden_and_too_long_fields_fail():
     form = form_on(
         """
