@@ -46,9 +46,7 @@ async def test_moderation_queue_filter(people, browser):
     moderator = await browser("mod@example.org")
     form = await open_form(moderator, "/moderation/", method="get", selector="form.moderation-filters")
     form.fill(theme="energy")
-    page = await form.submit(moderator)
-    if page.is_redirect:  # the form's action has no trailing slash; the app may redirect
-        page = await moderator.get(page.headers["location"])
+    page = await form.submit(moderator)  # action "/moderation": Litestar matches "/moderation/" too
     assert page.status_code == 200
     assert "Laadpalen bij de bibliotheek" in text_of(page) and "Slimme bankjes" not in text_of(page)
 
