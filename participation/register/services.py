@@ -225,6 +225,14 @@ def _opt_due(value: object, errors: Errors, field: str, tz: str) -> datetime | N
     return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
+def _same_due_day(posted: object, stored: object, tz: str) -> bool:
+    """Whether a posted due date names the local day of the stored due time."""
+    if not isinstance(posted, str) or not isinstance(stored, datetime):
+        return False
+    stored = stored if stored.tzinfo else stored.replace(tzinfo=UTC)
+    return posted.strip() == stored.astimezone(ZoneInfo(tz)).date().isoformat()
+
+
 def _choice(value: object, allowed: Sequence[str], errors: Errors, field: str, required: bool) -> str | None:
     text = clean_text(value)
     if not text:
@@ -707,6 +715,10 @@ async def update_entry(settings: Settings, account: Account, slug: str, raw: Map
         entry = await _entry_row(slug)
         current = await editable_values(slug)
         merged = {**current, **{k: v for k, v in raw.items() if k in EDITABLE_FIELDS}}
+        if _same_due_day(merged.get("response_due_at"), current.get("response_due_at"), settings.city.timezone):
+            # The form shows the due time as a date: saving it unchanged must not move a routed
+            # entry's deadline (set to the minute at routing) to the end of that day.
+            merged["response_due_at"] = current["response_due_at"]
         values = clean_entry(settings, merged)
         if entry.status in {s.value for s in NEEDS_LESSONS} and not lessons_complete(values):
             raise FormErrors(
