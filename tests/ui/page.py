@@ -85,7 +85,7 @@ class Page(HTMLParser):
 
     def lang_of(self, text: str) -> str:
         """The language a screen reader uses for the text node that contains `text`."""
-        nodes = [t for t in self.texts if text in t.text]
+        nodes = [t for t in self.texts if text in t.text and not any(e.tag == "head" for e in t.ancestors)]
         assert nodes, f"{text!r} is not on the page"
         return nodes[0].lang
 
