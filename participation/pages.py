@@ -6,10 +6,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, Request, get
-from litestar.response import Response, Template
+from litestar.di import NamedDependency
+from litestar.response import File, Response, Template
 
 from participation.database import current_engine
 from participation.register.services import recent_updates
+from participation.settings import ROOT, Settings
 
 # Domains add sections to the home page (e.g. ideas close to routing) without this
 # module importing them: each provider returns (template name, context).
@@ -40,3 +42,10 @@ class SitePages(Controller):
         except Exception as exc:  # noqa: BLE001 - any database error means unhealthy
             return Response({"status": "unavailable", "database": type(exc).__name__}, status_code=503)
         return Response({"status": "ok", "database": "ok"})
+
+    @get("/favicon.ico", name="favicon", cache_control=None)
+    async def favicon(self, settings: NamedDependency[Settings]) -> File:
+        """Browsers ask for /favicon.ico whatever the page says; the city's own icon when it has one."""
+        name = settings.city.favicon or "favicon.ico"
+        media_type = "image/svg+xml" if name.endswith(".svg") else None
+        return File(ROOT / "static" / name, media_type=media_type, content_disposition_type="inline")
