@@ -6,6 +6,12 @@ Search is engine-specific: SQLite FTS5 (bm25, title weighted highest) with a
 light Dutch suffix rule turned into prefix queries, PostgreSQL's full-text
 search with the 'dutch' configuration (ts_rank over a weighted tsvector). An
 exact title match always ranks first.
+
+Both engines also match each word inside longer words and without accents, in a
+folded copy of the text (lower case, accents removed): "cafe" and "café" find
+"Taalcafé" (Dutch writes compounds as one word). SQLite keeps that copy in an FTS5
+trigram table, PostgreSQL in a generated column (see the ideas migration of
+2026-11-29); `fold` applies the same folding to the query.
 """
 
 from __future__ import annotations
@@ -157,6 +163,24 @@ def dutch_prefix(word: str) -> str:
     return stem
 
 
+# The accents the search folds, as in the ideas migration of 2026-11-29 (its FOLD_FROM / FOLD_TO).
+_FOLDING = str.maketrans(
+    "àáâãäåèéêëìíîïòóôõöùúûüýÿçñÀÁÂÃÄÅÈÉÊËÌÍÎÏÒÓÔÕÖÙÚÛÜÝŸÇÑ",
+    "aaaaaaeeeeiiiiooooouuuuyycnaaaaaaeeeeiiiiooooouuuuyycn",
+)
+# The trigram index cannot match fewer than three characters; such words use the word index.
+TRIGRAM = 3
+
+
+def fold(word: str) -> str:
+    return word.lower().translate(_FOLDING)
+
+
+def substring_terms(terms: list[str]) -> list[str]:
+    """The folded part of each word to find anywhere in the text (plural and diminutive endings off)."""
+    return [dutch_prefix(fold(t)) for t in terms]
+
+
 def sqlite_match(terms: list[str], any_term: bool = False) -> str:
     parts = [f'"{dutch_prefix(t)}"*' for t in terms]
     return (" OR " if any_term else " ").join(parts)
@@ -199,11 +223,26 @@ def _search_sql(filters: IdeaFilters, statuses: tuple[str, ...]) -> _Sql | None:
     sort = filters.effective_sort
     if terms:
         if is_sqlite():
-            sql.joins.append("JOIN idea_fts ON idea_fts.rowid = idea.id")
-            sql.add("idea_fts MATCH {}", sqlite_match(terms))
-            rank = "bm25(idea_fts, 10.0, 4.0, 1.0) ASC"
+            inside = [t for t in substring_terms(terms) if len(t) >= TRIGRAM]
+            short = [t for t in terms if len(dutch_prefix(fold(t))) < TRIGRAM]
+            if inside:
+                sql.joins.append("JOIN idea_trigram ON idea_trigram.rowid = idea.id")
+                sql.add("idea_trigram MATCH {}", " ".join(f'"{t}"' for t in inside))
+                rank = "bm25(idea_trigram, 10.0, 4.0, 1.0) ASC"
+                if short:
+                    sql.add("idea.id IN (SELECT rowid FROM idea_fts WHERE idea_fts MATCH {})", sqlite_match(short))
+            else:
+                sql.joins.append("JOIN idea_fts ON idea_fts.rowid = idea.id")
+                sql.add("idea_fts MATCH {}", sqlite_match(terms))
+                rank = "bm25(idea_fts, 10.0, 4.0, 1.0) ASC"
         else:
-            sql.add("idea.search_vector @@ websearch_to_tsquery('dutch', {})", filters.q)
+            # Word stems (Dutch stemmer) or, failing that, every word inside the folded text.
+            likes = " AND ".join("idea.search_folded LIKE {}" for _ in terms)
+            sql.add(
+                f"(idea.search_vector @@ websearch_to_tsquery('dutch', {{}}) OR ({likes}))",
+                filters.q,
+                *("%" + t.replace("_", "\\_") + "%" for t in substring_terms(terms)),
+            )
             rank = "ts_rank(idea.search_vector, websearch_to_tsquery('dutch', {})) DESC"
         if sort == SEARCH_SORT:
             sql.order = f"(lower(idea.title) = {{}}) DESC, {rank}, idea.id DESC"

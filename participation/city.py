@@ -53,6 +53,9 @@ class CityConfig:
     source: Path
     # [moderation] report_threshold: an idea or comment with this many open reports is hidden pending review.
     report_threshold: int = 3
+    # [city] logo and favicon: files under static/ (the city's name as text, and the platform's icon, without).
+    logo: str | None = None
+    favicon: str | None = None
 
     def neighbourhood(self, slug: str | None) -> Choice | None:
         return next((n for n in self.neighbourhoods if n.slug == slug), None)
@@ -126,6 +129,18 @@ class _Reader:
             raise self.fail(dotted, "must be a non-empty string")
         return value.strip()
 
+    def static_file(self, table: dict[str, Any], key: str, dotted: str) -> str | None:
+        """A file under static/, written as "static/img/logo.svg" or "img/logo.svg"; it must exist."""
+        value = self.text(table, key, dotted, required=False)
+        if value is None:
+            return None
+        relative = value.removeprefix("/").removeprefix("static/")
+        static = (Path(__file__).resolve().parent.parent / "static").resolve()
+        path = (static / relative).resolve()
+        if not path.is_relative_to(static) or not path.is_file():
+            raise self.fail(dotted, f"no file static/{relative} (a path under static/ is expected)")
+        return relative
+
     def positive_int(self, table: dict[str, Any], key: str, dotted: str) -> int:
         value = table.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -187,6 +202,8 @@ class _Reader:
             programme_lines=self.choices("programme_lines"),
             source=self.path,
             report_threshold=self._report_threshold(),
+            logo=self.static_file(city, "logo", "city.logo"),
+            favicon=self.static_file(city, "favicon", "city.favicon"),
         )
 
     def _report_threshold(self) -> int:

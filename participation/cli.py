@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
@@ -72,6 +73,11 @@ def _describe(url: str) -> str:
 def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     import uvicorn
 
+    served = settings.serving_at(host, port)
+    if served.base_url != settings.base_url:
+        # The app (and each worker process) reads its settings from the environment.
+        os.environ["BASE_URL"] = served.base_url
+        get_settings.cache_clear()
     # Fail here with a clear message rather than inside a worker's lifespan.
     _with_database(settings, _noop)
     click.echo(f"Serving {settings.city.name} on http://{host}:{port} ({_describe(settings.database_url)})")

@@ -76,6 +76,19 @@ def _same_site_path(referer: str | None) -> str:
     return path if path.startswith("/") and not path.startswith("//") else "/"
 
 
+def _retry_form(request: Request) -> dict[str, Any] | None:
+    """What a rate-limited form post contained, to send again from the 429 page (see rate_limits).
+
+    The person's text goes back into hidden fields; passwords are asked for again, never echoed."""
+    fields = request.scope.get("participation.retry_form")  # type: ignore[call-overload]
+    if not fields:
+        return None
+    # The posted CSRF token comes along: the limiter answered before the CSRF check could set one.
+    kept = [(k, v) for k, v in fields if "password" not in k]
+    passwords = list(dict.fromkeys(k for k, _ in fields if "password" in k))
+    return {"action": request.url.path, "fields": kept, "passwords": passwords}
+
+
 def handle_exception(request: Request, exc: Exception) -> Response:
     if isinstance(exc, FormErrors):
         status, detail, field_errors, headers = (
@@ -109,7 +122,12 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         return Redirect(f"/login?next={quote(target)}")
     return Template(
         template_name="errors/error.html",
-        context={"status": status, "detail": detail if status < 500 else "", "errors": field_errors},
+        context={
+            "status": status,
+            "detail": detail if status < 500 else "",
+            "errors": field_errors,
+            "retry": _retry_form(request) if status == 429 else None,
+        },
         status_code=status,
         media_type=MediaType.HTML,
         headers=headers,

@@ -16,8 +16,9 @@ from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel.core import Locale
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import format_time as babel_format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -84,13 +85,26 @@ def local_time(value: datetime) -> datetime:
     return value.astimezone(ZoneInfo(_current_timezone.get()))
 
 
+# Dates are written the European way in English too: "29 Nov 2026", not "Nov 29, 2026".
+_FORMATTING_LOCALES = {"en": "en_GB"}
+
+
+def _formatting_locale() -> Locale:
+    locale = get_locale()
+    return Locale.parse(_FORMATTING_LOCALES.get(locale, locale))
+
+
 def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
+    """Date and time to the minute ("29 nov 2026 14:03"): seconds are noise on a page."""
     if value is None:
         return ""
-    return babel_format_datetime(local_time(value), format=fmt, locale=get_locale())
+    local, locale = local_time(value), _formatting_locale()
+    date = babel_format_date(local.date(), format=fmt, locale=locale)
+    time = babel_format_time(local, format="short", locale=locale)
+    return str(locale.datetime_formats[fmt]).replace("{1}", date).replace("{0}", time)
 
 
 def format_date(value: datetime | None, fmt: str = "long") -> str:
     if value is None:
         return ""
-    return babel_format_date(local_time(value).date(), format=fmt, locale=get_locale())
+    return babel_format_date(local_time(value).date(), format=fmt, locale=_formatting_locale())

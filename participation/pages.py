@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.response import Response, Template
+from litestar.response import File, Response, Template
 
 from participation.database import current_engine
 from participation.register.services import recent_updates
-from participation.settings import Settings
+from participation.settings import ROOT, Settings
 from voting.page_parts import close_to_routing
 
 
@@ -35,3 +35,10 @@ class SitePages(Controller):
         except Exception as exc:  # noqa: BLE001 - any database error means unhealthy
             return Response({"status": "unavailable", "database": type(exc).__name__}, status_code=503)
         return Response({"status": "ok", "database": "ok"})
+
+    @get("/favicon.ico", name="favicon", cache_control=None)
+    async def favicon(self, settings: NamedDependency[Settings]) -> File:
+        """Browsers ask for /favicon.ico whatever the page says; the city's own icon when it has one."""
+        name = settings.city.favicon or "favicon.ico"
+        media_type = "image/svg+xml" if name.endswith(".svg") else None
+        return File(ROOT / "static" / name, media_type=media_type, content_disposition_type="inline")

@@ -11,16 +11,33 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request
+from litestar.exceptions import TooManyRequestsException
 from litestar.middleware.rate_limit import RateLimitConfig, RateLimitMiddleware
+from litestar.types import Receive, Scope, Send
 
 from participation.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Where a refused form post leaves what was typed, for the 429 page's "send again" form.
+RETRY_FORM = "participation.retry_form"
 
 
 class BucketRateLimitMiddleware(RateLimitMiddleware):
     def cache_key_from_request(self, request: Request[Any, Any, Any]) -> str:
         return f"{super().cache_key_from_request(request)}::{request.route_handler.opt.get('rate_limit')}"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except TooManyRequestsException:
+            # Refused before the handler read the body: keep what the person typed (a long idea,
+            # a comment) so the 429 page can offer to send it again. Text fields only; the page
+            # never echoes passwords. Nested bucket middlewares read it once.
+            if scope.get("method") == "POST" and not scope["path"].startswith("/api/") and RETRY_FORM not in scope:
+                request = scope["litestar_app"].request_class(scope, receive)
+                form = await request.form()
+                scope[RETRY_FORM] = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]  # type: ignore[literal-required]
+            raise
 
 
 def rate_limit_configs(settings: Settings) -> list[RateLimitConfig]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,6 +64,8 @@ class Settings:
     session_absolute_hours: int = 12
     email_link_hours: int = 48
     reset_link_hours: int = 2
+    # False when BASE_URL was not given: development then links to the address it serves (see `serving_at`).
+    base_url_configured: bool = True
 
     @property
     def is_production(self) -> bool:
@@ -72,6 +74,18 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    def serving_at(self, host: str, port: int) -> Settings:
+        """These settings for a server on host:port: in development without BASE_URL, links in mail
+        follow the served address (`participation demo --port 8101` mails :8101 links). Production
+        and an explicit BASE_URL keep theirs: behind a proxy only BASE_URL knows the public address."""
+        if self.is_production or self.base_url_configured:
+            return self
+        if host in ("", "0.0.0.0", "::"):
+            host = "127.0.0.1"  # every interface: the local one is the address that surely answers
+        if ":" in host:
+            host = f"[{host}]"
+        return replace(self, base_url=f"http://{host}:{port}")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -98,6 +112,7 @@ class Settings:
             database_url=database_url,
             secret_key=secret_key,
             base_url=(env.get("BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+            base_url_configured=bool(env.get("BASE_URL")),
             redis_url=env.get("REDIS_URL") or None,
             smtp_url=env.get("SMTP_URL") or None,
             mail_from=env.get("MAIL_FROM") or "noreply@localhost",

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from litestar.plugins.flash import get_flashes
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
+from markupsafe import Markup
 
 from participation import __version__
 from participation.accounts.permissions import has_role
@@ -30,6 +31,12 @@ def language_url(request: object, locale: str) -> str:
     return url.path + "?" + urlencode(params)
 
 
+def content_lang_attribute(content_locale: str) -> Markup:
+    """` lang="nl"` for what people wrote (in the city's language) on a page in another language,
+    so a screen reader pronounces "Taalcafé" in Dutch on an English page; nothing when they agree."""
+    return Markup(' lang="%s"') % content_locale if get_locale() != content_locale else Markup("")
+
+
 def template_config(settings: Settings) -> TemplateConfig:
     def configure(engine: JinjaTemplateEngine) -> None:
         env = engine.engine
@@ -44,6 +51,7 @@ def template_config(settings: Settings) -> TemplateConfig:
             options=lambda choices: [(c.slug, c.name(get_locale())) for c in choices],
             asset_version=__version__,
             is_moderator=lambda account: has_role(account, Role.moderator),
+            content_lang=lambda: content_lang_attribute(settings.city.default_locale),
         )
         engine.register_template_callable("get_flashes", get_flashes)
         env.filters.update(datetime=format_datetime, date=format_date)

@@ -63,6 +63,14 @@ class AccountPages(Controller):
                 context={"kind": kind.value, "values": _without_secrets(values), "errors": exc.errors},
                 status_code=422,
             )
+        # Post/Redirect/Get: a reload or Back must not post the registration again. The address
+        # travels in the (server-side) session, never in the URL.
+        request.session["registered_email"] = registration.email
+        return Redirect("/account/register/sent", status_code=303)
+
+    @get("/account/register/sent", name="register_sent")
+    async def register_sent(self, request: Request) -> Template:
+        email = request.session.get("registered_email")
         return Template(
             "accounts/message.html",
             context={
@@ -70,8 +78,10 @@ class AccountPages(Controller):
                 "message": gettext(
                     "We sent a link to %(email)s. Open it to confirm your address; "
                     "then you can submit ideas, comment and support.",
-                    email=registration.email,
-                ),
+                    email=email,
+                )
+                if email
+                else gettext("We sent you a link. Open it to confirm your address."),
             },
         )
 
@@ -79,6 +89,15 @@ class AccountPages(Controller):
     async def verify(self, settings: NamedDependency[Settings], token: FromQuery[str] = "") -> Template:
         try:
             await services.verify_email(settings, token)
+        except services.AlreadyVerified as exc:
+            return Template(
+                "accounts/message.html",
+                context={
+                    "title": gettext("Email address already confirmed"),
+                    "message": str(exc.message),
+                    "link": ("/login", gettext("Sign in")),
+                },
+            )
         except DomainError as exc:
             return Template(
                 "accounts/message.html",

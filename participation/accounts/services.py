@@ -37,6 +37,8 @@ from participation.validation import (
 )
 
 KVK_RE = re.compile(r"^\d{8}$")
+# How people group a KvK number's digits: "12 34 56 78", "1234 5678", "12.34.56.78".
+_KVK_SEPARATORS = re.compile(r"[\s.]")
 VERIFY_PURPOSE = "verify-email"
 RESET_PURPOSE = "reset-password"
 DUPLICATE_EMAIL = N_("An account with this email address already exists. Sign in or reset your password.")
@@ -48,6 +50,12 @@ class LockedOut(DomainError):
 
 class SignInRefused(DomainError):
     status_code = 401
+
+
+class AlreadyVerified(DomainError):
+    """A confirmation link opened again (a second click, a mail client's preview): nothing is wrong."""
+
+    status_code = 200
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,11 @@ class Registration:
     locale: str = "nl"
 
 
+def normalise_kvk(text: object) -> str:
+    """The KvK number's eight digits without the spaces or dots people type between them."""
+    return _KVK_SEPARATORS.sub("", str(text or ""))
+
+
 def registration_from_form(data: dict, kind: AccountKind, locale: str = "nl") -> Registration:
     org = kind is AccountKind.organisation
     return Registration(
@@ -71,7 +84,7 @@ def registration_from_form(data: dict, kind: AccountKind, locale: str = "nl") ->
         display_name=clean_text(data.get("contact_name" if org else "display_name")),
         neighbourhood=clean_text(data.get("neighbourhood")) or None,
         organisation_name=clean_text(data.get("organisation_name")) if org else None,
-        kvk_number=re.sub(r"\s", "", str(data.get("kvk_number") or "")) if org else None,
+        kvk_number=normalise_kvk(data.get("kvk_number")) if org else None,
         locale=locale,
     )
 
@@ -83,6 +96,8 @@ def _validate_registration(settings: Settings, reg: Registration) -> None:
         check_length(errors, "organisation_name", reg.organisation_name or "", 2, 120)
         if not KVK_RE.match(reg.kvk_number or ""):
             errors.add("kvk_number", N_("A KvK number is exactly 8 digits."))
+        elif not reg.kvk_number.strip("0"):  # type: ignore[union-attr]
+            errors.add("kvk_number", N_("00000000 is not a KvK number. Enter the 8 digits of your registration."))
         check_length(errors, "contact_name", reg.display_name, 2, 80)
     else:
         check_length(errors, "display_name", reg.display_name, 2, 80)
@@ -166,10 +181,37 @@ async def _account_for_link(settings: Settings, purpose: str, token: str, finger
 
 
 async def verify_email(settings: Settings, token: str) -> Account:
-    account = await _account_for_link(settings, VERIFY_PURPOSE, token, _verify_fingerprint)
+    try:
+        account = await _account_for_link(settings, VERIFY_PURPOSE, token, _verify_fingerprint)
+    except DomainError:
+        if await _confirmed_by(settings, token):
+            raise AlreadyVerified(N_("Your email address is already confirmed. You can sign in.")) from None
+        raise
     account.email_verified_at = utcnow()
     await account.save([Account.email_verified_at])
     return account
+
+
+async def _confirmed_by(settings: Settings, token: str) -> bool:
+    """Was `token` a genuine confirmation link for an account that has since been confirmed?
+
+    The link stops working once used (its fingerprint includes the confirmation time); the one it
+    was made for is the account's address before confirmation."""
+    try:
+        account = await Account.objects().get(Account.id == signed_links.read_account_id(token))
+    except signed_links.InvalidLink:
+        return False
+    if account is None or account.deleted_at or account.email_verified_at is None:
+        return False
+    try:
+        signed_links.check_token(
+            settings.secret_key, VERIFY_PURPOSE, token, signed_links.fingerprint(account.email, None)
+        )
+    except signed_links.ExpiredLink:
+        return True
+    except signed_links.InvalidLink:
+        return False
+    return True
 
 
 async def _failures_since(email: str, since: datetime) -> list[datetime]:
@@ -315,7 +357,7 @@ async def create_account(
         display_name=clean_text(name),
         neighbourhood=neighbourhood,
         organisation_name=clean_text(organisation) if organisation else None,
-        kvk_number=kvk,
+        kvk_number=normalise_kvk(kvk) if organisation else None,
     )
     _validate_registration(settings, reg)
     account = Account(

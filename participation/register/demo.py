@@ -33,8 +33,9 @@ _UPDATE_TEXT = {
     Status.under_assessment: "We onderzoeken haalbaarheid, kosten en privacy-effecten.",
     Status.planned: "Het college heeft budget vrijgemaakt; de voorbereiding loopt.",
     Status.running: "De pilot is gestart.",
-    Status.completed: "Het project is afgerond; de lessen staan hieronder.",
-    Status.stopped: "Het project is gestopt; de lessen staan hieronder.",
+    # The page shows the lessons above the timeline, and only an entry with lessons may point at them.
+    Status.completed: "Het project is afgerond.",
+    Status.stopped: "Het project is gestopt.",
     Status.declined: "De gemeente neemt dit niet verder in behandeling; zie de toelichting.",
 }
 
@@ -380,6 +381,8 @@ async def _create(spec: dict[str, Any], now: datetime) -> None:
         previous = None
         for step, step_status in enumerate(path):
             text = services.ROUTED_TEXT if step == 0 and role == "system" else _UPDATE_TEXT[step_status]
+            if step_status in (Status.completed, Status.stopped) and values.get("lessons_tried"):
+                text += " Wat we ervan leerden staat bij de geleerde lessen."
             await RegisterUpdate.insert(
                 RegisterUpdate(
                     entry=entry.id,

@@ -45,8 +45,11 @@ async def register(client, data: dict):
 async def test_resident_registers_unverified_and_gets_a_verification_mail(client, outbox):
     response = await register(client, resident_form(email="Fatima@Example.org"))
 
-    assert response.status_code == 200
-    assert "fatima@example.org" in response.text  # the "check your email" page names the address
+    # Post/Redirect/Get: a reload of the result page does not post the form again.
+    assert response.status_code == 303
+    assert response.headers["location"] == "/account/register/sent"
+    sent = await client.get("/account/register/sent")
+    assert "fatima@example.org" in sent.text  # the "check your email" page names the address
     account = await Account.objects().get(Account.email == "fatima@example.org")
     assert account is not None, "email is stored lower-cased"
     assert (account.kind, account.display_name, account.neighbourhood) == ("resident", "Fatima", "palenstein")
@@ -60,7 +63,7 @@ async def test_resident_registers_unverified_and_gets_a_verification_mail(client
 async def test_organisation_registers_with_kvk_number(client, outbox):
     response = await register(client, organisation_form(kvk_number="1234 5678"))
 
-    assert response.status_code == 200
+    assert response.status_code == 303
     account = await Account.objects().get(Account.email == "info@slimmelantaarn.nl")
     assert account.kind == "organisation"
     assert account.organisation_name == "Slimme Lantaarn BV"
@@ -126,7 +129,7 @@ async def test_unknown_neighbourhood_is_refused(client):
 
 
 async def test_duplicate_email_differing_only_in_case_is_refused(client, outbox):
-    assert (await register(client, resident_form(email="fatima@example.org"))).status_code == 200
+    assert (await register(client, resident_form(email="fatima@example.org"))).status_code == 303
     outbox.clear()
 
     response = await register(client, resident_form(email="FATIMA@Example.ORG", display_name="Someone else"))
@@ -138,7 +141,7 @@ async def test_duplicate_email_differing_only_in_case_is_refused(client, outbox)
 
 
 async def test_duplicate_organisation_email_is_refused(client):
-    assert (await register(client, organisation_form())).status_code == 200
+    assert (await register(client, organisation_form())).status_code == 303
     response = await register(client, organisation_form(email="INFO@slimmelantaarn.nl", kvk_number="87654321"))
     assert response.status_code == 422
     assert field_error(response, "email") == dutch(DUPLICATE)

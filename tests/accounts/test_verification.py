@@ -13,6 +13,7 @@ from tests.helpers import PASSWORD, api_token, link_from, make_account, post_for
 
 CONFIRMED = "Email address confirmed"
 NOT_VALID = "This link is invalid or has already been used."
+ALREADY_CONFIRMED = "Your email address is already confirmed. You can sign in."
 EXPIRED = "This link has expired. Request a new one."
 CONFIRM_FIRST = "Confirm your email address first; we sent you a link."
 
@@ -21,7 +22,7 @@ async def register_resident(client, email="noor@example.org"):
     response = await post_form(
         client, "/account/register", {"kind": "resident", "display_name": "Noor", "email": email, "password": PASSWORD}
     )
-    assert response.status_code == 200, response.text[:300]
+    assert response.status_code == 303, response.text[:300]
 
 
 async def test_link_from_the_mail_verifies_once(client, outbox):
@@ -34,9 +35,12 @@ async def test_link_from_the_mail_verifies_once(client, outbox):
     account = await Account.objects().get(Account.email == "noor@example.org")
     assert account.email_verified_at is not None
 
+    # Opened again (a second click, a mail preview): the account is confirmed, not "invalid".
     second = await client.get(link)
-    assert second.status_code == 400
-    assert dutch(NOT_VALID) in page_text(second)
+    assert second.status_code == 200
+    assert dutch(ALREADY_CONFIRMED) in page_text(second)
+    assert dutch(NOT_VALID) not in page_text(second)
+    assert 'href="/login"' in second.text
 
 
 async def test_expired_link_is_refused(client, outbox, monkeypatch, settings):
