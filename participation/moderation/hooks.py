@@ -9,41 +9,43 @@ from litestar import Request
 from ideas import controllers as ideas_controllers
 from ideas import permissions as idea_permissions
 from ideas import services as ideas_services
-from ideas.tables import Idea
+from ideas.tables import Idea, IdeaStatus
 from participation.accounts.controllers import account_sections
-from participation.accounts.permissions import participation_refusal
 from participation.accounts.tables import Account
-from participation.moderation import services
-from participation.moderation.permissions import is_moderator
+from participation.moderation import decisions, hiding, log, reports, spam
+from participation.moderation.permissions import can_moderate, can_report
 
 
 async def _detail_context(request: Request, idea: Idea) -> dict[str, Any]:
     """The author's notices and rejection category, the report link, the moderators' tools."""
     user = request.user
     is_author = idea_permissions.is_author(user, idea)
-    moderator = is_moderator(user)
+    moderator = can_moderate(user)
     panel: dict[str, Any] = {
         "is_author": is_author,
-        "is_moderator": moderator,
+        "can_moderate": moderator,
+        # The author and moderators see a hidden idea, with a warning that others see only the reason.
+        "hidden_warning": idea.status == IdeaStatus.hidden.value and (is_author or moderator),
         "notices": [],
         "rejection_category": None,
     }
     if is_author or moderator:
-        panel["notices"] = await services.notices_for_idea(idea.id)
-        if idea.status == "rejected":
-            panel["rejection_category"] = await services.rejection_category(idea.id)
+        panel["notices"] = await decisions.notices_for_idea(idea.id)
+        if idea.status == IdeaStatus.rejected.value:
+            panel["rejection_category"] = await log.rejection_category(idea.id)
     return {
         "moderation_panel": panel,
-        "can_report": participation_refusal(user) is None,
+        # A function of the idea or comment: the templates ask it per item.
+        "can_report": lambda content: can_report(user, content),
         "moderator_tools": moderator,
-        "report_reasons": services.REPORT_REASONS,
-        "hide_categories": services.HIDE_CATEGORIES,
-        "reject_reasons": services.REJECT_REASONS,
+        "report_reasons": reports.REPORT_REASONS,
+        "hide_categories": hiding.HIDE_CATEGORIES,
+        "reject_reasons": decisions.REJECT_REASONS,
     }
 
 
 async def _notices_section(account: Account) -> tuple[str, dict[str, Any]]:
-    return "moderation/_account_notices.html", {"notices": await services.notices_for_account(account)}
+    return "moderation/_account_notices.html", {"notices": await decisions.notices_for_account(account)}
 
 
 def install() -> None:
@@ -51,5 +53,5 @@ def install() -> None:
         ideas_controllers.detail_context_providers.append(_detail_context)
     if _notices_section not in account_sections:
         account_sections.append(_notices_section)
-    if services.flag_spam not in ideas_services.content_listeners:
-        ideas_services.content_listeners.append(services.flag_spam)
+    if spam.flag_spam not in ideas_services.content_listeners:
+        ideas_services.content_listeners.append(spam.flag_spam)
