@@ -6,8 +6,8 @@ from datetime import datetime
 
 from ideas.lifecycle import support_window_open
 from ideas.tables import IdeaStatus
-from participation.accounts.permissions import has_role, participation_refusal
-from participation.accounts.tables import Account, Role
+from participation.accounts.permissions import participation_refusal
+from participation.accounts.tables import Account
 from participation.city import CityConfig
 from participation.i18n import N_
 from participation.validation import Message
@@ -19,9 +19,12 @@ THRESHOLD_OVERRIDABLE = frozenset(
 )
 
 
-def can_override_threshold(account: Account | None, idea) -> bool:
-    """Admins set an idea's own threshold while it is under review or open, not after it routed or closed."""
-    return has_role(account, Role.admin) and idea.status in THRESHOLD_OVERRIDABLE
+def threshold_overridable(idea) -> bool:
+    """An idea's own threshold may change while it is under review or open, not after it routed or closed.
+
+    Who may change it (an administrator) is moderation's rule: `moderation.permissions.can_set_threshold`.
+    """
+    return idea.status in THRESHOLD_OVERRIDABLE
 
 
 def threshold_for(idea, city: CityConfig) -> int:

@@ -15,8 +15,7 @@ from datetime import datetime
 
 from ideas import lifecycle
 from ideas.tables import Idea, IdeaKind, IdeaStatus
-from participation.accounts.permissions import has_role
-from participation.accounts.tables import Account, Role
+from participation.accounts.tables import Account
 from participation.database import for_update, write_transaction
 from participation.i18n import N_
 from participation.lib.clock import utcnow
@@ -24,7 +23,7 @@ from participation.register.services import create_routed_entry, default_respons
 from participation.register.tables import RegisterEntry
 from participation.settings import Settings
 from participation.validation import DomainError, FormErrors, Message
-from voting.permissions import can_override_threshold, support_refusal, threshold_for, withdraw_refusal
+from voting.permissions import support_refusal, threshold_for, threshold_overridable, withdraw_refusal
 from voting.tables import Routing, Support
 from voting.trending import refresh_trending
 
@@ -168,9 +167,7 @@ async def _route(
 async def route_manually(
     settings: Settings, moderator: Account, idea_id: int, reason: str, now: datetime | None = None
 ) -> RegisterEntry:
-    """A moderator routes a published idea below the threshold, with a reason."""
-    if not has_role(moderator, Role.moderator):
-        raise DomainError(N_("Only moderators can route an idea."), status_code=403)
+    """A moderator routes a published idea below the threshold, with a reason (moderation checks who may)."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(N_("Give a reason for routing this idea."), status_code=422)
@@ -192,21 +189,19 @@ THRESHOLD_MAX = 100_000
 
 
 async def set_threshold(
-    settings: Settings, admin: Account | None, idea_id: int, threshold: int | None, now: datetime | None = None
+    settings: Settings, idea_id: int, threshold: int | None, now: datetime | None = None
 ) -> str | None:
-    """An administrator sets this idea's own threshold (None: the city's again).
+    """Set this idea's own threshold (None: the city's again); moderation checks that an admin asks.
 
     Lowering it to or below the current support count routes the idea at once,
     in the same transaction. Returns the register entry's slug when it routed.
     """
-    if not has_role(admin, Role.admin):
-        raise DomainError(N_("Only administrators can change an idea's threshold."), status_code=403)
     if threshold is not None and not 1 <= threshold <= THRESHOLD_MAX:
         raise FormErrors({"threshold": Message(N_("Use a whole number from 1 to %(max)s."), max=THRESHOLD_MAX)})
     now = now or utcnow()
     async with write_transaction():
         idea = await _locked_idea(idea_id)
-        if not can_override_threshold(admin, idea):
+        if not threshold_overridable(idea):
             raise DomainError(
                 N_("The threshold can only change while the idea is open or under review."), status_code=409
             )

@@ -10,8 +10,12 @@ STAFF_ROLES = frozenset({Role.moderator.value, Role.editor.value, Role.admin.val
 
 
 def has_role(account: Account | None, *roles: Role) -> bool:
-    """Admins hold every staff role; other roles hold only themselves."""
-    if account is None or account.deleted_at is not None:
+    """Admins hold every staff role; other roles hold only themselves.
+
+    A deleted or suspended account holds none: a suspended moderator moderates nothing,
+    in guards, services and templates alike (this is the one place that says so).
+    """
+    if account is None or account.deleted_at is not None or account.suspended_at is not None:
         return False
     return account.role == Role.admin.value or account.role in {r.value for r in roles}
 

@@ -11,10 +11,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from ideas.tables import Idea
-from participation.accounts.guards import requires_account, requires_moderator
+from participation.accounts.guards import requires_account
 from participation.accounts.tables import Account
 from participation.lib.events import DomainEvents
-from participation.moderation import services
+from participation.moderation import decisions, queue, reports
+from participation.moderation.guards import requires_moderation
 from participation.moderation.tables import ModerationDecision
 from participation.settings import Settings
 
@@ -92,7 +93,7 @@ class ReportGroupOut(msgspec.Struct):
 class ModerationApi(Controller):
     path = "/api/v1/moderation"
     tags = ["moderation"]
-    guards = [requires_moderator]
+    guards = [requires_moderation]
 
     @get("/queue", summary="Submitted ideas waiting for a decision, oldest first")
     async def queue(
@@ -108,11 +109,11 @@ class ModerationApi(Controller):
         """Filters: kind, theme, neighbourhood, assigned (`me` or `none`).
 
         Staff tokens only; notes are counted, not shown."""
-        filters = services.QueueFilters.from_params(
+        filters = queue.QueueFilters.from_params(
             settings,
             {"kind": kind, "theme": theme, "neighbourhood": neighbourhood, "assigned": assigned, "page": str(page)},
         )
-        result = await services.queue(settings, request.user, filters)
+        result = await queue.queue(settings, request.user, filters)
         return QueueOut(
             items=[
                 QueueEntry(
@@ -149,7 +150,7 @@ class ModerationApi(Controller):
         """`action`: publish, request_changes (`message`), reject (`reason`: off_topic, not_municipal, offensive,
         personal_data, spam or other, and `message` for the author), duplicate (`duplicate_of`), route (`reason`),
         hide (`reason`: spam, offensive, personal_data, off_topic or other), restore."""
-        await services.decide(
+        await decisions.decide(
             settings, request.user, idea_id, data.action, data.reason, data.message, data.duplicate_of, events=events
         )
         status = (await Idea.select(Idea.status).where(Idea.id == idea_id).first())["status"]
@@ -177,7 +178,7 @@ class ModerationApi(Controller):
                     ReportedEntry(reason=r["reason"], note=r["note"], created_at=r["created_at"]) for r in g.reports
                 ],
             )
-            for g in await services.open_report_groups()
+            for g in await reports.open_report_groups()
         ]
 
 
@@ -194,7 +195,7 @@ class ReportApi(Controller):
 
         One open report per account per item (409 for a second); at the city's threshold of open reports
         the item is hidden pending review."""
-        outcome = await services.create_report(
+        outcome = await reports.create_report(
             settings, request.user, data.target_type, data.target_id, data.reason, data.note or ""
         )
         report = outcome.report

@@ -1,7 +1,8 @@
 """Moderation pages (staff only) and the report form (any verified account).
 
-Thin: read the form or query, call a service, render or redirect. Access for
-the whole staff area is one guard on the controller; the services check again.
+Thin: read the form or query, call a service, render or redirect. Each service checks its
+action's permission once (`permissions`); the guards refuse early with the same functions, and
+templates get the answers (`can_change_roles`, `decisions`, ...) instead of comparing roles.
 """
 
 from __future__ import annotations
@@ -15,16 +16,22 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from ideas import services as ideas_services
-from ideas.tables import Comment, Scope
-from participation.accounts.guards import requires_account, requires_admin, requires_moderator
+from ideas.tables import Comment, IdeaStatus, Scope
+from participation.accounts.guards import requires_account
 from participation.accounts.tables import Account, Role
 from participation.i18n import gettext
 from participation.lib.events import DomainEvents
-from participation.moderation import services
-from participation.moderation.permissions import report_refusal
+from participation.moderation import accounts, decisions, hiding, log, queue, reports, spam
+from participation.moderation.guards import requires_administration, requires_moderation, requires_role_management
+from participation.moderation.permissions import (
+    allowed_decisions,
+    can_change_role,
+    can_change_roles,
+    can_set_threshold,
+    report_refusal,
+)
 from participation.settings import Settings
 from participation.validation import DomainError, FormErrors
-from voting.permissions import can_override_threshold
 
 
 async def form_data(request: Request) -> dict[str, str]:
@@ -39,11 +46,11 @@ def _int(value: str | None) -> int | None:
 
 def _labels() -> dict[str, Any]:
     return {
-        "reject_reasons": services.REJECT_REASONS,
-        "report_reasons": services.REPORT_REASONS,
-        "hide_categories": services.HIDE_CATEGORIES,
-        "spam_labels": services.SPAM_SIGNAL_LABELS,
-        "action_labels": services.ACTION_LABELS,
+        "reject_reasons": decisions.REJECT_REASONS,
+        "report_reasons": reports.REPORT_REASONS,
+        "hide_categories": hiding.HIDE_CATEGORIES,
+        "spam_labels": spam.SPAM_SIGNAL_LABELS,
+        "action_labels": log.ACTION_LABELS,
         "scopes": [s.value for s in Scope],
         "roles": [r.value for r in Role],
         # Options for a select: (value, translated label).
@@ -52,23 +59,29 @@ def _labels() -> dict[str, Any]:
     }
 
 
+def _staff(request: Request) -> dict[str, Any]:
+    """What the staff area's menu may offer the signed-in account."""
+    return {"can_change_roles": can_change_roles(request.user)}
+
+
 class ModerationPages(Controller):
     path = "/moderation"
     include_in_schema = False
-    guards = [requires_moderator]
+    guards = [requires_moderation]
 
     # -- the queue ----------------------------------------------------------------
     @get("/", name="moderation_queue")
     async def queue(self, request: Request[Account, Any, Any], settings: NamedDependency[Settings]) -> Template:
-        filters = services.QueueFilters.from_params(settings, dict(request.query_params))
-        result = await services.queue(settings, request.user, filters)
+        filters = queue.QueueFilters.from_params(settings, dict(request.query_params))
+        result = await queue.queue(settings, request.user, filters)
         return Template(
             "moderation/queue.html",
             context={
                 **_labels(),
+                **_staff(request),
                 "queue": result,
                 "filters": filters,
-                "oldest_age": services.age_text(result.oldest_age),
+                "oldest_age": queue.age_text(result.oldest_age),
             },
         )
 
@@ -82,21 +95,24 @@ class ModerationPages(Controller):
         q: str = "",
         status_code: int = 200,
     ) -> Template:
-        triage = await services.idea_triage(request.user, idea_id)
-        candidates = await services.duplicate_candidates(q, idea_id) if q else []
+        triage = await queue.idea_triage(request.user, idea_id)
+        candidates = await queue.duplicate_candidates(q, idea_id) if q else []
+        hidden = triage.idea.status == IdeaStatus.hidden.value
         return Template(
             "moderation/idea.html",
             context={
                 **_labels(),
+                **_staff(request),
                 "t": triage,
                 "idea": triage.idea,
                 "errors": errors or {},
                 "values": values or {},
                 "q": q,
                 "candidates": candidates,
-                "moderators": await services.moderators(),
-                "hidden_notice_text": ideas_services.hidden_notice(triage.idea.hidden_reason),
-                "can_set_threshold": can_override_threshold(request.user, triage.idea),
+                "moderators": await accounts.moderators(),
+                "hidden_notice_text": ideas_services.hidden_notice(triage.idea.hidden_reason) if hidden else None,
+                "decisions": allowed_decisions(triage.idea),
+                "can_set_threshold": can_set_threshold(request.user, triage.idea),
             },
             status_code=status_code,
         )
@@ -133,7 +149,7 @@ class ModerationPages(Controller):
             request,
             idea_id,
             {},
-            lambda: services.publish(settings, request.user, idea_id, events=events),
+            lambda: decisions.publish(settings, request.user, idea_id, events=events),
             gettext("The idea has been published."),
         )
 
@@ -146,7 +162,7 @@ class ModerationPages(Controller):
             request,
             idea_id,
             values,
-            lambda: services.request_changes(settings, request.user, idea_id, values.get("message", "")),
+            lambda: decisions.request_changes(settings, request.user, idea_id, values.get("message", "")),
             gettext("The author has been asked for changes."),
         )
 
@@ -157,7 +173,7 @@ class ModerationPages(Controller):
         values = await form_data(request)
         values = {"reject_category": values.get("category", ""), "reject_message": values.get("message", "")}
         try:
-            await services.reject(settings, request.user, idea_id, values["reject_category"], values["reject_message"])
+            await decisions.reject(settings, request.user, idea_id, values["reject_category"], values["reject_message"])
         except FormErrors as exc:
             errors = {
                 {"category": "reject_category", "message": "reject_message"}.get(k, k): v for k, v in exc.errors.items()
@@ -181,7 +197,7 @@ class ModerationPages(Controller):
             request,
             idea_id,
             values,
-            lambda: services.mark_duplicate(settings, request.user, idea_id, _int(values.get("duplicate_of"))),
+            lambda: decisions.mark_duplicate(settings, request.user, idea_id, _int(values.get("duplicate_of"))),
             gettext("The idea has been merged into the original."),
         )
 
@@ -194,11 +210,11 @@ class ModerationPages(Controller):
             request,
             idea_id,
             values,
-            lambda: services.route(settings, request.user, idea_id, values.get("reason", "")),
+            lambda: decisions.route(settings, request.user, idea_id, values.get("reason", "")),
             gettext("The idea has been routed to the project register."),
         )
 
-    @post("/ideas/{idea_id:int}/threshold", name="moderation_threshold", guards=[requires_admin])
+    @post("/ideas/{idea_id:int}/threshold", name="moderation_threshold", guards=[requires_administration])
     async def threshold(
         self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
     ) -> Template | Redirect:
@@ -207,7 +223,7 @@ class ModerationPages(Controller):
             request,
             idea_id,
             values,
-            lambda: services.set_threshold(settings, request.user, idea_id, values.get("threshold")),
+            lambda: decisions.set_threshold(settings, request.user, idea_id, values.get("threshold")),
             gettext("The threshold has been changed."),
         )
 
@@ -218,7 +234,7 @@ class ModerationPages(Controller):
             request,
             idea_id,
             values,
-            lambda: services.assign(request.user, idea_id, _int(values.get("moderator"))),
+            lambda: decisions.assign(request.user, idea_id, _int(values.get("moderator"))),
             gettext("The assignment has been saved."),
         )
 
@@ -229,7 +245,7 @@ class ModerationPages(Controller):
             request,
             idea_id,
             values,
-            lambda: services.add_note(request.user, idea_id, values.get("note", "")),
+            lambda: decisions.add_note(request.user, idea_id, values.get("note", "")),
             gettext("The internal note has been added."),
         )
 
@@ -242,7 +258,7 @@ class ModerationPages(Controller):
             request,
             idea_id,
             values,
-            lambda: services.reclassify(
+            lambda: decisions.reclassify(
                 settings,
                 request.user,
                 idea_id,
@@ -261,7 +277,7 @@ class ModerationPages(Controller):
             request,
             idea_id,
             values,
-            lambda: services.hide(request.user, "idea", idea_id, values.get("category", ""), values.get("reason", "")),
+            lambda: hiding.hide(request.user, "idea", idea_id, values.get("category", ""), values.get("reason", "")),
             gettext("The idea has been hidden."),
         )
 
@@ -271,7 +287,7 @@ class ModerationPages(Controller):
             request,
             idea_id,
             {},
-            lambda: services.restore(request.user, "idea", idea_id),
+            lambda: hiding.restore(request.user, "idea", idea_id),
             gettext("The idea is visible again."),
         )
 
@@ -287,9 +303,7 @@ class ModerationPages(Controller):
         values = await form_data(request)
         idea_id = await self._comment_idea(comment_id)
         try:
-            await services.hide(
-                request.user, "comment", comment_id, values.get("category", ""), values.get("reason", "")
-            )
+            await hiding.hide(request.user, "comment", comment_id, values.get("category", ""), values.get("reason", ""))
         except FormErrors:
             flash(request, gettext("Choose a reason category."), category="error")
             return Redirect(f"/ideas/{idea_id}#comment-{comment_id}")
@@ -299,16 +313,16 @@ class ModerationPages(Controller):
     @post("/comments/{comment_id:int}/restore", name="moderation_restore_comment")
     async def restore_comment(self, request: Request[Account, Any, Any], comment_id: FromPath[int]) -> Redirect:
         idea_id = await self._comment_idea(comment_id)
-        await services.restore(request.user, "comment", comment_id)
+        await hiding.restore(request.user, "comment", comment_id)
         flash(request, gettext("The comment is visible again."), category="success")
         return Redirect(f"/ideas/{idea_id}#comment-{comment_id}")
 
     # -- reports --------------------------------------------------------------------
     @get("/reports", name="moderation_reports")
-    async def reports(self) -> Template:
+    async def reports(self, request: Request[Account, Any, Any]) -> Template:
         return Template(
             "moderation/reports.html",
-            context={**_labels(), "groups": await services.open_report_groups(), "errors": {}},
+            context={**_labels(), **_staff(request), "groups": await reports.open_report_groups(), "errors": {}},
         )
 
     @post("/reports/{target_type:str}/{target_id:int}/uphold", name="moderation_uphold")
@@ -317,13 +331,14 @@ class ModerationPages(Controller):
     ) -> Template | Redirect:
         values = await form_data(request)
         try:
-            await services.uphold(request.user, target_type, target_id, values.get("category", ""))
+            await reports.uphold(request.user, target_type, target_id, values.get("category", ""))
         except FormErrors as exc:
             return Template(
                 "moderation/reports.html",
                 context={
                     **_labels(),
-                    "groups": await services.open_report_groups(),
+                    **_staff(request),
+                    "groups": await reports.open_report_groups(),
                     "errors": {"form": exc.errors.get("category")},
                 },
                 status_code=422,
@@ -335,14 +350,17 @@ class ModerationPages(Controller):
     async def dismiss(
         self, request: Request[Account, Any, Any], target_type: FromPath[str], target_id: FromPath[int]
     ) -> Redirect:
-        await services.dismiss(request.user, target_type, target_id)
+        await reports.dismiss(request.user, target_type, target_id)
         flash(request, gettext("The reports have been dismissed; the item is visible."), category="success")
         return Redirect("/moderation/reports")
 
     # -- accounts -------------------------------------------------------------------
     @get("/accounts", name="moderation_accounts")
-    async def accounts(self, q: FromQuery[str] = "") -> Template:
-        return Template("moderation/accounts.html", context={"q": q, "found": await services.find_accounts(q)})
+    async def accounts(self, request: Request[Account, Any, Any], q: FromQuery[str] = "") -> Template:
+        return Template(
+            "moderation/accounts.html",
+            context={**_staff(request), "q": q, "found": await accounts.find_accounts(q)},
+        )
 
     async def _account_page(
         self,
@@ -352,14 +370,15 @@ class ModerationPages(Controller):
         values: dict | None = None,
         status_code: int = 200,
     ) -> Template:
-        account = await services.get_account(account_id)
-        log = await services.decision_log(services.LogFilters(target_type="account", target_id=account_id))
+        account = await accounts.get_account(account_id)
+        account_log = await log.decision_log(log.LogFilters(target_type="account", target_id=account_id))
         return Template(
             "moderation/account.html",
             context={
                 **_labels(),
+                **_staff(request),
                 "account": account,
-                "log": log,
+                "log": account_log,
                 "errors": errors or {},
                 "values": values or {},
             },
@@ -374,7 +393,7 @@ class ModerationPages(Controller):
     async def suspend(self, request: Request[Account, Any, Any], account_id: FromPath[int]) -> Template | Redirect:
         values = await form_data(request)
         try:
-            await services.suspend(request.user, account_id, values.get("reason", ""))
+            await accounts.suspend(request.user, account_id, values.get("reason", ""))
         except FormErrors as exc:
             return await self._account_page(request, account_id, errors=exc.errors, values=values, status_code=422)
         flash(request, gettext("The account has been suspended."), category="success")
@@ -382,37 +401,39 @@ class ModerationPages(Controller):
 
     @post("/accounts/{account_id:int}/lift", name="moderation_lift")
     async def lift(self, request: Request[Account, Any, Any], account_id: FromPath[int]) -> Redirect:
-        await services.lift_suspension(request.user, account_id)
+        await accounts.lift_suspension(request.user, account_id)
         flash(request, gettext("The suspension has been lifted."), category="success")
         return Redirect(f"/moderation/accounts/{account_id}")
 
     # -- roles (admins only) ----------------------------------------------------------
-    @get("/roles", name="moderation_roles", guards=[requires_admin])
-    async def roles(self, q: FromQuery[str] = "") -> Template:
+    @get("/roles", name="moderation_roles", guards=[requires_role_management])
+    async def roles(self, request: Request[Account, Any, Any], q: FromQuery[str] = "") -> Template:
         return Template(
             "moderation/roles.html",
             context={
                 **_labels(),
+                **_staff(request),
                 "q": q,
-                "found": await services.find_accounts(q) if q else [],
-                "staff": await services.staff_accounts(),
+                "found": await accounts.find_accounts(q) if q else [],
+                "staff": await accounts.staff_accounts(),
+                "can_change_role": lambda target: can_change_role(request.user, target),
             },
         )
 
-    @post("/roles/{account_id:int}", name="moderation_set_role", guards=[requires_admin])
+    @post("/roles/{account_id:int}", name="moderation_set_role", guards=[requires_role_management])
     async def set_role(self, request: Request[Account, Any, Any], account_id: FromPath[int]) -> Redirect:
         values = await form_data(request)
-        await services.change_role(request.user, account_id, values.get("role", ""))
+        await accounts.change_role(request.user, account_id, values.get("role", ""))
         flash(request, gettext("The role has been changed."), category="success")
         return Redirect("/moderation/roles")
 
     # -- the decision log ---------------------------------------------------------------
     @get("/log", name="moderation_log")
     async def log(self, request: Request[Account, Any, Any]) -> Template:
-        filters = services.LogFilters.from_params(dict(request.query_params))
+        filters = log.LogFilters.from_params(dict(request.query_params))
         return Template(
             "moderation/log.html",
-            context={**_labels(), "filters": filters, "log": await services.decision_log(filters)},
+            context={**_labels(), **_staff(request), "filters": filters, "log": await log.decision_log(filters)},
         )
 
 
@@ -477,7 +498,7 @@ class ReportPages(Controller):
         title, _, back = await self._target(target_type, target_id)
         values = await form_data(request)
         try:
-            await services.create_report(
+            await reports.create_report(
                 settings, request.user, target_type, target_id, values.get("reason", ""), values.get("note", "")
             )
         except FormErrors as exc:

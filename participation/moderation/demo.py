@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ideas.tables import Comment, CommentStatus, Idea, IdeaStatus
 from participation.accounts.tables import Account
-from participation.moderation import services
+from participation.moderation import decisions, hiding, reports
 from participation.moderation.tables import StaffNote
 from participation.settings import Settings
 
@@ -29,19 +29,19 @@ async def load_moderation_demo(settings: Settings) -> bool:
     if moderator is None or submitted is None or not published:
         return False
     # One assigned idea with an internal note.
-    await services.assign(moderator, submitted.id, moderator.id)
-    await services.add_note(moderator, submitted.id, MARKER)
+    await decisions.assign(moderator, submitted.id, moderator.id)
+    await decisions.add_note(moderator, submitted.id, MARKER)
     # A couple of open reports (below the threshold) on an idea and a comment the reporters did not write.
     target = next((i for i in published if i.author not in {r.id for r in reporters}), None)
     for reporter in reporters:
         if target is not None:
-            await services.create_report(
+            await reports.create_report(
                 settings, reporter, "idea", target.id, "off_topic", "Dit lijkt me geen Smart City-idee."
             )
     others = [c for c in comments if c.author not in {r.id for r in reporters}]
     if others and reporters:
-        await services.create_report(settings, reporters[0], "comment", others[0].id, "offensive", "Onaardige toon.")
+        await reports.create_report(settings, reporters[0], "comment", others[0].id, "offensive", "Onaardige toon.")
     # A comment a moderator hid, with its public reason.
     if len(others) > 1:
-        await services.hide(moderator, "comment", others[-1].id, "personal_data", "Bevatte een telefoonnummer.")
+        await hiding.hide(moderator, "comment", others[-1].id, "personal_data", "Bevatte een telefoonnummer.")
     return True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ideas.events import ContentWritten
-from participation.moderation.services import flag_spam
+from participation.moderation.spam import flag_spam
 
 
 async def on_content_written(event: ContentWritten) -> None:

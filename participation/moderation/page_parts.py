@@ -8,37 +8,39 @@ from typing import Any
 from litestar import Request
 
 from ideas import permissions as idea_permissions
-from ideas.tables import Idea
-from participation.accounts.permissions import participation_refusal
+from ideas.tables import Idea, IdeaStatus
 from participation.accounts.tables import Account
-from participation.moderation import services
-from participation.moderation.permissions import is_moderator
+from participation.moderation import decisions, hiding, log, reports
+from participation.moderation.permissions import can_moderate, can_report
 
 
 async def idea_detail(request: Request, idea: Idea) -> dict[str, Any]:
     """The author's notices and rejection category, the report link, the moderators' tools."""
     user = request.user
     is_author = idea_permissions.is_author(user, idea)
-    moderator = is_moderator(user)
+    moderator = can_moderate(user)
     panel: dict[str, Any] = {
         "is_author": is_author,
-        "is_moderator": moderator,
+        "can_moderate": moderator,
+        # The author and moderators see a hidden idea, with a warning that others see only the reason.
+        "hidden_warning": idea.status == IdeaStatus.hidden.value and (is_author or moderator),
         "notices": [],
         "rejection_category": None,
     }
     if is_author or moderator:
-        panel["notices"] = await services.notices_for_idea(idea.id)
-        if idea.status == "rejected":
-            panel["rejection_category"] = await services.rejection_category(idea.id)
+        panel["notices"] = await decisions.notices_for_idea(idea.id)
+        if idea.status == IdeaStatus.rejected.value:
+            panel["rejection_category"] = await log.rejection_category(idea.id)
     return {
         "moderation_panel": panel,
-        "can_report": participation_refusal(user) is None,
+        # A function of the idea or comment: the templates ask it per item.
+        "can_report": lambda content: can_report(user, content),
         "moderator_tools": moderator,
-        "report_reasons": services.REPORT_REASONS,
-        "hide_categories": services.HIDE_CATEGORIES,
-        "reject_reasons": services.REJECT_REASONS,
+        "report_reasons": reports.REPORT_REASONS,
+        "hide_categories": hiding.HIDE_CATEGORIES,
+        "reject_reasons": decisions.REJECT_REASONS,
     }
 
 
 async def notices_section(account: Account) -> tuple[str, dict[str, Any]]:
-    return "moderation/_account_notices.html", {"notices": await services.notices_for_account(account)}
+    return "moderation/_account_notices.html", {"notices": await decisions.notices_for_account(account)}

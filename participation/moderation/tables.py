@@ -16,7 +16,7 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from ideas.tables import Idea
+from ideas.tables import HiddenReason, Idea
 from participation.accounts.tables import Account
 
 
@@ -24,14 +24,6 @@ class TargetType(str, Enum):
     idea = "idea"
     comment = "comment"
     account = "account"
-
-
-class ReportReason(str, Enum):
-    spam = "spam"
-    offensive = "offensive"
-    personal_data = "personal_data"
-    off_topic = "off_topic"
-    other = "other"
 
 
 class ReportStatus(str, Enum):
@@ -44,7 +36,8 @@ class Report(Table):
     reporter = ForeignKey(Account, null=False, index=True, on_delete=OnDelete.cascade)
     target_type = Varchar(length=10, choices=TargetType)
     target_id = Integer(index=True)
-    reason = Varchar(length=20, choices=ReportReason)
+    # One reason-category list for reports and hidden content (a reporter never chooses pending_review).
+    reason = Varchar(length=20, choices=HiddenReason)
     note = Text(default="")
     status = Varchar(length=10, choices=ReportStatus, default=ReportStatus.open, index=True)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)

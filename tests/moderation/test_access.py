@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlsplit
+
 import pytest
 
+from ideas.tables import Idea
+from participation.moderation import accounts, decisions, hiding, reports
+from participation.validation import DomainError
+from tests.accounts.tools import page_text
+from tests.helpers import make_account
+from tests.ideas.factories import make_comment, make_idea
 from tests.moderation.conftest import browser_as, post, token_for
 
 pytestmark = pytest.mark.anyio
 
-# (method, path, form data). {idea} is a submitted idea, {pub} a published one, {comment} a comment, {account} a member.
+STAFF_ONLY = "Deze pagina is alleen voor medewerkers van de gemeente."
+
+# (method, path, form data). {idea} is a submitted idea, {pub} a published one, {hidden} a hidden one, {comment} a
+# visible comment with an open report, {hidden_comment} a hidden comment, {account} a member, {suspended} a
+# suspended member: every action has something to act on, so a moderator's request succeeds.
 PAGES = [
     ("GET", "/moderation", None),
     ("GET", "/moderation?assigned=me&kind=idea", None),
@@ -23,9 +35,9 @@ PAGES = [
     ("POST", "/moderation/ideas/{idea}/notes", {"note": "Intern: even navragen."}),
     ("POST", "/moderation/ideas/{idea}/classification", {"theme": "energy", "neighbourhood": "dorp", "scope": "broad"}),
     ("POST", "/moderation/ideas/{pub}/hide", {"category": "spam"}),
-    ("POST", "/moderation/ideas/{pub}/restore", {}),
+    ("POST", "/moderation/ideas/{hidden}/restore", {}),
     ("POST", "/moderation/comments/{comment}/hide", {"category": "offensive"}),
-    ("POST", "/moderation/comments/{comment}/restore", {}),
+    ("POST", "/moderation/comments/{hidden_comment}/restore", {}),
     ("GET", "/moderation/reports", None),
     ("POST", "/moderation/reports/comment/{comment}/uphold", {"category": "offensive"}),
     ("POST", "/moderation/reports/comment/{comment}/dismiss", {}),
@@ -33,10 +45,30 @@ PAGES = [
     ("GET", "/moderation/accounts?q=lid", None),
     ("GET", "/moderation/accounts/{account}", None),
     ("POST", "/moderation/accounts/{account}/suspend", {"reason": "Herhaaldelijk spam."}),
-    ("POST", "/moderation/accounts/{account}/lift", {}),
+    ("POST", "/moderation/accounts/{suspended}/lift", {}),
     ("GET", "/moderation/log", None),
     ("GET", "/moderation/log?action=publish", None),
 ]
+# Where a moderator's (or for ADMIN_PAGES an admin's) successful POST redirects to.
+REDIRECTS = {
+    "/moderation/ideas/{idea}/publish": "/moderation/ideas/{idea}",
+    "/moderation/ideas/{idea}/request-changes": "/moderation/ideas/{idea}",
+    "/moderation/ideas/{idea}/reject": "/moderation/ideas/{idea}",
+    "/moderation/ideas/{idea}/duplicate": "/moderation/ideas/{idea}",
+    "/moderation/ideas/{pub}/route": "/moderation/ideas/{pub}",
+    "/moderation/ideas/{idea}/assign": "/moderation/ideas/{idea}",
+    "/moderation/ideas/{idea}/notes": "/moderation/ideas/{idea}",
+    "/moderation/ideas/{idea}/classification": "/moderation/ideas/{idea}",
+    "/moderation/ideas/{pub}/hide": "/moderation/ideas/{pub}",
+    "/moderation/ideas/{hidden}/restore": "/moderation/ideas/{hidden}",
+    "/moderation/comments/{comment}/hide": "/ideas/{pub}#comment-{comment}",
+    "/moderation/comments/{hidden_comment}/restore": "/ideas/{pub}#comment-{hidden_comment}",
+    "/moderation/reports/comment/{comment}/uphold": "/moderation/reports",
+    "/moderation/reports/comment/{comment}/dismiss": "/moderation/reports",
+    "/moderation/accounts/{account}/suspend": "/moderation/accounts/{account}",
+    "/moderation/accounts/{suspended}/lift": "/moderation/accounts/{suspended}",
+    "/moderation/roles/{account}": "/moderation/roles",
+}
 ADMIN_PAGES = [
     ("GET", "/moderation/roles", None),
     ("POST", "/moderation/roles/{account}", {"role": "moderator"}),
@@ -53,8 +85,23 @@ def _fill(template: str, ids: dict[str, int]) -> str:
 
 
 @pytest.fixture
-def ids(submitted, published, comment, people) -> dict[str, int]:
-    return {"idea": submitted.id, "pub": published.id, "comment": comment.id, "account": people["member"].id}
+async def ids(settings, submitted, published, comment, people) -> dict[str, int]:
+    hidden = await make_idea(people["author"], status="published", title="Een idee dat verborgen is")
+    await hiding.hide(people["admin"], "idea", hidden.id, "spam")
+    hidden_comment = await make_comment(published, people["author"], body="Een reactie die verborgen is.")
+    await hiding.hide(people["admin"], "comment", hidden_comment.id, "offensive")
+    await reports.create_report(settings, people["member"], "comment", comment.id, "offensive")
+    suspended = await make_account(settings, email="suspended@example.org", name="Geschorst")
+    await accounts.suspend(people["admin"], suspended.id, "Herhaaldelijk spam.")
+    return {
+        "idea": submitted.id,
+        "pub": published.id,
+        "hidden": hidden.id,
+        "comment": comment.id,
+        "hidden_comment": hidden_comment.id,
+        "account": people["member"].id,
+        "suspended": suspended.id,
+    }
 
 
 async def _request(browser, method: str, path: str, data: dict | None, ids: dict, signed_in: bool):
@@ -70,9 +117,12 @@ def _page_params(pages):
 @pytest.mark.parametrize(("method", "path", "data"), _page_params(PAGES + ADMIN_PAGES))
 async def test_anonymous_is_sent_to_sign_in(client, ids, method, path, data):
     browser = await browser_as(client, None)
-    response = await _request(browser, method, _fill(path, ids), data, ids, signed_in=False)
-    assert response.status_code in (302, 303)
-    assert response.headers["location"].startswith("/login")
+    url = _fill(path, ids)
+    response = await _request(browser, method, url, data, ids, signed_in=False)
+    assert response.status_code == 302
+    # Back to the page after sign-in; a form post (no referer here) goes back to the home page.
+    back = urlsplit(url).path if method == "GET" else "/"
+    assert response.headers["location"] == f"/login?next={quote(back)}"
 
 
 @pytest.mark.parametrize("role", ["member", "editor"])
@@ -83,14 +133,20 @@ async def test_members_and_editors_are_refused(client, people, ids, role, method
     assert response.status_code == 403
 
 
+def _assert_done(response, method: str, path: str, ids: dict) -> None:
+    """A page answers 200; a form redirects (302) to exactly where its action leads."""
+    if method == "GET":
+        assert response.status_code == 200, response.text[:300]
+        return
+    assert response.status_code == 302, response.text[:300]
+    assert response.headers["location"] == _fill(REDIRECTS[path], ids)
+
+
 @pytest.mark.parametrize(("method", "path", "data"), _page_params(PAGES))
 async def test_moderators_are_allowed(client, people, ids, method, path, data):
     browser = await browser_as(client, people["moderator"].email)
     response = await _request(browser, method, _fill(path, ids), data, ids, signed_in=True)
-    assert response.status_code not in (401, 403), response.text[:300]
-    assert not response.headers.get("location", "").startswith("/login")
-    if method == "GET":
-        assert response.status_code == 200
+    _assert_done(response, method, path, ids)
 
 
 @pytest.mark.parametrize(("method", "path", "data"), _page_params(ADMIN_PAGES))
@@ -99,7 +155,7 @@ async def test_roles_are_for_admins_only(client, people, ids, method, path, data
     assert (await _request(moderator, method, _fill(path, ids), data, ids, signed_in=True)).status_code == 403
     admin = await browser_as(client, people["admin"].email)
     response = await _request(admin, method, _fill(path, ids), data, ids, signed_in=True)
-    assert response.status_code in (200, 302)
+    _assert_done(response, method, path, ids)
 
 
 @pytest.mark.parametrize(("method", "path", "body"), _page_params(API))
@@ -121,8 +177,6 @@ async def test_api_allows_moderators(client, people, ids, method, path, body):
 
 
 async def test_report_api_needs_a_verified_account(client, settings, people, published):
-    from tests.helpers import make_account
-
     body = {"target_type": "idea", "target_id": published.id, "reason": "spam"}
     assert (await client.post("/api/v1/reports", json=body)).status_code == 401
     await make_account(settings, email="unverified@example.org", name="Nieuw", verified=False)
@@ -135,7 +189,8 @@ async def test_report_api_needs_a_verified_account(client, settings, people, pub
 async def test_report_form_needs_sign_in(client, published):
     browser = await browser_as(client, None)
     response = await browser.get(f"/report/idea/{published.id}")
-    assert response.status_code == 302 and response.headers["location"].startswith("/login")
+    assert response.status_code == 302
+    assert response.headers["location"] == f"/login?next={quote(f'/report/idea/{published.id}')}"
 
 
 async def test_moderation_link_only_for_moderators(client, people):
@@ -145,3 +200,25 @@ async def test_moderation_link_only_for_moderators(client, people):
         assert ('href="/moderation"' in page.text) is shown, role
     anonymous = await browser_as(client, None)
     assert 'href="/moderation"' not in (await anonymous.get("/ideas")).text
+
+
+async def test_a_suspended_moderator_moderates_nothing(client, settings, people, submitted, events):
+    """The staff guard and every moderation service ask `can_moderate`, which refuses a suspended account."""
+    moderator = people["moderator"]
+    browser = await browser_as(client, moderator.email)
+    await accounts.suspend(people["admin"], moderator.id, "Tijdelijk geschorst.")
+    suspended = await accounts.get_account(moderator.id)
+    again = await browser_as(client, moderator.email)  # suspension ended the old session; sign in anew
+    page = await again.get("/moderation")
+    assert page.status_code == 403
+    assert STAFF_ONLY in page_text(page)
+    response = await post(again, f"/moderation/ideas/{submitted.id}/publish")
+    assert response.status_code == 403
+    assert STAFF_ONLY in page_text(response)
+    assert (await browser.get("/moderation")).status_code == 302  # the old session is gone
+    headers = await token_for(client, moderator)
+    assert (await client.get("/api/v1/moderation/queue", headers=headers)).status_code == 403
+    with pytest.raises(DomainError) as refused:
+        await decisions.publish(settings, suspended, submitted.id, events=events)
+    assert refused.value.status_code == 403
+    assert (await Idea.select(Idea.status).where(Idea.id == submitted.id).first())["status"] == "submitted"

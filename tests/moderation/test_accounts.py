@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from participation.accounts.tables import Account
-from participation.moderation import services
+from participation.moderation import accounts
 from participation.moderation.tables import ModerationDecision
 from participation.validation import DomainError, FormErrors
 from tests.accounts.tools import page_text
@@ -62,39 +62,39 @@ async def test_suspension_ends_the_session_and_refuses_everything(client, settin
 
 async def test_lift_suspension(client, people):
     member = people["member"]
-    await services.suspend(people["moderator"], member.id, REASON)
-    await services.lift_suspension(people["moderator"], member.id)
+    await accounts.suspend(people["moderator"], member.id, REASON)
+    await accounts.lift_suspension(people["moderator"], member.id)
     account = await Account.objects().get(Account.id == member.id)
     assert account.suspended_at is None and account.suspension_reason is None
     with pytest.raises(DomainError):
-        await services.lift_suspension(people["moderator"], member.id)
+        await accounts.lift_suspension(people["moderator"], member.id)
     assert [r["action"] for r in await ModerationDecision.select()] == ["suspend", "lift_suspension"]
 
 
 async def test_suspension_needs_a_reason_and_rights(people):
     with pytest.raises(FormErrors):
-        await services.suspend(people["moderator"], people["member"].id, "  ")
+        await accounts.suspend(people["moderator"], people["member"].id, "  ")
     with pytest.raises(DomainError):
-        await services.suspend(people["moderator"], people["moderator"].id, REASON)  # not yourself
+        await accounts.suspend(people["moderator"], people["moderator"].id, REASON)  # not yourself
     with pytest.raises(DomainError):
-        await services.suspend(people["moderator"], people["editor"].id, REASON)  # staff: admins only
+        await accounts.suspend(people["moderator"], people["editor"].id, REASON)  # staff: admins only
     with pytest.raises(DomainError):
-        await services.suspend(people["editor"], people["member"].id, REASON)
+        await accounts.suspend(people["editor"], people["member"].id, REASON)
     assert await ModerationDecision.count() == 0
-    await services.suspend(people["admin"], people["editor"].id, REASON)
+    await accounts.suspend(people["admin"], people["editor"].id, REASON)
     assert await ModerationDecision.count() == 1
 
 
 async def test_only_admins_change_roles(client, people):
     member = people["member"]
     with pytest.raises(DomainError):
-        await services.change_role(people["moderator"], member.id, "moderator")
+        await accounts.change_role(people["moderator"], member.id, "moderator")
     admin = await browser_as(client, people["admin"].email)
     response = await post(admin, f"/moderation/roles/{member.id}", {"role": "moderator"})
     assert response.status_code == 302
     assert (await Account.objects().get(Account.id == member.id)).role == "moderator"
     with pytest.raises(DomainError):
-        await services.change_role(people["admin"], people["admin"].id, "member")
+        await accounts.change_role(people["admin"], people["admin"].id, "member")
     rows = await ModerationDecision.select()
     assert [(r["action"], r["category"], r["target_id"]) for r in rows] == [("set_role", "moderator", member.id)]
 

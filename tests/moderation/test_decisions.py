@@ -7,7 +7,7 @@ from datetime import UTC
 import pytest
 
 from ideas.tables import Idea
-from participation.moderation import services
+from participation.moderation import decisions, queue
 from participation.moderation.tables import AuthorNotice, ModerationDecision, StaffNote, Triage
 from participation.register.tables import RegisterEntry
 from participation.validation import DomainError, FormErrors
@@ -130,9 +130,9 @@ async def test_duplicate_moves_supports_once(client, settings, people):
 
 async def test_duplicate_needs_an_original(settings, people, submitted):
     with pytest.raises(FormErrors):
-        await services.mark_duplicate(settings, people["moderator"], submitted.id, None)
+        await decisions.mark_duplicate(settings, people["moderator"], submitted.id, None)
     with pytest.raises(DomainError):
-        await services.mark_duplicate(settings, people["moderator"], submitted.id, submitted.id)
+        await decisions.mark_duplicate(settings, people["moderator"], submitted.id, submitted.id)
     assert await _decisions() == []
 
 
@@ -160,14 +160,14 @@ async def test_a_failed_decision_writes_no_row(client, people, published):
 
 async def test_assign_and_filter_the_queue(client, settings, people, submitted):
     other = await make_idea(people["author"], status="submitted", title="Een tweede ingediend idee")
-    await services.assign(people["moderator"], submitted.id, people["moderator"].id)
-    mine = await services.queue(settings, people["moderator"], services.QueueFilters(assigned="me"))
-    unassigned = await services.queue(settings, people["moderator"], services.QueueFilters(assigned="none"))
+    await decisions.assign(people["moderator"], submitted.id, people["moderator"].id)
+    mine = await queue.queue(settings, people["moderator"], queue.QueueFilters(assigned="me"))
+    unassigned = await queue.queue(settings, people["moderator"], queue.QueueFilters(assigned="none"))
     assert [i.idea.id for i in mine.items] == [submitted.id]
     assert [i.idea.id for i in unassigned.items] == [other.id]
     with pytest.raises(FormErrors):
-        await services.assign(people["moderator"], submitted.id, people["editor"].id)  # not a moderator
-    await services.assign(people["moderator"], submitted.id, None)
+        await decisions.assign(people["moderator"], submitted.id, people["editor"].id)  # not a moderator
+    await decisions.assign(people["moderator"], submitted.id, None)
     assert (await Triage.select(Triage.assigned_to).first())["assigned_to"] is None
     assert [r["action"] for r in await _decisions()] == ["assign", "assign"]
 
@@ -181,16 +181,15 @@ async def test_queue_oldest_first_with_filters_count_and_age(client, settings, p
     )
     new = await make_idea(people["author"], status="submitted", created_at=now - timedelta(hours=1), theme="mobility")
     await make_idea(people["author"], status="published")
-    result = await services.queue(settings, people["moderator"], services.QueueFilters())
+    result = await queue.queue(settings, people["moderator"], queue.QueueFilters())
     assert [i.idea.id for i in result.items] == [old.id, new.id]
     assert result.waiting == 2 and result.oldest_age.days == 3
     assert [
         i.idea.id
-        for i in (await services.queue(settings, people["moderator"], services.QueueFilters(theme="mobility"))).items
+        for i in (await queue.queue(settings, people["moderator"], queue.QueueFilters(theme="mobility"))).items
     ] == [new.id]
     assert [
-        i.idea.id
-        for i in (await services.queue(settings, people["moderator"], services.QueueFilters(kind="pilot"))).items
+        i.idea.id for i in (await queue.queue(settings, people["moderator"], queue.QueueFilters(kind="pilot"))).items
     ] == [old.id]
     moderator = await browser_as(client, people["moderator"].email)
     page = page_text(await moderator.get("/moderation?lang=en"))
@@ -224,11 +223,11 @@ async def test_reclassify_tells_the_author(client, people, submitted):
 
 async def test_reclassify_without_change_is_refused(settings, people, submitted):
     with pytest.raises(FormErrors):
-        await services.reclassify(
+        await decisions.reclassify(
             settings, people["moderator"], submitted.id, submitted.theme, submitted.neighbourhood, submitted.scope
         )
     with pytest.raises(FormErrors):
-        await services.reclassify(settings, people["moderator"], submitted.id, "no-such-theme", "dorp", "narrow")
+        await decisions.reclassify(settings, people["moderator"], submitted.id, "no-such-theme", "dorp", "narrow")
     assert await _decisions() == [] and await AuthorNotice.count() == 0
 
 

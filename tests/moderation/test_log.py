@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from participation.database import current_engine
-from participation.moderation import services
+from participation.moderation import decisions, hiding, log
 from participation.moderation.tables import ModerationDecision
 from tests.accounts.tools import page_text
 from tests.moderation.conftest import browser_as
@@ -14,17 +14,17 @@ pytestmark = pytest.mark.anyio
 
 
 async def test_log_lists_and_filters(client, settings, people, submitted, published, events):
-    await services.publish(settings, people["moderator"], submitted.id, events=events)
-    await services.hide(people["moderator"], "idea", published.id, "spam")
+    await decisions.publish(settings, people["moderator"], submitted.id, events=events)
+    await hiding.hide(people["moderator"], "idea", published.id, "spam")
     moderator = await browser_as(client, people["moderator"].email)
     page = page_text(await moderator.get("/moderation/log?lang=en"))
     assert "2 decisions" in page and "Published" in page and "Hidden" in page
     filtered = page_text(await moderator.get("/moderation/log?action=hide&lang=en"))
     assert "1 decision" in filtered and f"/moderation/ideas/{published.id}" in filtered
     assert f'/moderation/ideas/{submitted.id}"' not in filtered
-    by_target = await services.decision_log(services.LogFilters(target_type="idea", target_id=submitted.id))
+    by_target = await log.decision_log(log.LogFilters(target_type="idea", target_id=submitted.id))
     assert [r["action"] for r in by_target.rows] == ["publish"]
-    by_actor = await services.decision_log(services.LogFilters(actor=people["admin"].id))
+    by_actor = await log.decision_log(log.LogFilters(actor=people["admin"].id))
     assert by_actor.total == 0
 
 
@@ -36,7 +36,7 @@ async def test_log_lists_and_filters(client, settings, people, submitted, publis
     ],
 )
 async def test_the_database_refuses_changes_to_decisions(settings, people, submitted, statement, events):
-    await services.publish(settings, people["moderator"], submitted.id, events=events)
+    await decisions.publish(settings, people["moderator"], submitted.id, events=events)
     with pytest.raises(Exception, match="append-only"):
         await current_engine().run_ddl(statement)
     rows = await ModerationDecision.select()

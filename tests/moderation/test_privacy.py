@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from participation.moderation import services
+from participation.moderation import decisions
 from tests.moderation.conftest import browser_as, token_for
 
 pytestmark = pytest.mark.anyio
@@ -12,7 +12,7 @@ NOTE = "INTERN-NOTITIE-7f3a: indiener is een bekende klager"
 
 
 async def test_notes_absent_from_public_pages_and_api(client, settings, people, published, comment):
-    await services.add_note(people["moderator"], published.id, NOTE)
+    await decisions.add_note(people["moderator"], published.id, NOTE)
     pages = [f"/ideas/{published.id}", "/ideas", f"/ideas?q={published.title.split()[0]}", "/account", "/"]
     for who in (None, people["member"].email, people["author"].email):
         browser = await browser_as(client, who)

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from ideas.tables import Comment, Idea
-from participation.moderation import services
+from participation.moderation import reports
 from participation.moderation.tables import ModerationDecision, Report
 from participation.validation import DomainError, FormErrors
 from tests.accounts.tools import page_text
@@ -26,7 +26,7 @@ async def test_hidden_at_exactly_the_threshold_and_not_before(settings, publishe
     assert threshold == 3
     reporters = await make_supporters(settings, threshold)
     for n, (account, _) in enumerate(reporters, start=1):
-        outcome = await services.create_report(settings, account, "idea", published.id, "personal_data")
+        outcome = await reports.create_report(settings, account, "idea", published.id, "personal_data")
         assert outcome.hidden is (n == threshold)
         assert await _status(published) == ("hidden" if n == threshold else "published")
     rows = await ModerationDecision.select()
@@ -36,9 +36,9 @@ async def test_hidden_at_exactly_the_threshold_and_not_before(settings, publishe
 async def test_the_threshold_is_configurable(settings, published):
     settings = replace(settings, city=replace(settings.city, report_threshold=2))
     (a, _), (b, _) = await make_supporters(settings, 2)
-    await services.create_report(settings, a, "idea", published.id, "spam")
+    await reports.create_report(settings, a, "idea", published.id, "spam")
     assert await _status(published) == "published"
-    await services.create_report(settings, b, "idea", published.id, "spam")
+    await reports.create_report(settings, b, "idea", published.id, "spam")
     assert await _status(published) == "hidden"
 
 
@@ -53,12 +53,12 @@ async def test_one_open_report_per_account_and_item(client, settings, people, pu
 
 async def test_report_refusals(client, settings, people, published):
     with pytest.raises(DomainError) as own:
-        await services.create_report(settings, people["author"], "idea", published.id, "spam")
+        await reports.create_report(settings, people["author"], "idea", published.id, "spam")
     assert own.value.status_code == 403
     with pytest.raises(FormErrors):
-        await services.create_report(settings, people["member"], "idea", published.id, "boring")
+        await reports.create_report(settings, people["member"], "idea", published.id, "boring")
     with pytest.raises(DomainError) as missing:
-        await services.create_report(settings, people["member"], "idea", 9999, "spam")
+        await reports.create_report(settings, people["member"], "idea", 9999, "spam")
     assert missing.value.status_code == 404
     headers = await token_for(client, people["member"])
     bad = await client.post(
@@ -88,7 +88,7 @@ async def test_report_through_the_form(client, people, published, comment):
 
 async def test_reports_page_groups_and_uphold_shows_the_category(client, settings, people, published):
     for account, _ in await make_supporters(settings, 3):
-        await services.create_report(
+        await reports.create_report(
             settings, account, "idea", published.id, "personal_data", note="Er staat een adres in"
         )
     anonymous = await browser_as(client, None)
@@ -110,7 +110,7 @@ async def test_reports_page_groups_and_uphold_shows_the_category(client, setting
 
 async def test_dismiss_restores(client, settings, people, published, comment):
     for account, _ in await make_supporters(settings, 3):
-        await services.create_report(settings, account, "comment", comment.id, "offensive")
+        await reports.create_report(settings, account, "comment", comment.id, "offensive")
     assert (await Comment.select(Comment.status).first())["status"] == "hidden"
     moderator = await browser_as(client, people["moderator"].email)
     response = await post(moderator, f"/moderation/reports/comment/{comment.id}/dismiss")
@@ -124,7 +124,7 @@ async def test_dismiss_restores(client, settings, people, published, comment):
 
 async def test_uphold_or_dismiss_without_open_reports(people, published):
     with pytest.raises(DomainError):
-        await services.dismiss(people["moderator"], "idea", published.id)
+        await reports.dismiss(people["moderator"], "idea", published.id)
     with pytest.raises(FormErrors):
-        await services.uphold(people["moderator"], "idea", published.id, "")
+        await reports.uphold(people["moderator"], "idea", published.id, "")
     assert await ModerationDecision.count() == 0

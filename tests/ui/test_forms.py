@@ -7,7 +7,7 @@ import re
 import pytest
 
 from participation.accounts.tables import Role
-from participation.moderation import services as moderation
+from participation.moderation import reports as moderation
 from tests.helpers import make_account, post_form, sign_in
 from tests.ideas.factories import make_idea, old_form_token
 from tests.ui.page import Page

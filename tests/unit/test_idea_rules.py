@@ -14,10 +14,10 @@ from participation.city import load_city_config
 from participation.lib.clock import utcnow
 from participation.settings import ROOT
 from voting.permissions import (
-    can_override_threshold,
     is_open_for_support,
     support_refusal,
     threshold_for,
+    threshold_overridable,
     withdraw_refusal,
 )
 
@@ -139,11 +139,18 @@ def test_withdraw_only_while_published():
     assert withdraw_refusal(account(), idea()) is None
 
 
-def test_threshold_and_who_may_override_it():
+def test_threshold_and_when_it_may_change():
     city = load_city_config(ROOT / "participation" / "cities" / "zoetermeer.toml")
     assert threshold_for(idea(), city) == city.support_threshold
     assert threshold_for(idea(threshold_override=5), city) == 5
-    admin, moderator = account(role=Role.admin), account(role=Role.moderator)
-    assert can_override_threshold(admin, idea(S.published))
-    assert not can_override_threshold(admin, idea(S.routed))
-    assert not can_override_threshold(moderator, idea(S.published))
+    assert threshold_overridable(idea(S.published))
+    assert threshold_overridable(idea(S.needs_changes))
+    assert not threshold_overridable(idea(S.routed))
+
+
+def test_a_suspended_moderator_holds_no_staff_role_anywhere():
+    suspended = account(role=Role.moderator, suspended_at=NOW)
+    hidden = idea(S.hidden, author=99)
+    assert not permissions.is_moderator(suspended)
+    assert not permissions.can_view(suspended, hidden)
+    assert permissions.can_view(account(role=Role.moderator), hidden)

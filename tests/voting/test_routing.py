@@ -10,6 +10,7 @@ from ideas import lifecycle
 from ideas.tables import Idea
 from participation import tasks
 from participation.accounts.tables import Role
+from participation.moderation import decisions
 from participation.register.tables import RegisterEntry, RegisterUpdate
 from participation.validation import DomainError
 from tests.helpers import make_account
@@ -75,7 +76,7 @@ async def test_moderator_routes_by_hand_with_a_reason(settings, idea):
 async def test_manual_routing_is_refused_for_non_moderators(settings, idea, role):
     someone = await make_account(settings, email="someone@example.org", role=role)
     with pytest.raises(DomainError) as refused:
-        await services.route_manually(settings, someone, idea.id, "reden")
+        await decisions.route(settings, someone, idea.id, "reden")
     assert refused.value.status_code == 403
     assert await Routing.count() == 0
 
