@@ -1,10 +1,16 @@
 """Typed domain events: how a lower domain lets a higher one react, without importing it.
 
-A domain defines its events as frozen dataclasses (e.g. `ideas.events.ContentWritten`) and
-publishes them after its transaction committed. Which handlers react is decided in one place,
-the composition root (`participation.composition.build_parts`), which builds one immutable
-`DomainEvents` for the app and for every CLI command alike. Handlers are awaited in order; an
-exception in one propagates to the caller, as any other failure of the use case would.
+A domain defines its events as frozen dataclasses (e.g. `ideas.events.ContentWritten`). Which
+handlers react is decided in one place, the composition root (`participation.composition.
+build_parts`), which builds one immutable `DomainEvents` for the app and for every CLI command
+alike. Handlers are awaited in order; an exception in one propagates to the caller, as any
+other failure of the use case would.
+
+Two kinds, said on each event class: most are published inside the use case's transaction, so
+what a handler writes (a notification, an outbox message) commits or rolls back with the change
+that caused it; handlers of those only write rows and never wait on the network (mail goes out
+through the outbox). A few (`ContentWritten`, `IdeaActivity`) are published after the commit,
+for derived data that must not hold the write lock.
 """
 
 from __future__ import annotations
