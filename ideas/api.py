@@ -120,6 +120,7 @@ class IdeaApi(Controller):
     async def index(
         self,
         settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
         theme: FromQuery[str | None] = None,
         neighbourhood: FromQuery[str | None] = None,
         kind: FromQuery[str | None] = None,
@@ -159,7 +160,7 @@ class IdeaApi(Controller):
             page=page,
             per_page=per_page,
         )
-        result = await list_ideas(filters)
+        result = await list_ideas(filters, events=events)
         return IdeaList(
             items=[idea_item(settings, i) for i in result.items], total=result.total, page=page, per_page=per_page
         )
@@ -231,11 +232,12 @@ class IdeaApi(Controller):
         self,
         request: Request[Account, Any, Any],
         settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
         idea_extensions: NamedDependency[IdeaExtensions],
         idea_id: FromPath[int],
         data: JSONBody[WithdrawRequest],
     ) -> IdeaDetail:
-        idea = await services.withdraw_idea(request.user, idea_id, data.reason)
+        idea = await services.withdraw_idea(request.user, idea_id, data.reason, events=events)
         return await idea_detail(settings, idea_extensions, idea, request.user)
 
     @get("/ideas/{idea_id:int}/comments", summary="Comments on an idea")

@@ -60,10 +60,14 @@ class IdeaPages(Controller):
     # -- browsing -------------------------------------------------------------
     @get("/ideas", name="ideas")
     async def index(
-        self, request: Request, settings: NamedDependency[Settings], idea_extensions: NamedDependency[IdeaExtensions]
+        self,
+        request: Request,
+        settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
+        idea_extensions: NamedDependency[IdeaExtensions],
     ) -> Template:
         filters = filters_from_params(settings.city, dict(request.query_params))
-        page = await list_ideas(filters)
+        page = await list_ideas(filters, events=events)
         extra = await idea_extensions.for_list(request, page.items)
         return Template("ideas/list.html", context={**extra, "page": page, "filters": filters})
 
@@ -222,10 +226,12 @@ class IdeaPages(Controller):
         return Template("ideas/withdraw.html", context={"idea": idea, "errors": {}, "values": {}})
 
     @post("/ideas/{idea_id:int}/withdraw", name="idea_withdraw_submit", guards=[requires_account])
-    async def withdraw(self, request: Request[Account, Any, Any], idea_id: FromPath[int]) -> Template | Redirect:
+    async def withdraw(
+        self, request: Request[Account, Any, Any], events: NamedDependency[DomainEvents], idea_id: FromPath[int]
+    ) -> Template | Redirect:
         values, _ = await read_form(request)
         try:
-            await services.withdraw_idea(request.user, idea_id, str(values.get("reason") or ""))
+            await services.withdraw_idea(request.user, idea_id, str(values.get("reason") or ""), events=events)
         except FormErrors as exc:
             idea = await services.get_visible_idea(request.user, idea_id)
             return Template(

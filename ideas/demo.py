@@ -503,13 +503,17 @@ async def load_ideas_demo(settings: Settings, events: DomainEvents) -> int:
             continue
         if demo.state == "rejected":
             await services.reject(
-                idea.id, "Dit valt buiten wat de gemeente nu kan oppakken; zie de toelichting van de moderator."
+                idea.id,
+                "Dit valt buiten wat de gemeente nu kan oppakken; zie de toelichting van de moderator.",
+                events=events,
             )
         elif demo.state == "needs_changes":
-            await services.request_changes(idea.id, "Kun je aangeven wie het repaircafé gaat organiseren?")
+            await services.request_changes(
+                idea.id, "Kun je aangeven wie het repaircafé gaat organiseren?", events=events
+            )
         elif demo.state == "withdrawn":
             await services.publish(settings, idea.id, events=events)
-            await services.withdraw_idea(author, idea.id, "elsewhere")
+            await services.withdraw_idea(author, idea.id, "elsewhere", events=events)
         elif demo.state == "published":
             await services.publish(settings, idea.id, events=events)
             for email, text in demo.comments:

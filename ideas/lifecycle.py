@@ -12,9 +12,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import Enum
 
+from ideas.events import IdeaStatusChanged
 from ideas.tables import Idea, IdeaStatus
-from participation.database import write_transaction
+from participation.database import for_update, write_transaction
 from participation.lib.clock import utcnow
+from participation.lib.events import DomainEvents
 
 S = IdeaStatus
 
@@ -76,79 +78,96 @@ def _due_to_expire_where(now: datetime):
 
 
 # -- the changes ------------------------------------------------------------------
+# Each change locks the idea's row, checks the table, updates, and publishes IdeaStatusChanged
+# in the same transaction, so what reacts (notifications, the outbox) commits with it.
+
+
+async def _locked_status(idea_id: int) -> str | None:
+    row = await for_update(Idea.select(Idea.status).where(Idea.id == idea_id)).first()
+    return row["status"] if row else None
 
 
 async def change_status(
-    idea_id: int, transition: Transition, values: dict | None = None, now: datetime | None = None
+    idea_id: int,
+    transition: Transition,
+    values: dict | None = None,
+    now: datetime | None = None,
+    *,
+    events: DomainEvents,
+    reason: str | None = None,
 ) -> bool:
     """Apply `transition` (with extra column values) if the idea's status allows it; False if it did not."""
     target = TRANSITIONS[transition][1]
     assert target is not None, "restore goes through restore()"
-    update = {Idea.status: target.value, Idea.updated_at: now or utcnow(), **(values or {})}
-    changed = (
-        await Idea.update(update)
-        .where((Idea.id == idea_id) & Idea.status.is_in(sorted(sources(transition))))
-        .returning(Idea.id)
-    )
-    return bool(changed)
+    now = now or utcnow()
+    async with write_transaction():
+        previous = await _locked_status(idea_id)
+        if previous is None or previous not in sources(transition):
+            return False
+        await Idea.update({Idea.status: target.value, Idea.updated_at: now, **(values or {})}).where(Idea.id == idea_id)
+        merged_into = (values or {}).get(Idea.merged_into)
+        await events.publish(IdeaStatusChanged(idea_id, previous, target.value, now, reason, merged_into))
+    return True
 
 
-async def publish(idea_id: int, window_days: int, now: datetime) -> bool:
+async def publish(idea_id: int, window_days: int, now: datetime, *, events: DomainEvents) -> bool:
     """Published now: the support window opens for `window_days`."""
     values = {
         Idea.published_at: now,
         Idea.support_closes_at: now + timedelta(days=window_days),
         Idea.moderator_message: None,
     }
-    return await change_status(idea_id, Transition.publish, values, now)
+    return await change_status(idea_id, Transition.publish, values, now, events=events)
 
 
-async def hide(idea: Idea, reason: str, now: datetime) -> bool:
-    """Hide a public idea, remembering the status to restore; the caller holds the idea's row lock."""
-    if not allows(Transition.hide, idea.status):
-        return False
-    values = {
-        Idea.status: S.hidden.value,
-        Idea.hidden_from: idea.status,
-        Idea.hidden_reason: reason,
-        Idea.updated_at: now,
-    }
-    changed = await Idea.update(values).where((Idea.id == idea.id) & (Idea.status == idea.status)).returning(Idea.id)
-    return bool(changed)
+async def hide(idea: Idea, reason: str, now: datetime, *, events: DomainEvents) -> bool:
+    """Hide a public idea, remembering the status to restore; `reason` is the public category."""
+    async with write_transaction():
+        previous = await _locked_status(idea.id)
+        if previous is None or not allows(Transition.hide, previous):
+            return False
+        values = {
+            Idea.status: S.hidden.value,
+            Idea.hidden_from: previous,
+            Idea.hidden_reason: reason,
+            Idea.updated_at: now,
+        }
+        await Idea.update(values).where(Idea.id == idea.id)
+        await events.publish(IdeaStatusChanged(idea.id, previous, S.hidden.value, now, reason))
+    return True
 
 
-async def restore(idea: Idea, now: datetime) -> bool:
+async def restore(idea: Idea, now: datetime, *, events: DomainEvents) -> bool:
     """Show a hidden idea again in the status it had when it was hidden."""
-    if not allows(Transition.restore, idea.status):
-        return False
-    values = {
-        Idea.status: idea.hidden_from or S.published.value,
-        Idea.hidden_from: None,
-        Idea.hidden_reason: None,
-        Idea.updated_at: now,
-    }
-    changed = await Idea.update(values).where((Idea.id == idea.id) & (Idea.status == S.hidden.value)).returning(Idea.id)
-    return bool(changed)
+    async with write_transaction():
+        row = await for_update(Idea.select(Idea.status, Idea.hidden_from).where(Idea.id == idea.id)).first()
+        if row is None or not allows(Transition.restore, row["status"]):
+            return False
+        back = row["hidden_from"] or S.published.value
+        values = {Idea.status: back, Idea.hidden_from: None, Idea.hidden_reason: None, Idea.updated_at: now}
+        await Idea.update(values).where(Idea.id == idea.id)
+        await events.publish(IdeaStatusChanged(idea.id, S.hidden.value, back, now))
+    return True
 
 
-async def route(idea: Idea, now: datetime) -> bool:
-    """Routed into the register (voting decides when); False if it was no longer published."""
-    changed = await change_status(idea.id, Transition.route, now=now)
+async def route(idea: Idea, now: datetime, *, events: DomainEvents) -> bool:
+    """Routed into the register (voting decides when, and has written the entry and Routing record)."""
+    changed = await change_status(idea.id, Transition.route, now=now, events=events)
     if changed:
         idea.status = S.routed.value
     return changed
 
 
-async def merge(source: Idea, target_id: int, now: datetime) -> bool:
+async def merge(source: Idea, target_id: int, now: datetime, *, events: DomainEvents) -> bool:
     """The source is a duplicate of `target_id`; its supports have moved (voting does that part)."""
     values = {Idea.merged_into: target_id, Idea.support_count: 0}
-    changed = await change_status(source.id, Transition.merge, values, now)
+    changed = await change_status(source.id, Transition.merge, values, now, events=events)
     if changed:
         source.status = S.merged.value
     return changed
 
 
-async def expire_if_due(idea: Idea, now: datetime | None = None) -> bool:
+async def expire_if_due(idea: Idea, now: datetime | None = None, *, events: DomainEvents) -> bool:
     """Expire one idea being read whose window has closed (the periodic task catches the rest)."""
     now = now or utcnow()
     if not due_to_expire(idea, now):
@@ -159,13 +178,15 @@ async def expire_if_due(idea: Idea, now: datetime | None = None) -> bool:
             .where((Idea.id == idea.id) & _due_to_expire_where(now))
             .returning(Idea.id)
         )
-        if not changed:
+        if changed:
+            await events.publish(IdeaStatusChanged(idea.id, S.published.value, S.expired.value, now))
+        else:
             row = await Idea.select(Idea.status).where(Idea.id == idea.id).first()
     idea.status = S.expired.value if changed else row["status"]
     return bool(changed)
 
 
-async def expire_due_ideas(now: datetime | None = None) -> int:
+async def expire_due_ideas(now: datetime | None = None, *, events: DomainEvents) -> int:
     """Close every published idea whose support window has ended below the threshold."""
     now = now or utcnow()
     if not await Idea.exists().where(_due_to_expire_where(now)):
@@ -176,4 +197,6 @@ async def expire_due_ideas(now: datetime | None = None) -> int:
             .where(_due_to_expire_where(now))
             .returning(Idea.id)
         )
+        for row in expired:
+            await events.publish(IdeaStatusChanged(row["id"], S.published.value, S.expired.value, now))
     return len(expired)

@@ -27,6 +27,7 @@ from ideas.lifecycle import expire_due_ideas
 from ideas.tables import Idea, IdeaKind, IdeaStatus, Scope
 from participation.city import CityConfig
 from participation.database import current_engine
+from participation.lib.events import DomainEvents
 
 # What the public list shows (withdrawn and merged ideas stay reachable by their link).
 LISTED_STATUSES = (IdeaStatus.published.value, IdeaStatus.routed.value, IdeaStatus.expired.value)
@@ -259,8 +260,10 @@ def _search_sql(filters: IdeaFilters, statuses: tuple[str, ...]) -> _Sql | None:
     return sql
 
 
-async def list_ideas(filters: IdeaFilters, statuses: tuple[str, ...] = LISTED_STATUSES) -> IdeaPage:
-    await expire_due_ideas()  # no list shows an idea whose support window has closed as open
+async def list_ideas(
+    filters: IdeaFilters, statuses: tuple[str, ...] = LISTED_STATUSES, *, events: DomainEvents
+) -> IdeaPage:
+    await expire_due_ideas(events=events)  # no list shows an idea whose support window has closed as open
     if filters.status:
         statuses = tuple(s for s in statuses if s == filters.status)
     page = IdeaPage(filters=filters)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ideas import lifecycle, permissions
-from ideas.events import ContentWritten, IdeaActivity
+from ideas.events import CommentAdded, ContentWritten, IdeaActivity
 from ideas.lifecycle import Transition
 from ideas.tables import (
     Comment,
@@ -317,22 +317,21 @@ async def edit_idea(
         raise DomainError(N_("This idea can no longer be edited. Add a comment instead."), 409)
     # Conditional on the state, so a moderator's decision in between is never overwritten.
     columns = {getattr(Idea, name): value for name, value in values.items()}
-    if not await lifecycle.change_status(idea_id, Transition.resubmit, columns):
+    if not await lifecycle.change_status(idea_id, Transition.resubmit, columns, events=events):
         raise DomainError(N_("This idea can no longer be edited. Add a comment instead."), 409)
     await events.publish(ContentWritten("idea", idea_id))
     return await get_idea(idea_id)
 
 
-async def withdraw_idea(account: Account | None, idea_id: int, reason: str) -> Idea:
+async def withdraw_idea(account: Account | None, idea_id: int, reason: str, *, events: DomainEvents) -> Idea:
     idea = await get_visible_idea(account, idea_id)
     if not permissions.is_author(account, idea):
         raise DomainError(N_("Only the author can withdraw this idea."), 403)
     if reason not in {r.value for r in WithdrawReason}:
         raise FormErrors({"reason": N_("Choose a reason.")})
     now = utcnow()
-    if not await lifecycle.change_status(
-        idea_id, Transition.withdraw, {Idea.withdraw_reason: reason, Idea.withdrawn_at: now}, now
-    ):
+    values = {Idea.withdraw_reason: reason, Idea.withdrawn_at: now}
+    if not await lifecycle.change_status(idea_id, Transition.withdraw, values, now, events=events, reason=reason):
         raise DomainError(N_("This idea can no longer be withdrawn."), 409)
     return await get_idea(idea_id)
 
@@ -340,8 +339,10 @@ async def withdraw_idea(account: Account | None, idea_id: int, reason: str) -> I
 # -- status changes moderators decide (participation.moderation checks who may) ----------
 
 
-async def _decide(idea_id: int, transition: Transition, values: dict, now: datetime | None = None) -> Idea:
-    if not await lifecycle.change_status(idea_id, transition, values, now):
+async def _decide(
+    idea_id: int, transition: Transition, values: dict, *, events: DomainEvents, reason: str | None = None
+) -> Idea:
+    if not await lifecycle.change_status(idea_id, transition, values, events=events, reason=reason):
         await get_idea(idea_id)  # 404 when it does not exist
         raise DomainError(N_("This idea is not in a state that allows this."), 409)
     return await get_idea(idea_id)
@@ -350,27 +351,28 @@ async def _decide(idea_id: int, transition: Transition, values: dict, now: datet
 async def publish(settings: Settings, idea_id: int, *, events: DomainEvents) -> Idea:
     """Publish a submitted idea: its support window starts now."""
     now = utcnow()
-    if not await lifecycle.publish(idea_id, settings.city.support_window_days, now):
+    if not await lifecycle.publish(idea_id, settings.city.support_window_days, now, events=events):
         await get_idea(idea_id)
         raise DomainError(N_("This idea is not in a state that allows this."), 409)
     await events.publish(IdeaActivity(idea_id, now))
     return await get_idea(idea_id)
 
 
-async def request_changes(idea_id: int, message: str) -> Idea:
+async def request_changes(idea_id: int, message: str, *, events: DomainEvents) -> Idea:
     message = clean_text(message)
     errors = Errors()
     check_length(errors, "message", message, 1, 2_000)
     errors.raise_if_any()
-    return await _decide(idea_id, Transition.request_changes, {Idea.moderator_message: message})
+    values = {Idea.moderator_message: message}
+    return await _decide(idea_id, Transition.request_changes, values, events=events, reason=message)
 
 
-async def reject(idea_id: int, reason: str) -> Idea:
+async def reject(idea_id: int, reason: str, *, events: DomainEvents) -> Idea:
     reason = clean_text(reason)
     errors = Errors()
     check_length(errors, "reason", reason, 1, 2_000)
     errors.raise_if_any()
-    return await _decide(idea_id, Transition.reject, {Idea.rejection_reason: reason})
+    return await _decide(idea_id, Transition.reject, {Idea.rejection_reason: reason}, events=events, reason=reason)
 
 
 HIDDEN_REASON_LABELS = {
@@ -395,7 +397,7 @@ def _check_hidden_reason(reason: str) -> None:
         raise FormErrors({"category": N_("Choose a reason category.")})
 
 
-async def hide_idea(idea_id: int, reason: str) -> bool:
+async def hide_idea(idea_id: int, reason: str, *, events: DomainEvents) -> bool:
     """Hide a public idea (or change the reason of a hidden one). False if it was already hidden.
 
     A moderator decides it, or the report threshold hides it pending review.
@@ -408,18 +410,18 @@ async def hide_idea(idea_id: int, reason: str) -> bool:
         if idea.status == IdeaStatus.hidden.value:
             await Idea.update({Idea.hidden_reason: reason}).where(Idea.id == idea_id)
             return False
-        if not await lifecycle.hide(idea, reason, utcnow()):
+        if not await lifecycle.hide(idea, reason, utcnow(), events=events):
             raise DomainError(N_("Only public ideas can be hidden."), 409)
     return True
 
 
-async def restore_idea(idea_id: int) -> Idea:
+async def restore_idea(idea_id: int, *, events: DomainEvents) -> Idea:
     """Show a hidden idea again, in the status it had when it was hidden."""
     async with write_transaction():
         idea = await for_update(Idea.objects().where(Idea.id == idea_id)).first()
         if idea is None:
             raise DomainError(NOT_FOUND, 404)
-        if not await lifecycle.restore(idea, utcnow()):
+        if not await lifecycle.restore(idea, utcnow(), events=events):
             raise DomainError(N_("This idea is not hidden."), 409)
     return await get_idea(idea_id)
 
@@ -531,6 +533,7 @@ async def add_comment(
         comment = Comment(idea=idea_id, author=account.id, parent=parent_id, body=body, created_at=now)
         await comment.save()
         await Idea.update({Idea.comment_count: Idea.comment_count + 1}).where(Idea.id == idea_id)
+        await events.publish(CommentAdded(comment.id, idea_id, account.id, parent_id, now))
     await events.publish(ContentWritten("comment", comment.id))
     await events.publish(IdeaActivity(idea_id, now))
     return comment

@@ -20,6 +20,7 @@ page shows from higher domains). Nothing is registered at import or start-up any
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from litestar.di import Provide
@@ -57,20 +58,21 @@ class Parts:
 
 
 def build_parts(settings: Settings) -> Parts:
+    # Who reacts to which domain event (see each event class for when it is published).
+    events = DomainEvents(
+        {
+            ContentWritten: (moderation_events.on_content_written,),
+            IdeaActivity: (voting_trending.on_idea_activity,),
+        }
+    )
     return Parts(
         settings=settings,
-        # Who reacts to which domain event, after the write that caused it committed.
-        events=DomainEvents(
-            {
-                ContentWritten: (moderation_events.on_content_written,),
-                IdeaActivity: (voting_trending.on_idea_activity,),
-            }
-        ),
+        events=events,
         # What the idea pages and the ideas API show from higher domains, in this order.
         idea_extensions=IdeaExtensions(
-            detail_context=(voting_parts.idea_detail, moderation_parts.idea_detail),
+            detail_context=(partial(voting_parts.idea_detail, events=events), moderation_parts.idea_detail),
             list_context=(voting_parts.idea_cards,),
-            api_detail=(voting_parts.idea_api_detail,),
+            api_detail=(partial(voting_parts.idea_api_detail, events=events),),
         ),
         # The account page's sections, in this order.
         account_sections=AccountSections(

@@ -57,8 +57,8 @@ async def load_demo(parts: Parts) -> list[tuple[DemoAccount, bool]]:
     accounts = await _load_accounts(settings)
     await load_register_demo(settings)
     await load_ideas_demo(settings, parts.events)
-    await load_voting_demo(settings)
-    await load_moderation_demo(settings)
+    await load_voting_demo(settings, parts.events)
+    await load_moderation_demo(settings, parts.events)
     return accounts
 
 

@@ -7,6 +7,7 @@ from litestar.di import NamedDependency
 from litestar.response import File, Response, Template
 
 from participation.database import current_engine
+from participation.lib.events import DomainEvents
 from participation.register.services import recent_updates
 from participation.settings import ROOT, Settings
 from voting.page_parts import close_to_routing
@@ -16,8 +17,8 @@ class SitePages(Controller):
     include_in_schema = False
 
     @get("/", name="home")
-    async def home(self, settings: NamedDependency[Settings]) -> Template:
-        sections = [await close_to_routing(settings)]
+    async def home(self, settings: NamedDependency[Settings], events: NamedDependency[DomainEvents]) -> Template:
+        sections = [await close_to_routing(settings, events)]
         return Template("home.html", context={"sections": sections, "register_updates": await recent_updates(5)})
 
     @get("/privacy", name="privacy")

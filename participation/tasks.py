@@ -34,7 +34,7 @@ async def run_once(parts: Parts, app: Litestar | None = None) -> dict[str, int]:
                 await store.delete_expired()
     return {
         "login_failures_purged": stale,
-        "ideas_expired": await expire_due_ideas(),
+        "ideas_expired": await expire_due_ideas(events=parts.events),
         # Scores change on activity; this ages the busiest ones so last month's hit drops.
         "trending_refreshed": await refresh_trending_batch(),
     }

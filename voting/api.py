@@ -11,6 +11,7 @@ from litestar.params import FromPath
 
 from participation.accounts.guards import requires_account
 from participation.accounts.tables import Account
+from participation.lib.events import DomainEvents
 from participation.settings import Settings
 from voting import services
 
@@ -28,19 +29,27 @@ class SupportApi(Controller):
 
     @put("/{idea_id:int}/support", opt={"rate_limit": "support"}, summary="Support an idea (idempotent)")
     async def support(
-        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
+        idea_id: FromPath[int],
     ) -> SupportState:
         """403 with a reason for your own idea, an unverified or suspended account.
 
         409 when the idea is not open for support."""
-        outcome = await services.support_idea(settings, request.user, idea_id)
+        outcome = await services.support_idea(settings, request.user, idea_id, events=events)
         return SupportState(
             supported=True, support_count=outcome.support_count, register_entry=outcome.routed_entry_slug
         )
 
     @delete("/{idea_id:int}/support", status_code=200, opt={"rate_limit": "support"}, summary="Withdraw a support")
     async def withdraw(
-        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
+        idea_id: FromPath[int],
     ) -> SupportState:
-        outcome = await services.withdraw_support(settings, request.user, idea_id)
+        outcome = await services.withdraw_support(settings, request.user, idea_id, events=events)
         return SupportState(supported=False, support_count=outcome.support_count)

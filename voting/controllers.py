@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from ideas.tables import Idea
 from participation.accounts.guards import requires_account
 from participation.accounts.tables import Account
+from participation.lib.events import DomainEvents
 from participation.settings import Settings
 from participation.validation import DomainError
 from voting import services
@@ -32,10 +33,12 @@ async def _respond(request: Request, settings: Settings, idea_id: int, message: 
     return Redirect(f"/ideas/{idea_id}#support")
 
 
-async def _act(request: Request, settings: Settings, idea_id: int, use_case) -> Template | Redirect:
+async def _act(
+    request: Request, settings: Settings, events: DomainEvents, idea_id: int, use_case
+) -> Template | Redirect:
     """Run support or withdraw; a refusal is shown in the support area, not as an error page."""
     try:
-        outcome = await use_case(settings, request.user, idea_id)
+        outcome = await use_case(settings, request.user, idea_id, events=events)
     except DomainError as exc:
         if exc.status_code == 404:
             raise
@@ -49,12 +52,20 @@ class SupportPages(Controller):
 
     @post("/ideas/{idea_id:int}/support", name="support_idea", opt={"rate_limit": "support"})
     async def support(
-        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
+        idea_id: FromPath[int],
     ) -> Template | Redirect:
-        return await _act(request, settings, idea_id, services.support_idea)
+        return await _act(request, settings, events, idea_id, services.support_idea)
 
     @post("/ideas/{idea_id:int}/support/withdraw", name="withdraw_support", opt={"rate_limit": "support"})
     async def withdraw(
-        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
+        idea_id: FromPath[int],
     ) -> Template | Redirect:
-        return await _act(request, settings, idea_id, services.withdraw_support)
+        return await _act(request, settings, events, idea_id, services.withdraw_support)

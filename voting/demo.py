@@ -15,6 +15,7 @@ from ideas.tables import Idea, IdeaStatus
 from participation.accounts.passwords import hash_password
 from participation.accounts.tables import Account
 from participation.lib.clock import utcnow
+from participation.lib.events import DomainEvents
 from participation.settings import Settings
 from voting import services
 
@@ -48,7 +49,7 @@ async def _supporters(settings: Settings) -> list[Account]:
     return await Account.objects().where(Account.email.is_in(emails)).order_by(Account.id)
 
 
-async def load_voting_demo(settings: Settings) -> int:
+async def load_voting_demo(settings: Settings, events: DomainEvents) -> int:
     """Add the planned supports that are missing; returns how many supports were added."""
     supporters = await _supporters(settings)
     ideas = {i.title: i for i in await Idea.objects().where(Idea.title.is_in([*PLAN, EXPIRED]))}
@@ -60,7 +61,7 @@ async def load_voting_demo(settings: Settings) -> int:
         wanted = wanted if wanted is not None else settings.city.support_threshold
         for account in supporters[:wanted]:
             before = idea.support_count
-            outcome = await services.support_idea(settings, account, idea.id)
+            outcome = await services.support_idea(settings, account, idea.id, events=events)
             added += outcome.support_count > before
             idea.support_count = outcome.support_count
     expired = ideas.get(EXPIRED)
@@ -74,7 +75,7 @@ async def load_voting_demo(settings: Settings) -> int:
             }
         ).where(Idea.id == expired.id)
         for account in supporters[:9]:
-            await services.support_idea(settings, account, expired.id, now=published + timedelta(days=5))
+            await services.support_idea(settings, account, expired.id, now=published + timedelta(days=5), events=events)
             added += 1
-        await lifecycle.expire_due_ideas()
+        await lifecycle.expire_due_ideas(events=events)
     return added

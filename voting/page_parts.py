@@ -13,15 +13,16 @@ from ideas import lifecycle
 from ideas.tables import Idea, IdeaStatus
 from participation.accounts.tables import Account
 from participation.lib.clock import utcnow
+from participation.lib.events import DomainEvents
 from participation.settings import Settings
 from voting.panel import card_panel, support_panel
 from voting.permissions import threshold_for
 from voting.services import my_supports, routing_for, supported_idea_ids
 
 
-async def idea_detail(request: Request, idea: Idea) -> dict[str, Any]:
+async def idea_detail(request: Request, idea: Idea, *, events: DomainEvents) -> dict[str, Any]:
     settings: Settings = request.app.state.settings
-    await lifecycle.expire_if_due(idea)  # a closed idea never shows as open
+    await lifecycle.expire_if_due(idea, events=events)  # a closed idea never shows as open
     return {"panel": await support_panel(settings, request.user, idea)}
 
 
@@ -33,8 +34,10 @@ async def idea_cards(request: Request, ideas: list[Idea]) -> dict[str, Any]:
     return {"support_panels": {i.id: card_panel(settings, i, now, i.id in supported) for i in ideas}}
 
 
-async def idea_api_detail(settings: Settings, viewer: Account | None, idea: Idea) -> dict[str, Any]:
-    await lifecycle.expire_if_due(idea)
+async def idea_api_detail(
+    settings: Settings, viewer: Account | None, idea: Idea, *, events: DomainEvents
+) -> dict[str, Any]:
+    await lifecycle.expire_if_due(idea, events=events)
     fields: dict[str, Any] = {"threshold": threshold_for(idea, settings.city)}
     if viewer is not None:
         fields["supported"] = idea.id in await supported_idea_ids(viewer, [idea.id])
@@ -47,9 +50,9 @@ async def my_supports_section(account: Account) -> tuple[str, dict[str, Any]]:
     return "voting/_my_supports.html", {"my_supports": await my_supports(account)}
 
 
-async def close_to_routing(settings: Settings, limit: int = 3) -> tuple[str, dict[str, Any]]:
+async def close_to_routing(settings: Settings, events: DomainEvents, limit: int = 3) -> tuple[str, dict[str, Any]]:
     """The home page's published ideas with the most supports, with their progress."""
-    await lifecycle.expire_due_ideas()
+    await lifecycle.expire_due_ideas(events=events)
     ideas = (
         await Idea.objects()
         .where(Idea.status == IdeaStatus.published.value)

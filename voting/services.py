@@ -19,6 +19,7 @@ from participation.accounts.tables import Account
 from participation.database import for_update, write_transaction
 from participation.i18n import N_
 from participation.lib.clock import utcnow
+from participation.lib.events import DomainEvents
 from participation.register.services import create_routed_entry, default_response_due
 from participation.register.tables import RegisterEntry
 from participation.settings import Settings
@@ -50,12 +51,12 @@ async def author_kvk(idea: Idea, account: Account | None) -> str | None:
     return row["kvk_number"] if row else None
 
 
-async def _expire_locked(idea: Idea, now: datetime) -> None:
-    await lifecycle.expire_if_due(idea, now)  # joins the open transaction; a no-op unless due
+async def _expire_locked(idea: Idea, now: datetime, events: DomainEvents) -> None:
+    await lifecycle.expire_if_due(idea, now, events=events)  # joins the open transaction; a no-op unless due
 
 
 async def support_idea(
-    settings: Settings, account: Account | None, idea_id: int, now: datetime | None = None
+    settings: Settings, account: Account | None, idea_id: int, now: datetime | None = None, *, events: DomainEvents
 ) -> SupportOutcome:
     """Support an idea; a repeated support changes nothing. Routes the idea when this support reaches the threshold."""
     now = now or utcnow()
@@ -67,7 +68,7 @@ async def support_idea(
         return SupportOutcome(supported=True, support_count=row["support_count"])
     async with write_transaction():
         idea = await _locked_idea(idea_id)
-        await _expire_locked(idea, now)
+        await _expire_locked(idea, now, events)
         # A refusal is raised after the transaction, so that an expiry found here is kept.
         refusal = support_refusal(account, idea, now, await author_kvk(idea, account))
         count, entry, inserted = idea.support_count, None, []
@@ -81,7 +82,7 @@ async def support_idea(
             if inserted:
                 count = await _add_to_count(idea.id, 1)
             if idea.status == IdeaStatus.published.value and count >= threshold_for(idea, settings.city):
-                entry = await _route(settings, idea, count, now, method="threshold")
+                entry = await _route(settings, idea, count, now, method="threshold", events=events)
     if refusal:
         raise DomainError(*refusal)
     if inserted:
@@ -90,13 +91,13 @@ async def support_idea(
 
 
 async def withdraw_support(
-    settings: Settings, account: Account | None, idea_id: int, now: datetime | None = None
+    settings: Settings, account: Account | None, idea_id: int, now: datetime | None = None, *, events: DomainEvents
 ) -> SupportOutcome:
     """Withdraw a support while the idea is open; withdrawing twice changes nothing."""
     now = now or utcnow()
     async with write_transaction():
         idea = await _locked_idea(idea_id)
-        await _expire_locked(idea, now)
+        await _expire_locked(idea, now, events)
         refusal = withdraw_refusal(account, idea)
         count, deleted = idea.support_count, []
         if refusal is None:
@@ -132,9 +133,15 @@ async def _route(
     method: str,
     moderator: Account | None = None,
     reason: str | None = None,
+    *,
+    events: DomainEvents,
 ) -> RegisterEntry | None:
-    """Route `idea` (inside the caller's transaction); None if it was no longer published."""
-    if not await lifecycle.route(idea, now):
+    """Route `idea` (inside the caller's transaction, which holds its row lock); None if not published.
+
+    The entry and the Routing record come first, so that what reacts to the status change
+    (IdeaStatusChanged, published by the lifecycle) finds them.
+    """
+    if idea.status != IdeaStatus.published.value:
         return None
     entry = await create_routed_entry(
         title=idea.title,
@@ -161,11 +168,19 @@ async def _route(
             register_entry_id=entry.id,
         )
     )
+    if not await lifecycle.route(idea, now, events=events):
+        raise RuntimeError(f"idea {idea.id} changed status under its row lock")  # rolls the routing back
     return entry
 
 
 async def route_manually(
-    settings: Settings, moderator: Account, idea_id: int, reason: str, now: datetime | None = None
+    settings: Settings,
+    moderator: Account,
+    idea_id: int,
+    reason: str,
+    now: datetime | None = None,
+    *,
+    events: DomainEvents,
 ) -> RegisterEntry:
     """A moderator routes a published idea below the threshold, with a reason (moderation checks who may)."""
     reason = (reason or "").strip()
@@ -174,11 +189,18 @@ async def route_manually(
     now = now or utcnow()
     async with write_transaction():
         idea = await _locked_idea(idea_id)
-        await _expire_locked(idea, now)
+        await _expire_locked(idea, now, events)
         entry = None
         if idea.status == IdeaStatus.published.value:
             entry = await _route(
-                settings, idea, idea.support_count, now, method="moderator", moderator=moderator, reason=reason[:2000]
+                settings,
+                idea,
+                idea.support_count,
+                now,
+                method="moderator",
+                moderator=moderator,
+                reason=reason[:2000],
+                events=events,
             )
     if entry is None:
         raise DomainError(N_("Only a published idea can be routed."), status_code=409)
@@ -189,7 +211,7 @@ THRESHOLD_MAX = 100_000
 
 
 async def set_threshold(
-    settings: Settings, idea_id: int, threshold: int | None, now: datetime | None = None
+    settings: Settings, idea_id: int, threshold: int | None, now: datetime | None = None, *, events: DomainEvents
 ) -> str | None:
     """Set this idea's own threshold (None: the city's again); moderation checks that an admin asks.
 
@@ -209,7 +231,7 @@ async def set_threshold(
         idea.threshold_override = threshold
         entry = None
         if idea.status == IdeaStatus.published.value and idea.support_count >= threshold_for(idea, settings.city):
-            entry = await _route(settings, idea, idea.support_count, now, method="threshold")
+            entry = await _route(settings, idea, idea.support_count, now, method="threshold", events=events)
     return entry.slug if entry else None
 
 
@@ -224,7 +246,9 @@ class MergeOutcome:
 MERGE_TARGETS = frozenset({IdeaStatus.published.value, IdeaStatus.routed.value, IdeaStatus.expired.value})
 
 
-async def merge_ideas(settings: Settings, source_id: int, target_id: int, now: datetime | None = None) -> MergeOutcome:
+async def merge_ideas(
+    settings: Settings, source_id: int, target_id: int, now: datetime | None = None, *, events: DomainEvents
+) -> MergeOutcome:
     """Merge duplicate idea A (source) into B (target): A's supports move to B once.
 
     An account that supported both counts once; B's author is not counted.
@@ -250,11 +274,11 @@ async def merge_ideas(settings: Settings, source_id: int, target_id: int, now: d
             target.author,
         )
         await Support.delete().where(Support.idea == source.id)
-        await lifecycle.merge(source, target.id, now)
+        await lifecycle.merge(source, target.id, now, events=events)
         count = await _add_to_count(target.id, len(moved)) if moved else target.support_count
         entry = None
         if target.status == IdeaStatus.published.value and count >= threshold_for(target, settings.city):
-            entry = await _route(settings, target, count, now, method="merge")
+            entry = await _route(settings, target, count, now, method="merge", events=events)
     return MergeOutcome(moved=len(moved), target_support_count=count, routed_entry_slug=entry.slug if entry else None)
 
 

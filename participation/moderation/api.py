@@ -189,14 +189,18 @@ class ReportApi(Controller):
 
     @post("/", status_code=201, opt={"rate_limit": "report"}, summary="Report an idea or comment")
     async def create(
-        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], data: JSONBody[ReportIn]
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
+        data: JSONBody[ReportIn],
     ) -> ReportOut:
         """Any verified account. `reason`: spam, offensive, personal_data, off_topic or other.
 
         One open report per account per item (409 for a second); at the city's threshold of open reports
         the item is hidden pending review."""
         outcome = await reports.create_report(
-            settings, request.user, data.target_type, data.target_id, data.reason, data.note or ""
+            settings, request.user, data.target_type, data.target_id, data.reason, data.note or "", events=events
         )
         report = outcome.report
         return ReportOut(

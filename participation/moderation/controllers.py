@@ -155,25 +155,37 @@ class ModerationPages(Controller):
 
     @post("/ideas/{idea_id:int}/request-changes", name="moderation_request_changes")
     async def request_changes(
-        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
+        idea_id: FromPath[int],
     ) -> Template | Redirect:
         values = await form_data(request)
         return await self._act(
             request,
             idea_id,
             values,
-            lambda: decisions.request_changes(settings, request.user, idea_id, values.get("message", "")),
+            lambda: decisions.request_changes(
+                settings, request.user, idea_id, values.get("message", ""), events=events
+            ),
             gettext("The author has been asked for changes."),
         )
 
     @post("/ideas/{idea_id:int}/reject", name="moderation_reject")
     async def reject(
-        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
+        idea_id: FromPath[int],
     ) -> Template | Redirect:
         values = await form_data(request)
         values = {"reject_category": values.get("category", ""), "reject_message": values.get("message", "")}
         try:
-            await decisions.reject(settings, request.user, idea_id, values["reject_category"], values["reject_message"])
+            await decisions.reject(
+                settings, request.user, idea_id, values["reject_category"], values["reject_message"], events=events
+            )
         except FormErrors as exc:
             errors = {
                 {"category": "reject_category", "message": "reject_message"}.get(k, k): v for k, v in exc.errors.items()
@@ -190,40 +202,54 @@ class ModerationPages(Controller):
 
     @post("/ideas/{idea_id:int}/duplicate", name="moderation_duplicate")
     async def duplicate(
-        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
+        idea_id: FromPath[int],
     ) -> Template | Redirect:
         values = await form_data(request)
         return await self._act(
             request,
             idea_id,
             values,
-            lambda: decisions.mark_duplicate(settings, request.user, idea_id, _int(values.get("duplicate_of"))),
+            lambda: decisions.mark_duplicate(
+                settings, request.user, idea_id, _int(values.get("duplicate_of")), events=events
+            ),
             gettext("The idea has been merged into the original."),
         )
 
     @post("/ideas/{idea_id:int}/route", name="moderation_route")
     async def route(
-        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
+        idea_id: FromPath[int],
     ) -> Template | Redirect:
         values = await form_data(request)
         return await self._act(
             request,
             idea_id,
             values,
-            lambda: decisions.route(settings, request.user, idea_id, values.get("reason", "")),
+            lambda: decisions.route(settings, request.user, idea_id, values.get("reason", ""), events=events),
             gettext("The idea has been routed to the project register."),
         )
 
     @post("/ideas/{idea_id:int}/threshold", name="moderation_threshold", guards=[requires_administration])
     async def threshold(
-        self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], idea_id: FromPath[int]
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
+        idea_id: FromPath[int],
     ) -> Template | Redirect:
         values = await form_data(request)
         return await self._act(
             request,
             idea_id,
             values,
-            lambda: decisions.set_threshold(settings, request.user, idea_id, values.get("threshold")),
+            lambda: decisions.set_threshold(settings, request.user, idea_id, values.get("threshold"), events=events),
             gettext("The threshold has been changed."),
         )
 
@@ -271,23 +297,29 @@ class ModerationPages(Controller):
         )
 
     @post("/ideas/{idea_id:int}/hide", name="moderation_hide_idea")
-    async def hide_idea(self, request: Request[Account, Any, Any], idea_id: FromPath[int]) -> Template | Redirect:
+    async def hide_idea(
+        self, request: Request[Account, Any, Any], events: NamedDependency[DomainEvents], idea_id: FromPath[int]
+    ) -> Template | Redirect:
         values = await form_data(request)
         return await self._act(
             request,
             idea_id,
             values,
-            lambda: hiding.hide(request.user, "idea", idea_id, values.get("category", ""), values.get("reason", "")),
+            lambda: hiding.hide(
+                request.user, "idea", idea_id, values.get("category", ""), values.get("reason", ""), events=events
+            ),
             gettext("The idea has been hidden."),
         )
 
     @post("/ideas/{idea_id:int}/restore", name="moderation_restore_idea")
-    async def restore_idea(self, request: Request[Account, Any, Any], idea_id: FromPath[int]) -> Template | Redirect:
+    async def restore_idea(
+        self, request: Request[Account, Any, Any], events: NamedDependency[DomainEvents], idea_id: FromPath[int]
+    ) -> Template | Redirect:
         return await self._act(
             request,
             idea_id,
             {},
-            lambda: hiding.restore(request.user, "idea", idea_id),
+            lambda: hiding.restore(request.user, "idea", idea_id, events=events),
             gettext("The idea is visible again."),
         )
 
@@ -299,11 +331,15 @@ class ModerationPages(Controller):
         return row["idea"]
 
     @post("/comments/{comment_id:int}/hide", name="moderation_hide_comment")
-    async def hide_comment(self, request: Request[Account, Any, Any], comment_id: FromPath[int]) -> Redirect:
+    async def hide_comment(
+        self, request: Request[Account, Any, Any], events: NamedDependency[DomainEvents], comment_id: FromPath[int]
+    ) -> Redirect:
         values = await form_data(request)
         idea_id = await self._comment_idea(comment_id)
         try:
-            await hiding.hide(request.user, "comment", comment_id, values.get("category", ""), values.get("reason", ""))
+            await hiding.hide(
+                request.user, "comment", comment_id, values.get("category", ""), values.get("reason", ""), events=events
+            )
         except FormErrors:
             flash(request, gettext("Choose a reason category."), category="error")
             return Redirect(f"/ideas/{idea_id}#comment-{comment_id}")
@@ -311,9 +347,11 @@ class ModerationPages(Controller):
         return Redirect(f"/ideas/{idea_id}#comment-{comment_id}")
 
     @post("/comments/{comment_id:int}/restore", name="moderation_restore_comment")
-    async def restore_comment(self, request: Request[Account, Any, Any], comment_id: FromPath[int]) -> Redirect:
+    async def restore_comment(
+        self, request: Request[Account, Any, Any], events: NamedDependency[DomainEvents], comment_id: FromPath[int]
+    ) -> Redirect:
         idea_id = await self._comment_idea(comment_id)
-        await hiding.restore(request.user, "comment", comment_id)
+        await hiding.restore(request.user, "comment", comment_id, events=events)
         flash(request, gettext("The comment is visible again."), category="success")
         return Redirect(f"/ideas/{idea_id}#comment-{comment_id}")
 
@@ -327,11 +365,15 @@ class ModerationPages(Controller):
 
     @post("/reports/{target_type:str}/{target_id:int}/uphold", name="moderation_uphold")
     async def uphold(
-        self, request: Request[Account, Any, Any], target_type: FromPath[str], target_id: FromPath[int]
+        self,
+        request: Request[Account, Any, Any],
+        events: NamedDependency[DomainEvents],
+        target_type: FromPath[str],
+        target_id: FromPath[int],
     ) -> Template | Redirect:
         values = await form_data(request)
         try:
-            await reports.uphold(request.user, target_type, target_id, values.get("category", ""))
+            await reports.uphold(request.user, target_type, target_id, values.get("category", ""), events=events)
         except FormErrors as exc:
             return Template(
                 "moderation/reports.html",
@@ -348,9 +390,13 @@ class ModerationPages(Controller):
 
     @post("/reports/{target_type:str}/{target_id:int}/dismiss", name="moderation_dismiss")
     async def dismiss(
-        self, request: Request[Account, Any, Any], target_type: FromPath[str], target_id: FromPath[int]
+        self,
+        request: Request[Account, Any, Any],
+        events: NamedDependency[DomainEvents],
+        target_type: FromPath[str],
+        target_id: FromPath[int],
     ) -> Redirect:
-        await reports.dismiss(request.user, target_type, target_id)
+        await reports.dismiss(request.user, target_type, target_id, events=events)
         flash(request, gettext("The reports have been dismissed; the item is visible."), category="success")
         return Redirect("/moderation/reports")
 
@@ -492,6 +538,7 @@ class ReportPages(Controller):
         self,
         request: Request[Account, Any, Any],
         settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
         target_type: FromPath[str],
         target_id: FromPath[int],
     ) -> Template | Redirect:
@@ -499,7 +546,13 @@ class ReportPages(Controller):
         values = await form_data(request)
         try:
             await reports.create_report(
-                settings, request.user, target_type, target_id, values.get("reason", ""), values.get("note", "")
+                settings,
+                request.user,
+                target_type,
+                target_id,
+                values.get("reason", ""),
+                values.get("note", ""),
+                events=events,
             )
         except FormErrors as exc:
             return self._page(target_type, target_id, title, back, exc.errors, values, status_code=422)

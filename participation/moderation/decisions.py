@@ -45,15 +45,19 @@ async def publish(settings: Settings, actor: Account | None, idea_id: int, *, ev
     return idea
 
 
-async def request_changes(settings: Settings, actor: Account | None, idea_id: int, message: str) -> Idea:
+async def request_changes(
+    settings: Settings, actor: Account | None, idea_id: int, message: str, *, events: DomainEvents
+) -> Idea:
     authorize(can_moderate(actor))
     async with write_transaction():
-        idea = await ideas.request_changes(idea_id, message)
+        idea = await ideas.request_changes(idea_id, message, events=events)
         await record(actor, "request_changes", "idea", idea_id, reason=idea.moderator_message)
     return idea
 
 
-async def reject(settings: Settings, actor: Account | None, idea_id: int, category: str, text: str) -> Idea:
+async def reject(
+    settings: Settings, actor: Account | None, idea_id: int, category: str, text: str, *, events: DomainEvents
+) -> Idea:
     """Reject with a reason from the list and a text the author sees; both are required."""
     authorize(can_moderate(actor))
     errors = Errors()
@@ -63,13 +67,13 @@ async def reject(settings: Settings, actor: Account | None, idea_id: int, catego
     check_length(errors, "message", text, 1, REASON_MAX)
     errors.raise_if_any()
     async with write_transaction():
-        idea = await ideas.reject(idea_id, text)
+        idea = await ideas.reject(idea_id, text, events=events)
         await record(actor, "reject", "idea", idea_id, category=category, reason=text)
     return idea
 
 
 async def mark_duplicate(
-    settings: Settings, actor: Account | None, idea_id: int, original_id: int | None
+    settings: Settings, actor: Account | None, idea_id: int, original_id: int | None, *, events: DomainEvents
 ) -> voting.MergeOutcome:
     """Merge this idea into the original (the voting service moves the supports once)."""
     authorize(can_moderate(actor))
@@ -79,24 +83,26 @@ async def mark_duplicate(
         original = await Idea.objects().get(Idea.id == original_id)
         if original is None:
             raise FormErrors({"duplicate_of": N_("This idea does not exist.")})
-        outcome = await voting.merge_ideas(settings, idea_id, original_id)
+        outcome = await voting.merge_ideas(settings, idea_id, original_id, events=events)
         await record(actor, "duplicate", "idea", idea_id, reason=f"#{original_id}")
     return outcome
 
 
-async def route(settings: Settings, actor: Account | None, idea_id: int, reason: str) -> str:
+async def route(settings: Settings, actor: Account | None, idea_id: int, reason: str, *, events: DomainEvents) -> str:
     """Route a published idea by hand; returns the register entry's slug."""
     authorize(can_moderate(actor))
     reason = clean_text(reason)
     if not reason:
         raise FormErrors({"reason": N_("Give a reason for routing this idea.")})
     async with write_transaction():
-        entry = await voting.route_manually(settings, actor, idea_id, reason)  # type: ignore[arg-type]
+        entry = await voting.route_manually(settings, actor, idea_id, reason, events=events)  # type: ignore[arg-type]
         await record(actor, "route", "idea", idea_id, reason=reason[:REASON_MAX])
     return entry.slug
 
 
-async def set_threshold(settings: Settings, actor: Account | None, idea_id: int, value: object) -> str | None:
+async def set_threshold(
+    settings: Settings, actor: Account | None, idea_id: int, value: object, *, events: DomainEvents
+) -> str | None:
     """An administrator's per-idea threshold (empty: the city's); returns the entry's slug if it routed.
 
     Whether the idea's status still allows it is the voting service's rule (409 otherwise).
@@ -107,7 +113,7 @@ async def set_threshold(settings: Settings, actor: Account | None, idea_id: int,
         raise FormErrors({"threshold": N_("Enter a whole number, or leave empty for the city's threshold.")})
     threshold = int(text) if text else None
     async with write_transaction():
-        slug = await voting.set_threshold(settings, idea_id, threshold)
+        slug = await voting.set_threshold(settings, idea_id, threshold, events=events)
         await record(
             actor,
             "set_threshold",
@@ -227,16 +233,16 @@ async def decide(
     if action == "publish":
         await publish(settings, actor, idea_id, events=events)
     elif action == "request_changes":
-        await request_changes(settings, actor, idea_id, message or "")
+        await request_changes(settings, actor, idea_id, message or "", events=events)
     elif action == "reject":
-        await reject(settings, actor, idea_id, reason or "", message or "")
+        await reject(settings, actor, idea_id, reason or "", message or "", events=events)
     elif action == "duplicate":
-        await mark_duplicate(settings, actor, idea_id, duplicate_of)
+        await mark_duplicate(settings, actor, idea_id, duplicate_of, events=events)
     elif action == "route":
-        await route(settings, actor, idea_id, reason or message or "")
+        await route(settings, actor, idea_id, reason or message or "", events=events)
     elif action == "hide":
-        await hide(actor, "idea", idea_id, reason or "", message or "")
+        await hide(actor, "idea", idea_id, reason or "", message or "", events=events)
     elif action == "restore":
-        await restore(actor, "idea", idea_id, message or "")
+        await restore(actor, "idea", idea_id, message or "", events=events)
     else:
         raise FormErrors({"action": Message(N_("Unknown action."))})

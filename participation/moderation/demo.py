@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ideas.tables import Comment, CommentStatus, Idea, IdeaStatus
 from participation.accounts.tables import Account
+from participation.lib.events import DomainEvents
 from participation.moderation import decisions, hiding, reports
 from participation.moderation.tables import StaffNote
 from participation.settings import Settings
@@ -17,7 +18,7 @@ REPORTERS = ("mohamed@example.org", "sanne@example.org")
 MARKER = "Demo: navragen bij de afdeling Mobiliteit of dit al loopt."
 
 
-async def load_moderation_demo(settings: Settings) -> bool:
+async def load_moderation_demo(settings: Settings, events: DomainEvents) -> bool:
     """Create the moderation demo; False if it already exists or the other demos have not run."""
     if await StaffNote.exists().where(StaffNote.body == MARKER):
         return False
@@ -36,12 +37,16 @@ async def load_moderation_demo(settings: Settings) -> bool:
     for reporter in reporters:
         if target is not None:
             await reports.create_report(
-                settings, reporter, "idea", target.id, "off_topic", "Dit lijkt me geen Smart City-idee."
+                settings, reporter, "idea", target.id, "off_topic", "Dit lijkt me geen Smart City-idee.", events=events
             )
     others = [c for c in comments if c.author not in {r.id for r in reporters}]
     if others and reporters:
-        await reports.create_report(settings, reporters[0], "comment", others[0].id, "offensive", "Onaardige toon.")
+        await reports.create_report(
+            settings, reporters[0], "comment", others[0].id, "offensive", "Onaardige toon.", events=events
+        )
     # A comment a moderator hid, with its public reason.
     if len(others) > 1:
-        await hiding.hide(moderator, "comment", others[-1].id, "personal_data", "Bevatte een telefoonnummer.")
+        await hiding.hide(
+            moderator, "comment", others[-1].id, "personal_data", "Bevatte een telefoonnummer.", events=events
+        )
     return True

@@ -12,6 +12,7 @@ from participation.accounts.tables import Account
 from participation.database import write_transaction
 from participation.i18n import N_
 from participation.lib.clock import utcnow
+from participation.lib.events import DomainEvents
 from participation.moderation.log import REASON_MAX, record
 from participation.moderation.permissions import authorize, can_moderate
 from participation.moderation.tables import Report, ReportStatus, TargetType
@@ -51,16 +52,16 @@ async def close_open_reports(actor: Account | None, target_type: str, target_id:
     return len(closed)
 
 
-async def hide_target(target_type: str, target_id: int, category: str) -> bool:
+async def hide_target(target_type: str, target_id: int, category: str, *, events: DomainEvents) -> bool:
     """Hide by a moderator's decision (the caller checked it) or by the report threshold."""
     if target_type == "idea":
-        return await ideas.hide_idea(target_id, category)
+        return await ideas.hide_idea(target_id, category, events=events)
     return await ideas.hide_comment(target_id, category)
 
 
-async def restore_target(target_type: str, target_id: int) -> None:
+async def restore_target(target_type: str, target_id: int, *, events: DomainEvents) -> None:
     if target_type == "idea":
-        await ideas.restore_idea(target_id)
+        await ideas.restore_idea(target_id, events=events)
     else:
         await ideas.restore_comment(target_id)
 
@@ -74,24 +75,28 @@ async def is_hidden(target_type: str, target_id: int) -> bool:
     return row["status"] == hidden.value
 
 
-async def hide(actor: Account | None, target_type: str, target_id: int, category: str, reason: str = "") -> None:
+async def hide(
+    actor: Account | None, target_type: str, target_id: int, category: str, reason: str = "", *, events: DomainEvents
+) -> None:
     """Hide an idea or comment directly, with a public reason category; open reports on it are upheld."""
     authorize(can_moderate(actor))
     check_target_type(target_type)
     check_category(category)
     async with write_transaction():
-        await hide_target(target_type, target_id, category)
+        await hide_target(target_type, target_id, category, events=events)
         await close_open_reports(actor, target_type, target_id, ReportStatus.upheld.value)
         await record(
             actor, "hide", target_type, target_id, category=category, reason=clean_text(reason)[:REASON_MAX] or None
         )
 
 
-async def restore(actor: Account | None, target_type: str, target_id: int, reason: str = "") -> None:
+async def restore(
+    actor: Account | None, target_type: str, target_id: int, reason: str = "", *, events: DomainEvents
+) -> None:
     """Show hidden content again; open reports on it are dismissed."""
     authorize(can_moderate(actor))
     check_target_type(target_type)
     async with write_transaction():
-        await restore_target(target_type, target_id)
+        await restore_target(target_type, target_id, events=events)
         await close_open_reports(actor, target_type, target_id, ReportStatus.dismissed.value)
         await record(actor, "restore", target_type, target_id, reason=clean_text(reason)[:REASON_MAX] or None)

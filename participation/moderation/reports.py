@@ -14,6 +14,7 @@ from participation.accounts.tables import Account
 from participation.database import is_unique_violation, write_transaction
 from participation.i18n import N_
 from participation.lib.clock import utcnow
+from participation.lib.events import DomainEvents
 from participation.moderation.hiding import (
     check_category,
     check_target_type,
@@ -65,6 +66,8 @@ async def create_report(
     target_id: int,
     reason: str,
     note: str = "",
+    *,
+    events: DomainEvents,
 ) -> ReportOutcome:
     """Report an idea or comment. One open report per account per item; at the threshold it is hidden pending review."""
     check_target_type(target_type)
@@ -99,7 +102,7 @@ async def create_report(
                 & (Report.status == ReportStatus.open.value)
             )
             if open_reports >= settings.city.report_threshold and not await is_hidden(target_type, target_id):
-                hidden = await hide_target(target_type, target_id, HiddenReason.pending_review.value)
+                hidden = await hide_target(target_type, target_id, HiddenReason.pending_review.value, events=events)
                 if hidden:
                     await record(
                         None,
@@ -175,7 +178,9 @@ async def open_report_groups(limit: int = 500) -> list[ReportGroup]:
     return sorted(groups.values(), key=lambda g: (-len(g.reports), g.first_at or utcnow()))
 
 
-async def uphold(actor: Account | None, target_type: str, target_id: int, category: str) -> None:
+async def uphold(
+    actor: Account | None, target_type: str, target_id: int, category: str, *, events: DomainEvents
+) -> None:
     """Uphold the open reports: the item is (or stays) hidden, with the public reason category."""
     authorize(can_moderate(actor))
     check_target_type(target_type)
@@ -183,11 +188,11 @@ async def uphold(actor: Account | None, target_type: str, target_id: int, catego
     async with write_transaction():
         if not await close_open_reports(actor, target_type, target_id, ReportStatus.upheld.value):
             raise DomainError(N_("There are no open reports on this item."), 409)
-        await hide_target(target_type, target_id, category)
+        await hide_target(target_type, target_id, category, events=events)
         await record(actor, "uphold", target_type, target_id, category=category)
 
 
-async def dismiss(actor: Account | None, target_type: str, target_id: int) -> None:
+async def dismiss(actor: Account | None, target_type: str, target_id: int, *, events: DomainEvents) -> None:
     """Dismiss the open reports: a hidden item is shown again."""
     authorize(can_moderate(actor))
     check_target_type(target_type)
@@ -195,5 +200,5 @@ async def dismiss(actor: Account | None, target_type: str, target_id: int) -> No
         if not await close_open_reports(actor, target_type, target_id, ReportStatus.dismissed.value):
             raise DomainError(N_("There are no open reports on this item."), 409)
         if await is_hidden(target_type, target_id):
-            await restore_target(target_type, target_id)
+            await restore_target(target_type, target_id, events=events)
         await record(actor, "dismiss", target_type, target_id)

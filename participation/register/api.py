@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from participation.accounts.guards import requires_editor
 from participation.accounts.tables import Account
+from participation.lib.events import DomainEvents
 from participation.register import services
 from participation.register.schemas import (
     Entry,
@@ -98,12 +99,13 @@ class RegisterApi(Controller):
     async def post_update(
         self,
         request: Request[Account, Any, Any],
+        events: NamedDependency[DomainEvents],
         slug: FromPath[str],
         data: JSONBody[UpdateCreate],
         settings: NamedDependency[Settings],
     ) -> TimelineItem:
         update = await services.post_update(
-            settings, request.user, slug, text=data.text, status=data.status, reason=data.reason
+            settings, request.user, slug, text=data.text, status=data.status, reason=data.reason, events=events
         )
         return TimelineItem(
             created_at=update.created_at,

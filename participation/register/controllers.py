@@ -19,6 +19,7 @@ from litestar.response import Redirect, Template
 from participation.accounts.guards import requires_editor
 from participation.accounts.tables import Account
 from participation.i18n import gettext, local_time
+from participation.lib.events import DomainEvents
 from participation.markdown import render_markdown
 from participation.register import services
 from participation.register.permissions import INITIAL_STATUSES, allowed_next, can_edit_register
@@ -207,13 +208,23 @@ class RegisterPages(Controller):
 
     @post("/{slug:str}/update", name="register_update_submit", guards=[requires_editor])
     async def update(
-        self, request: Request[Account, Any, Any], slug: FromPath[str], settings: NamedDependency[Settings]
+        self,
+        request: Request[Account, Any, Any],
+        events: NamedDependency[DomainEvents],
+        slug: FromPath[str],
+        settings: NamedDependency[Settings],
     ) -> Template | Redirect:
         form = await request.form()
         values = {key: form.get(key) for key in ("text", "status", "reason")}
         try:
             await services.post_update(
-                settings, request.user, slug, text=values["text"], status=values["status"], reason=values["reason"]
+                settings,
+                request.user,
+                slug,
+                text=values["text"],
+                status=values["status"],
+                reason=values["reason"],
+                events=events,
             )
         except FormErrors as exc:
             entry = await services.get_entry(slug)

@@ -22,6 +22,8 @@ from participation.accounts.tables import Account
 from participation.database import current_engine, is_unique_violation, write_transaction
 from participation.i18n import N_
 from participation.lib.clock import utcnow
+from participation.lib.events import DomainEvents
+from participation.register.events import EntryUpdated
 from participation.register.permissions import (
     INITIAL_STATUSES,
     LESSON_FIELDS,
@@ -732,7 +734,14 @@ async def update_entry(settings: Settings, account: Account, slug: str, raw: Map
 
 
 async def post_update(
-    settings: Settings, account: Account, slug: str, *, text: object, status: object = None, reason: object = None
+    settings: Settings,
+    account: Account,
+    slug: str,
+    *,
+    text: object,
+    status: object = None,
+    reason: object = None,
+    events: DomainEvents,
 ) -> RegisterUpdate:
     """A public timeline update, with or without a status change (which must follow the lifecycle)."""
     _require_editor(account)
@@ -763,7 +772,7 @@ async def post_update(
                 raise DomainError(N_("The status was changed by someone else meanwhile. Reload and try again."), 409)
         else:
             await RegisterEntry.update({RegisterEntry.updated_at: utcnow()}).where(RegisterEntry.id == entry.id)
-        return await _add_update(
+        update = await _add_update(
             entry,
             status=wanted,
             previous=entry.status if wanted else None,
@@ -771,6 +780,8 @@ async def post_update(
             author_role=account.role,
             author_id=account.id,
         )
+        await events.publish(EntryUpdated(entry.id, update.id, wanted or entry.status, entry.status, update.created_at))
+    return update
 
 
 async def create_routed_entry(

@@ -49,7 +49,7 @@ async def test_transitions_only_from_their_states(settings, people, events):
         await services.publish(settings, idea.id, events=events)
     assert exc.value.status_code == 409
     with pytest.raises(DomainError):
-        await services.reject(idea.id, "Te laat")
+        await services.reject(idea.id, "Te laat", events=events)
     with pytest.raises(DomainError) as missing:
         await services.publish(settings, 999_999, events=events)
     assert missing.value.status_code == 404
@@ -58,14 +58,14 @@ async def test_transitions_only_from_their_states(settings, people, events):
 async def test_reject_needs_a_reason_and_keeps_it(settings, people, events):
     idea = await _submitted(settings, people["author"], events)
     with pytest.raises(FormErrors):
-        await services.reject(idea.id, "  ")
-    rejected = await services.reject(idea.id, "Dit valt buiten Smart City.")
+        await services.reject(idea.id, "  ", events=events)
+    rejected = await services.reject(idea.id, "Dit valt buiten Smart City.", events=events)
     assert rejected.status == "rejected" and rejected.rejection_reason == "Dit valt buiten Smart City."
 
 
 async def test_edit_of_needs_changes_goes_back_to_submitted(settings, people, events):
     idea = await _submitted(settings, people["author"], events)
-    await services.request_changes(idea.id, "Maak de titel concreter.")
+    await services.request_changes(idea.id, "Maak de titel concreter.", events=events)
     edited = await services.edit_idea(
         settings, people["author"], idea.id, _input(title="Een concretere titel voor het idee"), events=events
     )
@@ -109,23 +109,23 @@ async def test_edit_through_the_form(client, settings, people, events):
     assert (await client.get(f"/ideas/{idea.id}/edit")).status_code == 403
 
 
-async def test_withdraw_with_reason(settings, people):
+async def test_withdraw_with_reason(settings, people, events):
     idea = await make_idea(people["author"], status="published")
     with pytest.raises(FormErrors):
-        await services.withdraw_idea(people["author"], idea.id, "boredom")
+        await services.withdraw_idea(people["author"], idea.id, "boredom", events=events)
     with pytest.raises(DomainError) as exc:
-        await services.withdraw_idea(people["other"], idea.id, "other")
+        await services.withdraw_idea(people["other"], idea.id, "other", events=events)
     assert exc.value.status_code == 403
-    withdrawn = await services.withdraw_idea(people["author"], idea.id, "not_feasible")
+    withdrawn = await services.withdraw_idea(people["author"], idea.id, "not_feasible", events=events)
     assert withdrawn.status == "withdrawn" and withdrawn.withdraw_reason == "not_feasible"
     # It stays visible to everyone, as withdrawn.
     assert permissions.can_view(None, withdrawn)
 
 
-async def test_routed_idea_cannot_be_withdrawn(settings, people):
+async def test_routed_idea_cannot_be_withdrawn(settings, people, events):
     idea = await make_idea(people["author"], status="routed")
     with pytest.raises(DomainError) as exc:
-        await services.withdraw_idea(people["author"], idea.id, "other")
+        await services.withdraw_idea(people["author"], idea.id, "other", events=events)
     assert exc.value.status_code == 409
 
 
@@ -157,7 +157,7 @@ async def test_submitted_idea_is_invisible_to_others(client, settings, people, e
 
 async def test_withdrawn_before_publication_stays_private(settings, people, events):
     idea = await _submitted(settings, people["author"], events)
-    withdrawn = await services.withdraw_idea(people["author"], idea.id, "other")
+    withdrawn = await services.withdraw_idea(people["author"], idea.id, "other", events=events)
     assert not permissions.can_view(None, withdrawn)
     assert not permissions.can_view(people["other"], withdrawn)
     assert permissions.can_view(people["author"], withdrawn)

@@ -85,12 +85,12 @@ def _fill(template: str, ids: dict[str, int]) -> str:
 
 
 @pytest.fixture
-async def ids(settings, submitted, published, comment, people) -> dict[str, int]:
+async def ids(settings, submitted, published, comment, people, events) -> dict[str, int]:
     hidden = await make_idea(people["author"], status="published", title="Een idee dat verborgen is")
-    await hiding.hide(people["admin"], "idea", hidden.id, "spam")
+    await hiding.hide(people["admin"], "idea", hidden.id, "spam", events=events)
     hidden_comment = await make_comment(published, people["author"], body="Een reactie die verborgen is.")
-    await hiding.hide(people["admin"], "comment", hidden_comment.id, "offensive")
-    await reports.create_report(settings, people["member"], "comment", comment.id, "offensive")
+    await hiding.hide(people["admin"], "comment", hidden_comment.id, "offensive", events=events)
+    await reports.create_report(settings, people["member"], "comment", comment.id, "offensive", events=events)
     suspended = await make_account(settings, email="suspended@example.org", name="Geschorst")
     await accounts.suspend(people["admin"], suspended.id, "Herhaaldelijk spam.")
     return {

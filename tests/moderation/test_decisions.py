@@ -106,17 +106,17 @@ async def test_reject_without_a_reason_is_refused_by_the_api(client, people, sub
     assert (await _reload(submitted)).status == "submitted"
 
 
-async def test_duplicate_moves_supports_once(client, settings, people):
+async def test_duplicate_moves_supports_once(client, settings, people, events):
     source = await make_idea(people["author"], status="published", title="Laadpalen in de wijk Dorp")
     target = await make_idea(people["member"], status="published", title="Meer laadpalen in Dorp")
     supporters = await make_supporters(settings, 3)
     a, b, c = (s[0] for s in supporters)
     for account in (a, b):
-        await voting.support_idea(settings, account, source.id)
+        await voting.support_idea(settings, account, source.id, events=events)
     for account in (b, c):
-        await voting.support_idea(settings, account, target.id)
+        await voting.support_idea(settings, account, target.id, events=events)
     # The original's author supported the duplicate: that support does not move.
-    await voting.support_idea(settings, people["member"], source.id)
+    await voting.support_idea(settings, people["member"], source.id, events=events)
     moderator = await browser_as(client, people["moderator"].email)
     search = await moderator.get(f"/moderation/ideas/{source.id}?q=laadpalen")
     assert f'value="{target.id}"' in search.text
@@ -128,11 +128,11 @@ async def test_duplicate_moves_supports_once(client, settings, people):
     assert [(r["action"], r["reason"]) for r in await _decisions()] == [("duplicate", f"#{target.id}")]
 
 
-async def test_duplicate_needs_an_original(settings, people, submitted):
+async def test_duplicate_needs_an_original(settings, people, submitted, events):
     with pytest.raises(FormErrors):
-        await decisions.mark_duplicate(settings, people["moderator"], submitted.id, None)
+        await decisions.mark_duplicate(settings, people["moderator"], submitted.id, None, events=events)
     with pytest.raises(DomainError):
-        await decisions.mark_duplicate(settings, people["moderator"], submitted.id, submitted.id)
+        await decisions.mark_duplicate(settings, people["moderator"], submitted.id, submitted.id, events=events)
     assert await _decisions() == []
 
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.anyio
 
 async def test_log_lists_and_filters(client, settings, people, submitted, published, events):
     await decisions.publish(settings, people["moderator"], submitted.id, events=events)
-    await hiding.hide(people["moderator"], "idea", published.id, "spam")
+    await hiding.hide(people["moderator"], "idea", published.id, "spam", events=events)
     moderator = await browser_as(client, people["moderator"].email)
     page = page_text(await moderator.get("/moderation/log?lang=en"))
     assert "2 decisions" in page and "Published" in page and "Hidden" in page

@@ -21,24 +21,24 @@ async def _status(idea: Idea) -> str:
     return (await Idea.select(Idea.status).where(Idea.id == idea.id).first())["status"]
 
 
-async def test_hidden_at_exactly_the_threshold_and_not_before(settings, published):
+async def test_hidden_at_exactly_the_threshold_and_not_before(settings, published, events):
     threshold = settings.city.report_threshold
     assert threshold == 3
     reporters = await make_supporters(settings, threshold)
     for n, (account, _) in enumerate(reporters, start=1):
-        outcome = await reports.create_report(settings, account, "idea", published.id, "personal_data")
+        outcome = await reports.create_report(settings, account, "idea", published.id, "personal_data", events=events)
         assert outcome.hidden is (n == threshold)
         assert await _status(published) == ("hidden" if n == threshold else "published")
     rows = await ModerationDecision.select()
     assert [(r["action"], r["actor"], r["category"]) for r in rows] == [("auto_hide", None, "pending_review")]
 
 
-async def test_the_threshold_is_configurable(settings, published):
+async def test_the_threshold_is_configurable(settings, published, events):
     settings = replace(settings, city=replace(settings.city, report_threshold=2))
     (a, _), (b, _) = await make_supporters(settings, 2)
-    await reports.create_report(settings, a, "idea", published.id, "spam")
+    await reports.create_report(settings, a, "idea", published.id, "spam", events=events)
     assert await _status(published) == "published"
-    await reports.create_report(settings, b, "idea", published.id, "spam")
+    await reports.create_report(settings, b, "idea", published.id, "spam", events=events)
     assert await _status(published) == "hidden"
 
 
@@ -51,14 +51,14 @@ async def test_one_open_report_per_account_and_item(client, settings, people, pu
     assert await Report.count() == 1
 
 
-async def test_report_refusals(client, settings, people, published):
+async def test_report_refusals(client, settings, people, published, events):
     with pytest.raises(DomainError) as own:
-        await reports.create_report(settings, people["author"], "idea", published.id, "spam")
+        await reports.create_report(settings, people["author"], "idea", published.id, "spam", events=events)
     assert own.value.status_code == 403
     with pytest.raises(FormErrors):
-        await reports.create_report(settings, people["member"], "idea", published.id, "boring")
+        await reports.create_report(settings, people["member"], "idea", published.id, "boring", events=events)
     with pytest.raises(DomainError) as missing:
-        await reports.create_report(settings, people["member"], "idea", 9999, "spam")
+        await reports.create_report(settings, people["member"], "idea", 9999, "spam", events=events)
     assert missing.value.status_code == 404
     headers = await token_for(client, people["member"])
     bad = await client.post(
@@ -86,10 +86,10 @@ async def test_report_through_the_form(client, people, published, comment):
     assert f'href="/report/idea/{published.id}"' not in (await author.get(f"/ideas/{published.id}")).text
 
 
-async def test_reports_page_groups_and_uphold_shows_the_category(client, settings, people, published):
+async def test_reports_page_groups_and_uphold_shows_the_category(client, settings, people, published, events):
     for account, _ in await make_supporters(settings, 3):
         await reports.create_report(
-            settings, account, "idea", published.id, "personal_data", note="Er staat een adres in"
+            settings, account, "idea", published.id, "personal_data", note="Er staat een adres in", events=events
         )
     anonymous = await browser_as(client, None)
     assert "reported, pending review" in page_text(await anonymous.get(f"/ideas/{published.id}?lang=en"))
@@ -108,9 +108,9 @@ async def test_reports_page_groups_and_uphold_shows_the_category(client, setting
     assert [r["action"] for r in await ModerationDecision.select()] == ["auto_hide", "uphold"]
 
 
-async def test_dismiss_restores(client, settings, people, published, comment):
+async def test_dismiss_restores(client, settings, people, published, comment, events):
     for account, _ in await make_supporters(settings, 3):
-        await reports.create_report(settings, account, "comment", comment.id, "offensive")
+        await reports.create_report(settings, account, "comment", comment.id, "offensive", events=events)
     assert (await Comment.select(Comment.status).first())["status"] == "hidden"
     moderator = await browser_as(client, people["moderator"].email)
     response = await post(moderator, f"/moderation/reports/comment/{comment.id}/dismiss")
@@ -122,9 +122,9 @@ async def test_dismiss_restores(client, settings, people, published, comment):
     assert [r["action"] for r in await ModerationDecision.select()] == ["auto_hide", "dismiss"]
 
 
-async def test_uphold_or_dismiss_without_open_reports(people, published):
+async def test_uphold_or_dismiss_without_open_reports(people, published, events):
     with pytest.raises(DomainError):
-        await reports.dismiss(people["moderator"], "idea", published.id)
+        await reports.dismiss(people["moderator"], "idea", published.id, events=events)
     with pytest.raises(FormErrors):
-        await reports.uphold(people["moderator"], "idea", published.id, "")
+        await reports.uphold(people["moderator"], "idea", published.id, "", events=events)
     assert await ModerationDecision.count() == 0

@@ -41,7 +41,7 @@ async def _entry_in(new_entry, status: str):
 
 
 @pytest.mark.parametrize("current,target", sorted(ALLOWED))
-async def test_allowed_transition(settings, editor, new_entry, current, target):
+async def test_allowed_transition(settings, editor, new_entry, current, target, events):
     entry = await _entry_in(new_entry, current)
     update = await services.post_update(
         settings,
@@ -50,6 +50,7 @@ async def test_allowed_transition(settings, editor, new_entry, current, target):
         text="Nieuwe stap.",
         status=target,
         reason="Past niet in het beleid van dit jaar." if target == "declined" else None,
+        events=events,
     )
     assert update.status == target and update.previous_status == current
     view = await services.get_entry(entry.slug)
@@ -59,7 +60,7 @@ async def test_allowed_transition(settings, editor, new_entry, current, target):
 
 
 @pytest.mark.parametrize("current,target", sorted(set(ALL_PAIRS) - ALLOWED))
-async def test_refused_transition(settings, editor, new_entry, current, target):
+async def test_refused_transition(settings, editor, new_entry, current, target, events):
     entry = await _entry_in(new_entry, current)
     updates_before = await RegisterUpdate.count()
     with pytest.raises(FormErrors) as refused:
@@ -70,6 +71,7 @@ async def test_refused_transition(settings, editor, new_entry, current, target):
             text="Nieuwe stap.",
             status=target,
             reason="Past niet in het beleid van dit jaar.",
+            events=events,
         )
     assert "status" in refused.value.errors
     assert (await services.get_entry(entry.slug))["status"] == current
@@ -77,17 +79,17 @@ async def test_refused_transition(settings, editor, new_entry, current, target):
 
 
 @pytest.mark.parametrize("current", ["received", "under_assessment", "planned"])
-async def test_declined_without_a_reason_is_refused(settings, editor, new_entry, current):
+async def test_declined_without_a_reason_is_refused(settings, editor, new_entry, current, events):
     entry = await _entry_in(new_entry, current)
     with pytest.raises(FormErrors) as refused:
         await services.post_update(
-            settings, editor, entry.slug, text="Wij doen dit niet.", status="declined", reason="  "
+            settings, editor, entry.slug, text="Wij doen dit niet.", status="declined", reason="  ", events=events
         )
     assert "reason" in refused.value.errors
     assert (await services.get_entry(entry.slug))["status"] == current
 
 
-async def test_declined_reason_is_public(settings, editor, new_entry):
+async def test_declined_reason_is_public(settings, editor, new_entry, events):
     entry = await new_entry()
     await services.post_update(
         settings,
@@ -96,6 +98,7 @@ async def test_declined_reason_is_public(settings, editor, new_entry):
         text="Besluit genomen.",
         status="declined",
         reason="Het voordeel weegt niet op tegen de privacy-risico's.",
+        events=events,
     )
     view = await services.get_entry(entry.slug)
     assert view["declined_reason"] == "Het voordeel weegt niet op tegen de privacy-risico's."
@@ -106,12 +109,12 @@ async def test_declined_reason_is_public(settings, editor, new_entry):
     "missing",
     [None, "lessons_tried", "lessons_outcome", "lessons_decision", "lessons_decision_reason", "lessons_advice"],
 )
-async def test_completed_or_stopped_needs_all_lessons(settings, editor, new_entry, target, missing):
+async def test_completed_or_stopped_needs_all_lessons(settings, editor, new_entry, target, missing, events):
     lessons = {} if missing is None else {k: v for k, v in LESSONS.items() if k != missing}
     entry = await new_entry(**lessons)
     await RegisterEntry.update({RegisterEntry.status: "running"}).where(RegisterEntry.id == entry.id)
     with pytest.raises(FormErrors) as refused:
-        await services.post_update(settings, editor, entry.slug, text="Klaar.", status=target)
+        await services.post_update(settings, editor, entry.slug, text="Klaar.", status=target, events=events)
     assert "status" in refused.value.errors
     assert (await services.get_entry(entry.slug))["status"] == "running"
 
@@ -122,25 +125,25 @@ async def test_lessons_cannot_be_removed_from_a_completed_entry(settings, editor
         await services.update_entry(settings, editor, entry.slug, {"lessons_advice": ""})
 
 
-async def test_update_without_status_change_keeps_status(settings, editor, new_entry):
+async def test_update_without_status_change_keeps_status(settings, editor, new_entry, events):
     entry = await _entry_in(new_entry, "running")
-    update = await services.post_update(settings, editor, entry.slug, text="De sensoren hangen.")
+    update = await services.post_update(settings, editor, entry.slug, text="De sensoren hangen.", events=events)
     assert update.status is None
     assert (await services.get_entry(entry.slug))["status"] == "running"
 
 
-async def test_update_needs_text(settings, editor, new_entry):
+async def test_update_needs_text(settings, editor, new_entry, events):
     entry = await new_entry()
     with pytest.raises(FormErrors) as refused:
-        await services.post_update(settings, editor, entry.slug, text="   ", status="under_assessment")
+        await services.post_update(settings, editor, entry.slug, text="   ", status="under_assessment", events=events)
     assert "text" in refused.value.errors
 
 
-async def test_timeline_is_in_order_of_posting(settings, editor, new_entry):
+async def test_timeline_is_in_order_of_posting(settings, editor, new_entry, events):
     entry = await new_entry()
-    await services.post_update(settings, editor, entry.slug, text="Eerste", status="under_assessment")
-    await services.post_update(settings, editor, entry.slug, text="Tweede")
-    await services.post_update(settings, editor, entry.slug, text="Derde", status="planned")
+    await services.post_update(settings, editor, entry.slug, text="Eerste", status="under_assessment", events=events)
+    await services.post_update(settings, editor, entry.slug, text="Tweede", events=events)
+    await services.post_update(settings, editor, entry.slug, text="Derde", status="planned", events=events)
     timeline = (await services.get_entry(entry.slug))["timeline"]
     assert [t["text"] for t in timeline][1:] == ["Eerste", "Tweede", "Derde"]
     assert [t["status"] for t in timeline] == ["received", "under_assessment", None, "planned"]
@@ -180,9 +183,11 @@ async def test_overdue_boundary_in_the_database(settings, new_entry):
     assert (await services.portfolio_summary(now=after))["overdue"] == 1
 
 
-async def test_overdue_ends_when_the_city_responds(settings, editor, new_entry):
+async def test_overdue_ends_when_the_city_responds(settings, editor, new_entry, events):
     entry = await new_entry(response_due_at=DUE)
-    await services.post_update(settings, editor, entry.slug, text="We kijken ernaar.", status="under_assessment")
+    await services.post_update(
+        settings, editor, entry.slug, text="We kijken ernaar.", status="under_assessment", events=events
+    )
     later = DUE + timedelta(days=30)
     assert (await services.get_entry(entry.slug, now=later))["response_overdue"] is False
     assert (await services.portfolio_summary(now=later))["overdue"] == 0

@@ -61,16 +61,16 @@ async def test_pilot_personal_data_details_say_when_they_are_required(client, se
     assert "verplicht als je Ja hebt gekozen" in label.text
 
 
-async def _reported(settings, people_count: int = 3):
+async def _reported(settings, events, people_count: int = 3):
     author = await make_account(settings, email="author@example.org", name="Auteur")
     idea = await make_idea(author, title="Een idee dat gemeld is")
     for account, _ in await make_supporters(settings, people_count, prefix="reporter"):
-        await moderation.create_report(settings, account, "idea", idea.id, "spam")
+        await moderation.create_report(settings, account, "idea", idea.id, "spam", events=events)
     return idea
 
 
-async def test_upholding_a_report_has_no_preselected_public_reason(client, settings):
-    idea = await _reported(settings)
+async def test_upholding_a_report_has_no_preselected_public_reason(client, settings, events):
+    idea = await _reported(settings, events)
     await make_account(settings, email="mod@example.org", role=Role.moderator)
     await sign_in(client, "mod@example.org")
     page = Page((await client.get("/moderation/reports")).text)

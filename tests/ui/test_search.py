@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ideas.search import IdeaFilters, list_ideas
+from participation.lib.events import NO_EVENTS
 from tests.helpers import make_account
 from tests.ideas.factories import make_idea
 from tests.ui.page import Page
@@ -37,7 +38,7 @@ async def ideas(settings):
     ],
 )
 async def test_accents_folded_and_words_inside_compounds(ideas, query, expected):
-    page = await list_ideas(IdeaFilters(q=query, sort="relevance"))
+    page = await list_ideas(IdeaFilters(q=query, sort="relevance"), events=NO_EVENTS)
     assert {name for name, idea in ideas.items() if idea.id in {i.id for i in page.items}} == expected
     assert page.total == len(expected)
 
@@ -46,9 +47,9 @@ async def test_an_edit_is_found_by_its_new_words(ideas):
     idea = ideas["bikes"]
     idea.title = "Overdekte fietsparkeerplaats bij het café"
     await idea.save()
-    found = await list_ideas(IdeaFilters(q="cafe"))
+    found = await list_ideas(IdeaFilters(q="cafe"), events=NO_EVENTS)
     assert {i.id for i in found.items} == {ideas["cafe"].id, idea.id}
-    assert not (await list_ideas(IdeaFilters(q="stalling"))).items
+    assert not (await list_ideas(IdeaFilters(q="stalling"), events=NO_EVENTS)).items
 
 
 async def test_the_idea_list_finds_taalcafe_for_cafe(client, ideas):

@@ -11,12 +11,12 @@ from tests.voting.conftest import make_supporters, publish_idea, utcnow
 from voting import services
 
 
-async def test_detail_page_shows_progress_days_left_and_what_happens(client, settings, author):
+async def test_detail_page_shows_progress_days_left_and_what_happens(client, settings, author, events):
     idea = await publish_idea(
         settings, author, threshold_override=8, published_at=utcnow() - timedelta(days=10, hours=1)
     )
     for account, _ in await make_supporters(settings, 3):
-        await services.support_idea(settings, account, idea.id)
+        await services.support_idea(settings, account, idea.id, events=events)
     page = await client.get(f"/ideas/{idea.id}?lang=en")
     assert page.status_code == 200
     assert re.search(r'<progress[^>]*max="8" value="3"', page.text)
@@ -55,7 +55,7 @@ async def test_list_cards_show_progress(client, settings, author):
     assert re.search(rf'<progress[^>]*max="20" value="0"[^>]*aria-describedby="support-text-{second.id}"', page.text)
 
 
-async def test_api_detail_gains_threshold_supported_and_register_entry(client, settings, author):
+async def test_api_detail_gains_threshold_supported_and_register_entry(client, settings, author, events):
     idea = await publish_idea(settings, author, threshold_override=2)
     [(one, _), (two, _)] = await make_supporters(settings, 2)
     await make_account(settings, email="fan@example.org")
@@ -67,16 +67,16 @@ async def test_api_detail_gains_threshold_supported_and_register_entry(client, s
     assert "register_entry" not in body
     anonymous = (await client.get(f"/api/v1/ideas/{idea.id}")).json()
     assert "supported" not in anonymous
-    outcome = await services.support_idea(settings, one, idea.id)
+    outcome = await services.support_idea(settings, one, idea.id, events=events)
     routed = (await client.get(f"/api/v1/ideas/{idea.id}")).json()
     assert routed["status"] == "routed"
     assert routed["register_entry"] == outcome.routed_entry_slug
 
 
-async def test_routed_idea_page_links_to_its_register_entry(client, settings, author):
+async def test_routed_idea_page_links_to_its_register_entry(client, settings, author, events):
     idea = await publish_idea(settings, author, threshold_override=1)
     [(fan, _)] = await make_supporters(settings, 1)
-    outcome = await services.support_idea(settings, fan, idea.id)
+    outcome = await services.support_idea(settings, fan, idea.id, events=events)
     page = await client.get(f"/ideas/{idea.id}")
     assert f'href="/register/{outcome.routed_entry_slug}"' in page.text
     entry = await client.get(f"/register/{outcome.routed_entry_slug}")
@@ -102,9 +102,9 @@ async def test_a_closed_idea_never_shows_as_open(client, settings, author):
     assert (await Idea.objects().where(Idea.id == other.id).first()).status == "expired"
 
 
-async def test_account_page_lists_my_supports(client, settings, idea):
+async def test_account_page_lists_my_supports(client, settings, idea, events):
     fan = await make_account(settings, email="fan@example.org")
-    await services.support_idea(settings, fan, idea.id)
+    await services.support_idea(settings, fan, idea.id, events=events)
     await sign_in(client, "fan@example.org")
     page = await client.get("/account?lang=en")
     assert "My supports" in page.text

@@ -20,7 +20,7 @@ from voting.panel import card_panel, days_left
 from voting.tables import Routing, Support
 
 
-async def test_the_support_reaching_the_threshold_routes_with_copied_fields(settings):
+async def test_the_support_reaching_the_threshold_routes_with_copied_fields(settings, events):
     org = await make_account(settings, email="lab@example.org", name="Eva", organisation="Lab", kvk="11112222")
     pilot = await publish_idea(
         settings,
@@ -35,7 +35,9 @@ async def test_the_support_reaching_the_threshold_routes_with_copied_fields(sett
     )
     supporters = await make_supporters(settings, 3)
     now = utcnow()
-    outcomes = [await services.support_idea(settings, account, pilot.id, now=now) for account, _ in supporters]
+    outcomes = [
+        await services.support_idea(settings, account, pilot.id, now=now, events=events) for account, _ in supporters
+    ]
     assert [o.routed_entry_slug is not None for o in outcomes] == [False, False, True]
     entry = await RegisterEntry.objects().where(RegisterEntry.idea_id == pilot.id).first()
     assert entry.slug == outcomes[-1].routed_entry_slug
@@ -49,17 +51,19 @@ async def test_the_support_reaching_the_threshold_routes_with_copied_fields(sett
     assert (await Idea.objects().where(Idea.id == pilot.id).first()).status == "routed"
 
 
-async def test_an_idea_below_the_threshold_is_not_routed(settings, idea):
+async def test_an_idea_below_the_threshold_is_not_routed(settings, idea, events):
     supporters = await make_supporters(settings, 5)
     for account, _ in supporters:
-        await services.support_idea(settings, account, idea.id)
+        await services.support_idea(settings, account, idea.id, events=events)
     assert (await Idea.objects().where(Idea.id == idea.id).first()).status == "published"
     assert await RegisterEntry.count() == 0
 
 
-async def test_moderator_routes_by_hand_with_a_reason(settings, idea):
+async def test_moderator_routes_by_hand_with_a_reason(settings, idea, events):
     moderator = await make_account(settings, email="mod@example.org", role=Role.moderator)
-    entry = await services.route_manually(settings, moderator, idea.id, "Past in het programma slimme verlichting")
+    entry = await services.route_manually(
+        settings, moderator, idea.id, "Past in het programma slimme verlichting", events=events
+    )
     routing = await Routing.objects().where(Routing.idea == idea.id).first()
     assert (routing.method, routing.moderator, routing.reason) == (
         "moderator",
@@ -68,27 +72,27 @@ async def test_moderator_routes_by_hand_with_a_reason(settings, idea):
     )
     assert entry.idea_id == idea.id
     with pytest.raises(DomainError) as again:
-        await services.route_manually(settings, moderator, idea.id, "nogmaals")
+        await services.route_manually(settings, moderator, idea.id, "nogmaals", events=events)
     assert again.value.status_code == 409
 
 
 @pytest.mark.parametrize("role", [Role.member, Role.editor])
-async def test_manual_routing_is_refused_for_non_moderators(settings, idea, role):
+async def test_manual_routing_is_refused_for_non_moderators(settings, idea, role, events):
     someone = await make_account(settings, email="someone@example.org", role=role)
     with pytest.raises(DomainError) as refused:
-        await decisions.route(settings, someone, idea.id, "reden")
+        await decisions.route(settings, someone, idea.id, "reden", events=events)
     assert refused.value.status_code == 403
     assert await Routing.count() == 0
 
 
-async def test_manual_routing_needs_a_reason(settings, idea):
+async def test_manual_routing_needs_a_reason(settings, idea, events):
     moderator = await make_account(settings, email="mod@example.org", role=Role.moderator)
     with pytest.raises(DomainError):
-        await services.route_manually(settings, moderator, idea.id, "   ")
+        await services.route_manually(settings, moderator, idea.id, "   ", events=events)
     assert await Routing.count() == 0
 
 
-async def test_expiry_task_closes_ideas_whose_window_ended(settings, author, parts):
+async def test_expiry_task_closes_ideas_whose_window_ended(settings, author, parts, events):
     long_ago = utcnow() - timedelta(days=settings.city.support_window_days, seconds=1)
     expired = await publish_idea(settings, author, published_at=long_ago, title="Een oud idee over de stad")
     running = await publish_idea(settings, author, title="Een nieuw idee over de stad")
@@ -96,20 +100,20 @@ async def test_expiry_task_closes_ideas_whose_window_ended(settings, author, par
     assert result["ideas_expired"] == 1
     statuses = {r["id"]: r["status"] for r in await Idea.select(Idea.id, Idea.status)}
     assert statuses == {expired.id: "expired", running.id: "published"}
-    assert await lifecycle.expire_due_ideas() == 0
+    assert await lifecycle.expire_due_ideas(events=events) == 0
 
 
-async def test_merge_moves_supports_once(settings, author):
+async def test_merge_moves_supports_once(settings, author, events):
     a_author = await make_account(settings, email="a@example.org", name="Auteur A")
     source = await publish_idea(settings, a_author, title="Dubbel idee A over lantaarns")
     target = await publish_idea(settings, author, title="Origineel idee B over lantaarns")
     (one, _), (two, _), (three, _) = await make_supporters(settings, 3)
     for account in (one, two):
-        await services.support_idea(settings, account, source.id)
+        await services.support_idea(settings, account, source.id, events=events)
     for account in (two, three):
-        await services.support_idea(settings, account, target.id)
-    await services.support_idea(settings, author, source.id)  # B's author supported A: not counted on B
-    outcome = await services.merge_ideas(settings, source.id, target.id)
+        await services.support_idea(settings, account, target.id, events=events)
+    await services.support_idea(settings, author, source.id, events=events)  # B's author supported A: not counted on B
+    outcome = await services.merge_ideas(settings, source.id, target.id, events=events)
     assert outcome.moved == 1 and outcome.target_support_count == 3
     merged = await Idea.objects().where(Idea.id == source.id).first()
     assert (merged.status, merged.merged_into, merged.support_count) == ("merged", target.id, 0)
@@ -118,16 +122,16 @@ async def test_merge_moves_supports_once(settings, author):
     assert (await Idea.objects().where(Idea.id == target.id).first()).support_count == 3
 
 
-async def test_merge_pushing_the_original_over_the_threshold_routes_it_once(settings, author):
+async def test_merge_pushing_the_original_over_the_threshold_routes_it_once(settings, author, events):
     a_author = await make_account(settings, email="a@example.org", name="Auteur A")
     source = await publish_idea(settings, a_author, title="Dubbel idee A over lantaarns")
     target = await publish_idea(settings, author, threshold_override=4, title="Origineel idee B over lantaarns")
     supporters = [a for a, _ in await make_supporters(settings, 5)]
     for account in supporters[:3]:
-        await services.support_idea(settings, account, target.id)
+        await services.support_idea(settings, account, target.id, events=events)
     for account in supporters[2:]:
-        await services.support_idea(settings, account, source.id)
-    outcome = await services.merge_ideas(settings, source.id, target.id)
+        await services.support_idea(settings, account, source.id, events=events)
+    outcome = await services.merge_ideas(settings, source.id, target.id, events=events)
     assert outcome.routed_entry_slug is not None
     assert outcome.target_support_count == 5
     assert await Routing.count().where(Routing.idea == target.id) == 1
@@ -136,17 +140,17 @@ async def test_merge_pushing_the_original_over_the_threshold_routes_it_once(sett
 
 
 @pytest.mark.parametrize("source_status", ["merged", "routed", "rejected"])
-async def test_merge_refuses_sources_that_are_no_longer_open(settings, author, source_status):
+async def test_merge_refuses_sources_that_are_no_longer_open(settings, author, source_status, events):
     source = await publish_idea(settings, author, title="Dubbel idee A over lantaarns")
     target = await publish_idea(settings, author, title="Origineel idee B over lantaarns")
     await Idea.update({Idea.status: source_status}).where(Idea.id == source.id)
     with pytest.raises(DomainError):
-        await services.merge_ideas(settings, source.id, target.id)
+        await services.merge_ideas(settings, source.id, target.id, events=events)
 
 
-async def test_merge_into_itself_is_refused(settings, idea):
+async def test_merge_into_itself_is_refused(settings, idea, events):
     with pytest.raises(DomainError):
-        await services.merge_ideas(settings, idea.id, idea.id)
+        await services.merge_ideas(settings, idea.id, idea.id, events=events)
 
 
 async def test_progress_bar_values(settings, author):

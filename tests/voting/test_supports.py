@@ -56,16 +56,16 @@ async def test_author_cannot_support_own_idea(client, settings, idea):
     assert await rows_for(idea.id) == 0
 
 
-async def test_organisation_cannot_support_its_own_pilot(client, settings):
+async def test_organisation_cannot_support_its_own_pilot(client, settings, events):
     org = await make_account(settings, email="pilot@lab.example", name="Eva", organisation="Lab B.V.", kvk="12345678")
     colleague = await make_account(
         settings, email="colleague@lab.example", name="Ruben", organisation="Lab B.V.", kvk="12345678"
     )
     pilot = await publish_idea(settings, org, kind="pilot")
     with pytest.raises(DomainError) as own:
-        await services.support_idea(settings, org, pilot.id)
+        await services.support_idea(settings, org, pilot.id, events=events)
     with pytest.raises(DomainError) as same_organisation:
-        await services.support_idea(settings, colleague, pilot.id)
+        await services.support_idea(settings, colleague, pilot.id, events=events)
     assert own.value.status_code == same_organisation.value.status_code == 403
     assert "own pilot" in same_organisation.value.message.msgid
     assert await rows_for(pilot.id) == 0
@@ -104,40 +104,40 @@ async def test_unknown_idea_answers_404(client, settings):
     assert response.status_code == 404
 
 
-async def test_window_boundaries(settings, idea):
+async def test_window_boundaries(settings, idea, events):
     fan = await make_account(settings, email="fan@example.org")
     late = await make_account(settings, email="late@example.org")
     closes = idea.support_closes_at
-    outcome = await services.support_idea(settings, fan, idea.id, now=closes - timedelta(seconds=1))
+    outcome = await services.support_idea(settings, fan, idea.id, now=closes - timedelta(seconds=1), events=events)
     assert outcome.support_count == 1
     with pytest.raises(DomainError) as refused:
-        await services.support_idea(settings, late, idea.id, now=closes + timedelta(seconds=1))
+        await services.support_idea(settings, late, idea.id, now=closes + timedelta(seconds=1), events=events)
     assert refused.value.status_code == 409
     # Reading after the close expired it, in the same transaction as the refusal.
     assert (await Idea.objects().where(Idea.id == idea.id).first()).status == "expired"
     assert await rows_for(idea.id) == 1
 
 
-async def test_support_exactly_at_close_is_refused(settings, idea):
+async def test_support_exactly_at_close_is_refused(settings, idea, events):
     fan = await make_account(settings, email="fan@example.org")
     with pytest.raises(DomainError):
-        await services.support_idea(settings, fan, idea.id, now=idea.support_closes_at)
+        await services.support_idea(settings, fan, idea.id, now=idea.support_closes_at, events=events)
 
 
-async def test_withdraw_only_while_published(settings, idea):
+async def test_withdraw_only_while_published(settings, idea, events):
     fan = await make_account(settings, email="fan@example.org")
-    await services.support_idea(settings, fan, idea.id)
+    await services.support_idea(settings, fan, idea.id, events=events)
     await Idea.update({Idea.status: "routed"}).where(Idea.id == idea.id)
     with pytest.raises(DomainError) as refused:
-        await services.withdraw_support(settings, fan, idea.id)
+        await services.withdraw_support(settings, fan, idea.id, events=events)
     assert refused.value.status_code == 409
     assert await rows_for(idea.id) == 1
 
 
-async def test_routed_idea_still_takes_supports_as_a_signal(settings, idea):
+async def test_routed_idea_still_takes_supports_as_a_signal(settings, idea, events):
     await Idea.update({Idea.status: "routed"}).where(Idea.id == idea.id)
     fan = await make_account(settings, email="fan@example.org")
-    outcome = await services.support_idea(settings, fan, idea.id)
+    outcome = await services.support_idea(settings, fan, idea.id, events=events)
     assert outcome.support_count == 1 and outcome.routed_entry_slug is None
 
 

@@ -16,52 +16,52 @@ from voting import services
 from voting.permissions import threshold_for
 
 
-async def test_admin_lowers_the_threshold_and_a_later_support_routes(settings, idea):
-    assert await services.set_threshold(settings, idea.id, 2) is None
+async def test_admin_lowers_the_threshold_and_a_later_support_routes(settings, idea, events):
+    assert await services.set_threshold(settings, idea.id, 2, events=events) is None
     idea = await Idea.objects().where(Idea.id == idea.id).first()
     assert threshold_for(idea, settings.city) == 2
     (one, _), (two, _) = await make_supporters(settings, 2)
-    await services.support_idea(settings, one, idea.id)
-    outcome = await services.support_idea(settings, two, idea.id)
+    await services.support_idea(settings, one, idea.id, events=events)
+    outcome = await services.support_idea(settings, two, idea.id, events=events)
     assert outcome.routed_entry_slug is not None
 
 
-async def test_lowering_below_the_current_count_routes_at_once(settings, idea):
+async def test_lowering_below_the_current_count_routes_at_once(settings, idea, events):
     for account, _ in await make_supporters(settings, 3):
-        await services.support_idea(settings, account, idea.id)
-    slug = await services.set_threshold(settings, idea.id, 3)
+        await services.support_idea(settings, account, idea.id, events=events)
+    slug = await services.set_threshold(settings, idea.id, 3, events=events)
     assert slug is not None
     assert (await Idea.objects().where(Idea.id == idea.id).first()).status == "routed"
     assert await RegisterEntry.count().where(RegisterEntry.idea_id == idea.id) == 1
 
 
-async def test_empty_override_restores_the_city_threshold(settings, author):
+async def test_empty_override_restores_the_city_threshold(settings, author, events):
     idea = await publish_idea(settings, author, threshold_override=5)
-    await services.set_threshold(settings, idea.id, None)
+    await services.set_threshold(settings, idea.id, None, events=events)
     idea = await Idea.objects().where(Idea.id == idea.id).first()
     assert threshold_for(idea, settings.city) == settings.city.support_threshold
 
 
 @pytest.mark.parametrize("role", [Role.member, Role.moderator, Role.editor])
-async def test_only_admins_change_a_threshold(settings, idea, role):
+async def test_only_admins_change_a_threshold(settings, idea, role, events):
     """Who may is moderation's rule, checked once in its decision (voting only checks the idea's status)."""
     someone = await make_account(settings, email="someone@example.org", role=role)
     with pytest.raises(DomainError) as refused:
-        await decisions.set_threshold(settings, someone, idea.id, "10")
+        await decisions.set_threshold(settings, someone, idea.id, "10", events=events)
     assert refused.value.status_code == 403
     assert (await Idea.objects().where(Idea.id == idea.id).first()).threshold_override is None
 
 
 @pytest.mark.parametrize("value", [0, -1, 100_001])
-async def test_threshold_out_of_range_is_refused(settings, idea, value):
+async def test_threshold_out_of_range_is_refused(settings, idea, value, events):
     with pytest.raises(FormErrors):
-        await services.set_threshold(settings, idea.id, value)
+        await services.set_threshold(settings, idea.id, value, events=events)
 
 
-async def test_no_override_after_routing(settings, idea):
+async def test_no_override_after_routing(settings, idea, events):
     await Idea.update({Idea.status: "routed"}).where(Idea.id == idea.id)
     with pytest.raises(DomainError) as refused:
-        await services.set_threshold(settings, idea.id, 10)
+        await services.set_threshold(settings, idea.id, 10, events=events)
     assert refused.value.status_code == 409
 
 

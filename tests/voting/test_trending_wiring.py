@@ -44,10 +44,10 @@ async def test_demo_loader_scores_ideas_with_their_supports(parts):
     assert await _stored(idea.id) > trending.trending_score(0, 0, 0) + 100  # 87 supports weigh in
 
 
-async def test_tasks_run_once_from_the_command_line_keeps_supports_in_the_score(settings, database_url, author):
+async def test_tasks_run_once_from_the_command_line_keeps_supports_in_the_score(settings, database_url, author, events):
     idea = await publish_idea(settings, author)
     for account, _ in await make_supporters(settings, 12):
-        await services.support_idea(settings, account, idea.id)
+        await services.support_idea(settings, account, idea.id, events=events)
     await Idea.update({Idea.trending_score: 0.0}).where(Idea.id == idea.id)  # as if it had aged
 
     env = {**os.environ, "DATABASE_URL": database_url}
