@@ -90,6 +90,15 @@ def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
     return babel_format_datetime(local_time(value), format=fmt, locale=get_locale())
 
 
+def machine_datetime(value: datetime | None) -> str:
+    """For a `datetime` attribute: UTC to the second. HTML allows at most milliseconds; isoformat() gives microseconds."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def format_date(value: datetime | None, fmt: str = "long") -> str:
     if value is None:
         return ""

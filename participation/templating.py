@@ -11,7 +11,7 @@ from litestar.template.config import TemplateConfig
 from participation import __version__
 from participation.accounts.permissions import has_role
 from participation.accounts.tables import Role
-from participation.i18n import format_date, format_datetime, get_locale, translations
+from participation.i18n import format_date, format_datetime, get_locale, machine_datetime, translations
 from participation.settings import ROOT, Settings
 
 
@@ -46,7 +46,7 @@ def template_config(settings: Settings) -> TemplateConfig:
             is_moderator=lambda account: has_role(account, Role.moderator),
         )
         engine.register_template_callable("get_flashes", get_flashes)
-        env.filters.update(datetime=format_datetime, date=format_date)
+        env.filters.update(datetime=format_datetime, date=format_date, machine_datetime=machine_datetime)
         env.auto_reload = not settings.is_production
         env.trim_blocks = True
         env.lstrip_blocks = True
