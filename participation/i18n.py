@@ -91,7 +91,7 @@ def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
 
 
 def machine_datetime(value: datetime | None) -> str:
-    """For a `datetime` attribute: UTC to the second. HTML allows at most milliseconds; isoformat() gives microseconds."""
+    """For a `datetime` attribute: UTC to the second (HTML allows at most milliseconds; isoformat() gives micro)."""
     if value is None:
         return ""
     if value.tzinfo is None:
