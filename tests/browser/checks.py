@@ -43,19 +43,22 @@ HTML_PROBLEMS = r"""() => {
     for (const name of el.getAttributeNames())
       if (name.startsWith('hx-')) problems.push(`${name} is not valid HTML, write data-${name}: ${describe(el)}`);
   for (const el of document.querySelectorAll('h1, h2, h3, h4, h5, h6'))
-    if (el.hasAttribute('role')) problems.push(`a heading with role="${el.getAttribute('role')}" is no heading any more: ${describe(el)}`);
+    if (el.hasAttribute('role'))
+      problems.push(`a heading with role="${el.getAttribute('role')}" is no heading any more: ${describe(el)}`);
   for (const el of document.querySelectorAll('[aria-describedby]')) {
     const field = el.closest('.utrecht-form-field, fieldset');
     for (const ref of el.getAttribute('aria-describedby').split(/\s+/).filter(Boolean)) {
       const target = document.getElementById(ref);
       if (!target) problems.push(`aria-describedby names a missing id "${ref}": ${describe(el)}`);
-      else if (field && !field.contains(target)) problems.push(`described by "${ref}" of another field: ${describe(el)}`);
+      else if (field && !field.contains(target))
+        problems.push(`described by "${ref}" of another field: ${describe(el)}`);
     }
   }
   for (const label of document.querySelectorAll('label[for]'))
     if (!document.getElementById(label.htmlFor)) problems.push(`label for a missing id: ${describe(label)}`);
   for (const link of document.querySelectorAll('.error-summary a[href^="#"]'))
-    if (!document.getElementById(link.getAttribute('href').slice(1))) problems.push(`error summary link to a missing field: ${describe(link)}`);
+    if (!document.getElementById(link.getAttribute('href').slice(1)))
+      problems.push(`error summary link to a missing field: ${describe(link)}`);
   return problems;
 }"""
 
@@ -85,10 +88,13 @@ def html_problems(page: Page) -> list[str]:
     return page.evaluate(HTML_PROBLEMS)
 
 
-def page_problems(page: Page) -> list[str]:
-    """Everything wrong with the page as loaded: axe's findings and the HTML problems."""
+def page_problems(page: Page, axe: bool = True) -> list[str]:
+    """Everything wrong with the page as loaded: axe's findings and the HTML problems.
+
+    Needs JavaScript in the page: in a context with it disabled, `evaluate` waits forever.
+    """
     problems = []
-    if violations := axe_violations(page):
+    if axe and (violations := axe_violations(page)):
         problems.append(format_violations(page.url, violations))
     if found := html_problems(page):
         problems.append(f"HTML problems on {page.url}:\n" + "\n".join(f"- {p}" for p in found))

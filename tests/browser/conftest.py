@@ -15,21 +15,31 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
+
+from tests.browser.people import PointerPerson
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 PORTS = range(8600, 8700)
 DEMO_PASSWORD = "smart-city-demo-2026"
+RESIDENT, MODERATOR, EDITOR, ADMIN = (
+    "anna@example.org",
+    "moderator@example.org",
+    "editor@example.org",
+    "admin@example.org",
+)
 INSTALL_HINT = (
     "The browser tests need Debian's Chromium: run `apt-get update && apt-get install -y chromium` as root "
     "(./scripts/test does this itself when it runs as root), or set CHROMIUM=/path/to/chromium."
@@ -108,10 +118,8 @@ class DemoServer:
 
     def mail_link(self, to: str, path: str, timeout: float = 10) -> str:
         """The last link to `path` in a mail printed for `to` (development mail goes to the console)."""
-        pattern = re.compile(
-            rf"--- mail to {re.escape(to)} ---\n.*?(?P<link>{re.escape(self.base_url + path)}\S*).*?--- end of mail ---",
-            re.S,
-        )
+        link = re.escape(self.base_url + path)
+        pattern = re.compile(rf"--- mail to {re.escape(to)} ---\n.*?(?P<link>{link}\S*).*?--- end of mail ---", re.S)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             found = list(pattern.finditer(self.output()))
@@ -173,5 +181,66 @@ def new_context(browser, server):
         return context
 
     yield open_context
+    for context in contexts:
+        context.close()
+
+
+def _one(db: sqlite3.Connection, sql: str) -> object:
+    row = db.execute(sql).fetchone()
+    assert row, f"the demo data has nothing for: {sql}"
+    return row[0]
+
+
+@pytest.fixture(scope="session")
+def demo(server) -> dict[str, object]:
+    """Ids and slugs of demo content for each page type (the server's database, read-only)."""
+    with sqlite3.connect(f"file:{server.database}?mode=ro", uri=True) as db:
+        anna = _one(db, f"SELECT id FROM account WHERE email = '{RESIDENT}'")
+        return {
+            "resident_id": anna,
+            "commented_idea": _one(
+                db,
+                "SELECT idea.id FROM idea JOIN comment ON comment.idea = idea.id WHERE idea.status = 'published' "
+                "AND idea.kind = 'idea' AND comment.status = 'visible' ORDER BY idea.id",
+            ),
+            "pilot": _one(db, "SELECT id FROM idea WHERE kind = 'pilot' AND status = 'published' ORDER BY id"),
+            "routed_idea": _one(db, "SELECT id FROM idea WHERE status = 'routed' ORDER BY id"),
+            "submitted_idea": _one(db, "SELECT id FROM idea WHERE status = 'submitted' ORDER BY id"),
+            "resident_draft": _one(
+                db,
+                f"SELECT id FROM idea WHERE author = {anna} AND status IN ('submitted', 'needs_changes') ORDER BY id",
+            ),
+            "resident_comment": _one(
+                db, f"SELECT id FROM comment WHERE author = {anna} AND status = 'visible' ORDER BY id DESC"
+            ),
+            "other_comment": _one(
+                db, f"SELECT id FROM comment WHERE author <> {anna} AND status = 'visible' ORDER BY id"
+            ),
+            "completed_entry": _one(db, "SELECT slug FROM register_entry WHERE status = 'completed' ORDER BY id"),
+            "running_entry": _one(db, "SELECT slug FROM register_entry WHERE status = 'running' ORDER BY id"),
+            "idea_entry": _one(db, "SELECT slug FROM register_entry WHERE origin = 'idea' ORDER BY id"),
+        }
+
+
+@pytest.fixture(scope="session")
+def pages_of(browser, server) -> Callable[[str | None], Page]:
+    """One page per person, signed in once for the whole session."""
+    opened: dict[str | None, Page] = {}
+    contexts = []
+
+    def page_of(who: str | None) -> Page:
+        if who not in opened:
+            context = browser.new_context(base_url=server.base_url, viewport={"width": 1280, "height": 900})
+            contexts.append(context)
+            person = PointerPerson(context)
+            if who is not None:
+                person.go("/login")
+                person.fill("E-mailadres", who)
+                person.fill("Wachtwoord", DEMO_PASSWORD)
+                person.press("Inloggen")
+            opened[who] = person.page
+        return opened[who]
+
+    yield page_of
     for context in contexts:
         context.close()
