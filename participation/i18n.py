@@ -104,6 +104,15 @@ def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
     return str(locale.datetime_formats[fmt]).replace("{1}", date).replace("{0}", time)
 
 
+def machine_datetime(value: datetime | None) -> str:
+    """For a `datetime` attribute: UTC to the second (HTML allows at most milliseconds; isoformat() gives micro)."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def format_date(value: datetime | None, fmt: str = "long") -> str:
     if value is None:
         return ""

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from participation import __version__
 from participation.accounts.permissions import has_role
 from participation.accounts.tables import Role
-from participation.i18n import format_date, format_datetime, get_locale, translations
+from participation.i18n import format_date, format_datetime, get_locale, machine_datetime, translations
 from participation.settings import ROOT, Settings
 
 
@@ -54,7 +54,7 @@ def template_config(settings: Settings) -> TemplateConfig:
             content_lang=lambda: content_lang_attribute(settings.city.default_locale),
         )
         engine.register_template_callable("get_flashes", get_flashes)
-        env.filters.update(datetime=format_datetime, date=format_date)
+        env.filters.update(datetime=format_datetime, date=format_date, machine_datetime=machine_datetime)
         env.auto_reload = not settings.is_production
         env.trim_blocks = True
         env.lstrip_blocks = True
