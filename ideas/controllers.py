@@ -174,6 +174,7 @@ class IdeaPages(Controller):
                 "can_edit": permissions.can_edit(user, idea),
                 "can_withdraw": permissions.can_withdraw(user, idea),
                 "comment_refusal": permissions.comment_refusal(user, idea),
+                "comments_open": permissions.comments_open(idea),
                 "can_follow": permissions.follow_refusal(user, idea) is None,
                 "can_edit_comment": lambda c: permissions.can_edit_comment(user, c, now),
                 "can_delete_comment": lambda c: permissions.can_delete_comment(user, c),

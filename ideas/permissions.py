@@ -70,10 +70,14 @@ def can_withdraw(account: Account | None, idea: Idea) -> bool:
     return is_author(account, idea) and idea.status in WITHDRAWABLE_STATUSES
 
 
+def comments_open(idea: Idea) -> bool:
+    return idea.status in COMMENTABLE_STATUSES
+
+
 def comment_refusal(account: Account | None, idea: Idea) -> Message | None:
     if refusal := participation_refusal(account):
         return refusal
-    if idea.status not in COMMENTABLE_STATUSES:
+    if not comments_open(idea):
         return Message(N_("Comments are open on published ideas only."))
     return None
 

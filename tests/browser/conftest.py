@@ -137,7 +137,7 @@ class DemoServer:
             self.process.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server() -> Iterator[DemoServer]:
     workdir = Path(tempfile.mkdtemp(prefix="participation-browser-"))
     demo = DemoServer(workdir)
@@ -151,7 +151,7 @@ def server() -> Iterator[DemoServer]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # ends with this folder: sync Playwright runs an event loop in this thread
 def browser():
     """Debian's Chromium under Playwright. Missing, it is a failure with the way to install it, never a skip."""
     executable = chromium_path()
@@ -191,7 +191,7 @@ def _one(db: sqlite3.Connection, sql: str) -> object:
     return row[0]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo(server) -> dict[str, object]:
     """Ids and slugs of demo content for each page type (the server's database, read-only)."""
     with sqlite3.connect(f"file:{server.database}?mode=ro", uri=True) as db:
@@ -222,7 +222,7 @@ def demo(server) -> dict[str, object]:
         }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def pages_of(browser, server) -> Callable[[str | None], Page]:
     """One page per person, signed in once for the whole session."""
     opened: dict[str | None, Page] = {}
