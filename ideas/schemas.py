@@ -75,10 +75,13 @@ class IdeaDetail(IdeaItem, omit_defaults=True):
     author: str
     support_closes_at: datetime | None = None
     # Filled by the voting package: the idea's threshold, whether the token's account supports it,
-    # and the register entry's slug once routed.
+    # and, once routed, the register entry's slug, status, response due time and whether that is overdue.
     threshold: int | None = None
     supported: bool | None = None
     register_entry: str | None = None
+    register_entry_status: str | None = None
+    register_entry_response_due_at: datetime | None = None
+    register_entry_response_overdue: bool | None = None
     location: str | None = None
     withdraw_reason: str | None = None
     merged_into: int | None = None

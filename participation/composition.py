@@ -32,6 +32,7 @@ from participation.accounts.extensions import AccountSections
 from participation.lib.events import DomainEvents
 from participation.moderation import events as moderation_events
 from participation.moderation import page_parts as moderation_parts
+from participation.register.extensions import RegisterExtensions
 from participation.settings import Settings
 from voting import page_parts as voting_parts
 from voting import trending as voting_trending
@@ -45,6 +46,7 @@ class Parts:
     events: DomainEvents
     idea_extensions: IdeaExtensions
     account_sections: AccountSections
+    register_extensions: RegisterExtensions = RegisterExtensions()
 
     def dependencies(self) -> dict[str, Provide]:
         """Litestar dependencies by name: a controller asks for e.g. `events: NamedDependency[DomainEvents]`."""
@@ -53,6 +55,7 @@ class Parts:
             "events": self.events,
             "idea_extensions": self.idea_extensions,
             "account_sections": self.account_sections,
+            "register_extensions": self.register_extensions,
         }
         return {name: Provide(_constant(value), sync_to_thread=False) for name, value in values.items()}
 
@@ -78,6 +81,8 @@ def build_parts(settings: Settings) -> Parts:
         account_sections=AccountSections(
             (ideas_parts.my_ideas_section, voting_parts.my_supports_section, moderation_parts.notices_section)
         ),
+        # What a register entry's page shows from higher domains: the ideas it came from.
+        register_extensions=RegisterExtensions(entry_context=(voting_parts.entry_sources,)),
     )
 
 

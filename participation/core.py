@@ -43,7 +43,7 @@ from participation.sessions import SessionConfig
 from participation.settings import ROOT
 from participation.templating import template_config
 from voting.api import SupportApi
-from voting.controllers import SupportPages
+from voting.controllers import EntryIdeaPages, SupportPages
 
 API_PATH = "/api/v1"
 
@@ -72,6 +72,7 @@ class ApplicationCore(InitPluginProtocol):
                 RegisterExports,
                 RegisterApi,
                 SupportPages,
+                EntryIdeaPages,
                 SupportApi,
                 ModerationPages,
                 ReportPages,

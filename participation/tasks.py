@@ -14,6 +14,7 @@ from ideas.lifecycle import expire_due_ideas
 from participation.accounts.tables import LoginFailure
 from participation.composition import Parts
 from participation.lib.clock import utcnow
+from voting.services import route_ideas_over_threshold
 from voting.trending import refresh_trending_batch
 
 logger = logging.getLogger("participation.tasks")
@@ -35,6 +36,8 @@ async def run_once(parts: Parts, app: Litestar | None = None) -> dict[str, int]:
     return {
         "login_failures_purged": stale,
         "ideas_expired": await expire_due_ideas(events=parts.events),
+        # After the city lowered its threshold: published ideas already over it route now, as a support would.
+        "ideas_routed": await route_ideas_over_threshold(settings, events=parts.events),
         # Scores change on activity; this ages the busiest ones so last month's hit drops.
         "trending_refreshed": await refresh_trending_batch(),
     }

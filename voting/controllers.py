@@ -1,21 +1,24 @@
-"""Support buttons: a plain form post that returns to the idea, or an htmx swap of the support area."""
+"""Support buttons (a plain form post that returns to the idea, or an htmx swap of the support area), and the
+editors' page that links further ideas to a register entry (routing them into it)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, post
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from ideas.tables import Idea
-from participation.accounts.guards import requires_account
+from participation.accounts.guards import requires_account, requires_editor
 from participation.accounts.tables import Account
+from participation.i18n import gettext
 from participation.lib.events import DomainEvents
+from participation.register.services import get_entry
 from participation.settings import Settings
-from participation.validation import DomainError
+from participation.validation import DomainError, FormErrors
 from voting import services
 from voting.panel import support_panel
 
@@ -69,3 +72,71 @@ class SupportPages(Controller):
         idea_id: FromPath[int],
     ) -> Template | Redirect:
         return await _act(request, settings, events, idea_id, services.withdraw_support)
+
+
+class EntryIdeaPages(Controller):
+    """An editor links further ideas to an existing register entry (several ideas, one project)."""
+
+    include_in_schema = False
+    path = "/register/{slug:str}/ideas"
+    guards = [requires_editor]
+
+    async def _page(
+        self,
+        settings: Settings,
+        events: DomainEvents,
+        slug: str,
+        *,
+        q: str = "",
+        values=None,
+        errors=None,
+        status_code: int = 200,
+    ) -> Template:
+        entry = await get_entry(slug)
+        q = q.strip()[:200]
+        return Template(
+            "voting/link_ideas.html",
+            status_code=status_code,
+            context={
+                "entry": entry,
+                "source_ideas": await services.source_ideas(slug),
+                "can_link_ideas": False,  # this page is the way to link; no link to itself
+                "q": q,
+                "results": await services.linkable_ideas(settings, q, events=events) if q else [],
+                "values": values or {},
+                "errors": errors or {},
+            },
+        )
+
+    @get("/", name="link_ideas")
+    async def form(
+        self,
+        settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
+        slug: FromPath[str],
+        q: FromQuery[str] = "",
+    ) -> Template:
+        return await self._page(settings, events, slug, q=q)
+
+    @post("/", name="link_idea")
+    async def link(
+        self,
+        request: Request[Account, Any, Any],
+        settings: NamedDependency[Settings],
+        events: NamedDependency[DomainEvents],
+        slug: FromPath[str],
+    ) -> Template | Redirect:
+        form = await request.form()
+        values = {"idea_id": str(form.get("idea_id") or "")[:20]}
+        try:
+            idea = await services.link_idea(settings, request.user, slug, values["idea_id"], events=events)
+        except FormErrors as exc:
+            return await self._page(settings, events, slug, values=values, errors=exc.errors, status_code=422)
+        except DomainError as exc:
+            if exc.status_code != 409:
+                raise
+            return await self._page(
+                settings, events, slug, values=values, errors={"idea_id": exc.message}, status_code=409
+            )
+        flash(request, gettext("Idea %(id)s is now linked to this entry.", id=idea.id), category="success")
+        return Redirect(f"/register/{slug}")

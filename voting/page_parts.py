@@ -14,16 +14,19 @@ from ideas.tables import Idea, IdeaStatus
 from participation.accounts.tables import Account
 from participation.lib.clock import utcnow
 from participation.lib.events import DomainEvents
+from participation.register.permissions import can_edit_register
 from participation.settings import Settings
 from voting.panel import card_panel, support_panel
 from voting.permissions import threshold_for
-from voting.services import my_supports, routing_for, supported_idea_ids
+from voting.services import below_threshold_where, my_supports, routed_outcome, source_ideas, supported_idea_ids
 
 
 async def idea_detail(request: Request, idea: Idea, *, events: DomainEvents) -> dict[str, Any]:
     settings: Settings = request.app.state.settings
     await lifecycle.expire_if_due(idea, events=events)  # a closed idea never shows as open
-    return {"panel": await support_panel(settings, request.user, idea)}
+    # A routed idea tells what happened in the register (voting/_routed.html) instead of asking for support.
+    routed = await routed_outcome(idea.id) if idea.status == IdeaStatus.routed.value else None
+    return {"panel": await support_panel(settings, request.user, idea), "routed": routed}
 
 
 async def idea_cards(request: Request, ideas: list[Idea]) -> dict[str, Any]:
@@ -41,9 +44,20 @@ async def idea_api_detail(
     fields: dict[str, Any] = {"threshold": threshold_for(idea, settings.city)}
     if viewer is not None:
         fields["supported"] = idea.id in await supported_idea_ids(viewer, [idea.id])
-    if idea.status == IdeaStatus.routed.value and (routing := await routing_for(idea.id)):
-        fields["register_entry"] = routing[1]
+    if idea.status == IdeaStatus.routed.value and (outcome := await routed_outcome(idea.id)):
+        fields["register_entry"] = outcome.entry["slug"]
+        fields["register_entry_status"] = outcome.entry["status"]
+        fields["register_entry_response_due_at"] = outcome.entry["response_due_at"]
+        fields["register_entry_response_overdue"] = outcome.entry["response_overdue"]
     return fields
+
+
+async def entry_sources(request: Request, entry: dict[str, Any]) -> dict[str, Any]:
+    """The register entry page's "came from these ideas" list, and whether the viewer may link more."""
+    return {
+        "source_ideas": await source_ideas(entry["slug"]),
+        "can_link_ideas": can_edit_register(request.user),
+    }
 
 
 async def my_supports_section(account: Account) -> tuple[str, dict[str, Any]]:
@@ -51,11 +65,14 @@ async def my_supports_section(account: Account) -> tuple[str, dict[str, Any]]:
 
 
 async def close_to_routing(settings: Settings, events: DomainEvents, limit: int = 3) -> tuple[str, dict[str, Any]]:
-    """The home page's published ideas with the most supports, with their progress."""
+    """The home page's published ideas with the most supports still below their threshold, with their progress.
+
+    An idea at or over its threshold is not "almost there" (the periodic task routes it after the city lowered it).
+    """
     await lifecycle.expire_due_ideas(events=events)
     ideas = (
         await Idea.objects()
-        .where(Idea.status == IdeaStatus.published.value)
+        .where(below_threshold_where(settings.city))
         .order_by(Idea.support_count, ascending=False)
         .limit(limit)
     )

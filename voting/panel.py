@@ -72,7 +72,8 @@ async def support_panel(
     supported = idea.id in await supported_idea_ids(account, [idea.id])
     base = card_panel(settings, idea, now, supported)
     refusal = None
-    if account is not None and not supported:
+    # A routed idea's page says what happened instead; "not open for support" would only be noise there.
+    if account is not None and not supported and idea.status != IdeaStatus.routed.value:
         found = support_refusal(account, idea, now, await author_kvk(idea, account))
         refusal = found[0] if found else None
     routing = await routing_for(idea.id) if idea.status == IdeaStatus.routed.value else None

@@ -12,8 +12,11 @@ from participation.city import CityConfig
 from participation.i18n import N_
 from participation.validation import Message
 
-# Supports stay welcome after routing: they show the municipality how many people back it.
-SUPPORTABLE_STATUSES = frozenset({IdeaStatus.published.value, IdeaStatus.routed.value})
+# Only an open idea takes supports. After routing the idea page tells what the register did with it
+# instead of asking for more; the supports it had stay counted.
+SUPPORTABLE_STATUSES = frozenset({IdeaStatus.published.value})
+# An editor may link an idea to an existing register entry while it is open (it then routes, method "linked").
+LINKABLE_STATUSES = frozenset({IdeaStatus.published.value})
 THRESHOLD_OVERRIDABLE = frozenset(
     {IdeaStatus.submitted.value, IdeaStatus.needs_changes.value, IdeaStatus.published.value}
 )
@@ -31,9 +34,27 @@ def threshold_for(idea, city: CityConfig) -> int:
     return idea.threshold_override or city.support_threshold
 
 
+def reached_threshold(idea, city: CityConfig) -> bool:
+    return idea.support_count >= threshold_for(idea, city)
+
+
+def is_due_for_routing(idea, city: CityConfig) -> bool:
+    """Still published, yet at or over its threshold (e.g. after the city lowered it): the periodic task routes it."""
+    return idea.status == IdeaStatus.published.value and reached_threshold(idea, city)
+
+
 def is_open_for_support(idea, now: datetime) -> bool:
-    """Published or routed ideas take supports until the window closes (the close itself is closed)."""
+    """Published ideas take supports until the window closes (the close itself is closed); routed ones no longer."""
     return idea.status in SUPPORTABLE_STATUSES and support_window_open(idea, now)
+
+
+def link_refusal(idea) -> tuple[Message, int] | None:
+    """Why an editor may not link `idea` to a register entry (who may is the register's rule); None if it may."""
+    if idea.status == IdeaStatus.routed.value:
+        return Message(N_("This idea is already in the project register.")), 409
+    if idea.status not in LINKABLE_STATUSES:
+        return Message(N_("Only a published idea can be linked to a register entry.")), 409
+    return None
 
 
 def support_refusal(

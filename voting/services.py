@@ -13,18 +13,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from piccolo.query.functions import Coalesce
+
 from ideas import lifecycle
+from ideas.permissions import PUBLIC_STATUSES
+from ideas.search import filters_from_params, list_ideas
 from ideas.tables import Idea, IdeaKind, IdeaStatus
 from participation.accounts.tables import Account
-from participation.database import for_update, write_transaction
+from participation.city import CityConfig
+from participation.database import for_update, is_unique_violation, write_transaction
 from participation.i18n import N_
 from participation.lib.clock import utcnow
 from participation.lib.events import DomainEvents
-from participation.register.services import create_routed_entry, default_response_due
+from participation.register.permissions import can_edit_register
+from participation.register.services import create_routed_entry, default_response_due, entry_outcome
 from participation.register.tables import RegisterEntry
 from participation.settings import Settings
 from participation.validation import DomainError, FormErrors, Message
-from voting.permissions import support_refusal, threshold_for, threshold_overridable, withdraw_refusal
+from voting.permissions import (
+    LINKABLE_STATUSES,
+    is_due_for_routing,
+    link_refusal,
+    support_refusal,
+    threshold_for,
+    threshold_overridable,
+    withdraw_refusal,
+)
 from voting.tables import Routing, Support
 from voting.trending import refresh_trending
 
@@ -156,6 +170,23 @@ async def _route(
         personal_data_description=idea.pilot_personal_data_details if idea.kind == IdeaKind.pilot.value else None,
         response_due_at=default_response_due(settings, now),
     )
+    await _record_routing(settings, idea, count, now, method, entry.id, moderator, reason)
+    if not await lifecycle.route(idea, now, events=events):
+        raise RuntimeError(f"idea {idea.id} changed status under its row lock")  # rolls the routing back
+    return entry
+
+
+async def _record_routing(
+    settings: Settings,
+    idea: Idea,
+    count: int,
+    now: datetime,
+    method: str,
+    entry_id: int,
+    account: Account | None = None,
+    reason: str | None = None,
+) -> None:
+    """The routing record: how and when the idea went into which entry; its unique index makes it once per idea."""
     await Routing.insert(
         Routing(
             idea=idea.id,
@@ -163,14 +194,11 @@ async def _route(
             support_count=count,
             threshold=threshold_for(idea, settings.city),
             method=method,
-            moderator=moderator.id if moderator else None,
+            moderator=account.id if account else None,
             reason=reason,
-            register_entry_id=entry.id,
+            register_entry_id=entry_id,
         )
     )
-    if not await lifecycle.route(idea, now, events=events):
-        raise RuntimeError(f"idea {idea.id} changed status under its row lock")  # rolls the routing back
-    return entry
 
 
 async def route_manually(
@@ -233,6 +261,150 @@ async def set_threshold(
         if idea.status == IdeaStatus.published.value and idea.support_count >= threshold_for(idea, settings.city):
             entry = await _route(settings, idea, idea.support_count, now, method="threshold", events=events)
     return entry.slug if entry else None
+
+
+def over_threshold_where(city: CityConfig):
+    """Published ideas at or over their threshold (the city's, or their own): what the periodic task routes."""
+    return (Idea.status == IdeaStatus.published.value) & (
+        Idea.support_count >= Coalesce(Idea.threshold_override, city.support_threshold)
+    )
+
+
+def below_threshold_where(city: CityConfig):
+    return (Idea.status == IdeaStatus.published.value) & (
+        Idea.support_count < Coalesce(Idea.threshold_override, city.support_threshold)
+    )
+
+
+async def route_ideas_over_threshold(settings: Settings, now: datetime | None = None, *, events: DomainEvents) -> int:
+    """Route every published idea already at or over its threshold (after the city lowered it); returns how many.
+
+    The same rules as the support that reaches a threshold: per idea one write transaction with
+    its row lock, expiry first, routing conditional on `published`, the routing record unique.
+    Two runs at once therefore route each idea once: the second finds it routed.
+    """
+    now = now or utcnow()
+    candidates = await Idea.select(Idea.id).where(over_threshold_where(settings.city)).order_by(Idea.id)
+    routed = 0
+    for row in candidates:  # the common case is none: a cheap read, no write lock taken
+        async with write_transaction():
+            idea = await for_update(Idea.objects().where(Idea.id == row["id"])).first()
+            if idea is None:
+                continue
+            await _expire_locked(idea, now, events)
+            if is_due_for_routing(idea, settings.city):
+                entry = await _route(settings, idea, idea.support_count, now, method="threshold", events=events)
+                routed += entry is not None
+    return routed
+
+
+async def link_idea(
+    settings: Settings,
+    editor: Account | None,
+    entry_slug: str,
+    raw_idea_id: object,
+    now: datetime | None = None,
+    *,
+    events: DomainEvents,
+) -> Idea:
+    """An editor links a further published idea to an existing register entry (several ideas, one project).
+
+    The idea routes into that entry: the lifecycle's `route` and a routing record with method
+    `linked`, in one transaction under the idea's row lock; the record's unique index makes it once.
+    """
+    if not can_edit_register(editor):
+        raise DomainError(N_("Only register editors can change the register."), status_code=403)
+    try:
+        idea_id = int(str(raw_idea_id or "").strip().lstrip("#"))
+    except ValueError:
+        idea_id = 0
+    if not 1 <= idea_id <= 2**31 - 1:
+        raise FormErrors({"idea_id": N_("Enter the number of the idea (the number in its address).")})
+    now = now or utcnow()
+    entry = await RegisterEntry.objects().where(RegisterEntry.slug == entry_slug).first()
+    if entry is None:
+        raise DomainError(N_("There is no register entry at this address."), status_code=404)
+    try:
+        async with write_transaction():
+            idea = await for_update(Idea.objects().where(Idea.id == idea_id)).first()
+            if idea is None:
+                raise FormErrors({"idea_id": N_("There is no idea with this number.")})
+            await _expire_locked(idea, now, events)
+            refusal = link_refusal(idea)
+            if refusal is None:
+                # The record first, so what reacts to the status change finds it (as in _route).
+                await _record_routing(settings, idea, idea.support_count, now, "linked", entry.id, editor)
+                if not await lifecycle.route(idea, now, events=events):  # cannot happen under the row lock
+                    raise DomainError(N_("Only a published idea can be linked to a register entry."), status_code=409)
+    except Exception as exc:
+        if is_unique_violation(exc):  # routed meanwhile by another path; the unique index kept it once
+            raise DomainError(N_("This idea is already in the project register."), status_code=409) from exc
+        raise
+    if refusal:
+        raise DomainError(*refusal)
+    return idea
+
+
+async def linkable_ideas(settings: Settings, query: str, limit: int = 10, *, events: DomainEvents) -> list[Idea]:
+    """Published ideas matching `query` (the list's full-text search), for the editor's link form."""
+    if not query.strip():
+        return []
+    filters = filters_from_params(settings.city, {"q": query, "per_page": limit})
+    return (await list_ideas(filters, statuses=tuple(sorted(LINKABLE_STATUSES)), events=events)).items
+
+
+async def source_ideas(entry_slug: str) -> list[dict]:
+    """The public ideas a register entry came from, in the order they went into it."""
+    entry = (
+        await RegisterEntry.select(RegisterEntry.id, RegisterEntry.idea_id)
+        .where(RegisterEntry.slug == entry_slug)
+        .first()
+    )
+    if entry is None:
+        return []
+    routed = (
+        await Routing.select(Routing.idea, Routing.method, Routing.routed_at)
+        .where(Routing.register_entry_id == entry["id"])
+        .order_by(Routing.routed_at, Routing.id)
+    )
+    ids = [r["idea"] for r in routed]
+    if entry["idea_id"] and entry["idea_id"] not in ids:
+        ids.insert(0, entry["idea_id"])  # an entry an editor created for an idea, without routing it
+    if not ids:
+        return []
+    rows = await Idea.select(Idea.id, Idea.title, Idea.kind).where(
+        Idea.id.is_in(ids) & Idea.status.is_in(sorted(PUBLIC_STATUSES))
+    )
+    by_id = {row["id"]: row for row in rows}
+    how = {r["idea"]: r["method"] for r in routed}
+    return [{**by_id[i], "linked": how.get(i) == "linked"} for i in ids if i in by_id]
+
+
+# What the idea page says about how the idea went into the register, by routing method.
+ROUTED_HOW = {
+    "threshold": N_("This idea reached the support threshold and went to the Smart City project register."),
+    "merge": N_("This idea reached the support threshold and went to the Smart City project register."),
+    "moderator": N_("The municipality took this idea into the Smart City project register."),
+    "linked": N_("The municipality linked this idea to a project in the Smart City project register."),
+}
+
+
+@dataclass(frozen=True)
+class RoutedOutcome:
+    """What happened with a routed idea: how it went in, and the register entry's public view now."""
+
+    how: Message
+    entry: dict
+
+
+async def routed_outcome(idea_id: int, now: datetime | None = None) -> RoutedOutcome | None:
+    routing = await Routing.objects().where(Routing.idea == idea_id).first()
+    if routing is None:
+        return None
+    entry = await entry_outcome(routing.register_entry_id, now)
+    if entry is None:
+        return None
+    return RoutedOutcome(how=Message(ROUTED_HOW.get(routing.method, ROUTED_HOW["threshold"])), entry=entry)
 
 
 @dataclass(frozen=True)

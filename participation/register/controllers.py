@@ -22,6 +22,7 @@ from participation.i18n import gettext, local_time
 from participation.lib.events import DomainEvents
 from participation.markdown import render_markdown
 from participation.register import services
+from participation.register.extensions import RegisterExtensions
 from participation.register.permissions import INITIAL_STATUSES, allowed_next, can_edit_register
 from participation.register.tables import Status
 from participation.settings import Settings
@@ -160,11 +161,15 @@ class RegisterPages(Controller):
 
     # -- public: one entry --------------------------------------------------
     @get("/{slug:str}", name="register_entry")
-    async def entry(self, request: Request, slug: FromPath[str]) -> Template:
+    async def entry(
+        self, request: Request, slug: FromPath[str], register_extensions: NamedDependency[RegisterExtensions]
+    ) -> Template:
         entry = await services.get_entry(slug)
+        extra = await register_extensions.for_entry(request, entry)
         return Template(
             "register/entry.html",
             context={
+                **extra,
                 "entry": entry,
                 "description_html": render_markdown(entry["description"]),
                 "can_edit": can_edit_register(request.user),

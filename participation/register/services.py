@@ -568,6 +568,25 @@ async def get_entry(slug: str, now: datetime | None = None) -> dict[str, Any]:
     return view
 
 
+async def entry_outcome(entry_id: int, now: datetime | None = None) -> dict[str, Any] | None:
+    """What the page of an idea that went into this entry shows: the public view and its latest update."""
+    views = await _views([RegisterEntry.id == entry_id], [RegisterEntry.id], now=now)
+    if not views:
+        return None
+    view = views[0]
+    latest = (
+        await RegisterUpdate.select(RegisterUpdate.created_at, RegisterUpdate.status, RegisterUpdate.text)
+        .where(RegisterUpdate.entry == entry_id)
+        .order_by(RegisterUpdate.created_at, RegisterUpdate.id, ascending=False)
+        .first()
+    )
+    view["latest_update"] = _in_readers_language([latest])[0] if latest else None
+    # The response date matters until the municipality responded (moved the entry on from `received`).
+    view["awaiting_response"] = view["status"] == Status.received.value
+    view["shows_lessons"] = view["status"] in {s.value for s in NEEDS_LESSONS} and lessons_complete(view)
+    return view
+
+
 async def editable_values(slug: str) -> dict[str, Any]:
     """The current editable values of an entry (for the edit form and for PATCH merges)."""
     view = await get_entry(slug)

@@ -109,7 +109,7 @@ def test_only_a_published_idea_with_a_closed_window_is_due_to_expire():
     ("status", "closes_in", "open_"),
     [
         (S.published, timedelta(days=1), True),
-        (S.routed, timedelta(days=1), True),
+        (S.routed, timedelta(days=1), False),  # routed: the page tells what happened instead
         (S.published, timedelta(0), False),
         (S.expired, timedelta(days=1), False),
         (S.submitted, timedelta(days=1), False),

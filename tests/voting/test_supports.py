@@ -134,11 +134,17 @@ async def test_withdraw_only_while_published(settings, idea, events):
     assert await rows_for(idea.id) == 1
 
 
-async def test_routed_idea_still_takes_supports_as_a_signal(settings, idea, events):
-    await Idea.update({Idea.status: "routed"}).where(Idea.id == idea.id)
+async def test_a_routed_idea_takes_no_new_supports_and_keeps_its_count(settings, idea, events):
+    """After routing the idea page tells what happened; it no longer asks for support (issue 11)."""
     fan = await make_account(settings, email="fan@example.org")
-    outcome = await services.support_idea(settings, fan, idea.id, events=events)
-    assert outcome.support_count == 1 and outcome.routed_entry_slug is None
+    later = await make_account(settings, email="later@example.org")
+    await services.support_idea(settings, fan, idea.id, events=events)
+    await Idea.update({Idea.status: "routed"}).where(Idea.id == idea.id)
+    with pytest.raises(DomainError) as refused:
+        await services.support_idea(settings, later, idea.id, events=events)
+    assert refused.value.status_code == 409
+    assert (await Idea.objects().where(Idea.id == idea.id).first()).support_count == 1
+    assert await rows_for(idea.id) == 1
 
 
 async def test_no_javascript_form_post_returns_to_the_idea(client, settings, idea):
