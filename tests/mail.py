@@ -9,6 +9,8 @@ caused it, as before the outbox existed, and every such test also exercises the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 import httpx
@@ -25,6 +27,16 @@ class Outbox(list[DeliveredMail]):
         super().__init__()
         self.settings = settings
         self.transport = MemoryTransport(sent=self)
+        self.delivering = True
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """No delivery after requests in the block (a test that unplugs the database for one request)."""
+        self.delivering = False
+        try:
+            yield
+        finally:
+            self.delivering = True
 
     async def deliver(self, now: datetime | None = None) -> Delivery:
         """Send what is due now (the test clients do this after every request)."""
@@ -40,5 +52,6 @@ class DeliveringTransport(httpx.ASGITransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await super().handle_async_request(request)
-        await self.outbox.deliver()
+        if self.outbox.delivering:
+            await self.outbox.deliver()
         return response

@@ -3,6 +3,10 @@ with a stable Message-ID and the one-click unsubscribe headers, and a rolled-bac
 
 from __future__ import annotations
 
+import email
+import email.policy
+from dataclasses import replace
+
 import pytest
 
 from participation.accounts import services as account_services
@@ -10,6 +14,7 @@ from participation.accounts.tables import Account
 from participation.database import write_transaction
 from participation.outbox.services import enqueue
 from participation.outbox.tables import OutboxMessage
+from participation.outbox.transport import build_transport
 from participation.outbox.worker import deliver_pending
 from tests.helpers import PASSWORD, link_from, post_form
 
@@ -102,3 +107,20 @@ async def test_enqueue_refuses_header_injection(settings):
     message_id = await enqueue(to="a@example.org", subject="one\r\nBcc: x", text="t", category="account", locale="nl")
     row = await OutboxMessage.objects().get(OutboxMessage.id == message_id)
     assert row.subject == "one Bcc: x"
+
+
+async def test_development_mail_is_printed_and_saved_under_var_mail(settings, tmp_path, capsys):
+    development = replace(settings, mail_backend="console", smtp_url=None, var_dir=tmp_path / "var")
+    transport = build_transport(development)
+    await enqueue(
+        to="noor@example.org", subject="Bevestig", text="Open https://x.example/verify", category="account", locale="nl"
+    )
+
+    assert (await deliver_pending(development, transport)).sent == 1
+
+    [saved] = (tmp_path / "var" / "mail").glob("*.eml")
+    message = email.message_from_bytes(saved.read_bytes(), policy=email.policy.default)
+    assert message["To"] == "noor@example.org"
+    assert "https://x.example/verify" in message.get_body(("plain",)).get_content()
+    printed = capsys.readouterr().out
+    assert "https://x.example/verify" in printed and str(saved) in printed
