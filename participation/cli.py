@@ -1,4 +1,4 @@
-"""The `participation` command: migrate, serve, demo, accounts and periodic tasks."""
+"""The `participation` command: migrate, serve, demo, accounts, the outbox and periodic tasks."""
 
 from __future__ import annotations
 
@@ -203,6 +203,61 @@ def tasks_run_once() -> None:
     result = _with_database(parts.settings, lambda: periodic.run_once(parts))
     for name, count in result.items():
         click.echo(f"{name}: {count}")
+
+
+@main.group()
+def outbox() -> None:
+    """The outgoing mail: deliver it, list it, queue failed messages again."""
+
+
+@outbox.command("work")
+@click.option("--once", is_flag=True, help="Send everything due now, then exit (for cron or a deploy step).")
+def outbox_work(once: bool) -> None:
+    """Deliver outbox messages (runs until stopped; the app does this too unless OUTBOX_WORKER=off)."""
+    from participation.outbox.worker import OutboxWorker
+
+    parts = _parts()
+    worker = OutboxWorker(parts.settings, parts.mail_transport)
+    if once:
+        result = _with_database(parts.settings, worker.drain)
+        click.echo(f"sent: {result.sent}, to retry: {result.retrying}, failed: {result.failed}")
+        return
+    click.echo(f"Outbox worker {worker.name} delivering (Ctrl+C stops it) ...")
+    try:
+        _with_database(parts.settings, worker.run)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
+@outbox.command("list")
+@click.option("--failed", "only_failed", is_flag=True, help="Only messages that failed after every attempt.")
+@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]), default=None)
+@click.option("--limit", default=50, show_default=True, type=int)
+def outbox_list(only_failed: bool, status: str | None, limit: int) -> None:
+    """List outbox messages, newest first."""
+    from participation.outbox import services
+
+    settings = _settings()
+    rows = _with_database(settings, lambda: services.messages("failed" if only_failed else status, limit=limit))
+    if not rows:
+        click.echo("No messages.")
+    for row in rows:
+        line = f"{row.id:>6}  {row.status:<7}  {row.attempts} attempt(s)  {row.recipient}  {row.subject}"
+        click.echo(line + (f"\n        last error: {row.last_error}" if row.last_error else ""))
+
+
+@outbox.command("retry")
+@click.option("--id", "ids", type=int, multiple=True, help="A failed message's number (repeatable).")
+@click.option("--all-failed", is_flag=True, help="Every failed message.")
+def outbox_retry(ids: tuple[int, ...], all_failed: bool) -> None:
+    """Queue failed messages again, with a fresh set of attempts."""
+    from participation.outbox import services
+
+    if not ids and not all_failed:
+        raise click.UsageError("Give --id N (repeatable) or --all-failed")
+    settings = _settings()
+    count = _with_database(settings, lambda: services.retry(ids=list(ids), all_failed=all_failed))
+    click.echo(f"Queued again: {count}")
 
 
 @main.group()

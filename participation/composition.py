@@ -5,7 +5,7 @@ and every CLI command (demo, tasks, accounts) use it, so the app and the command
 with the same wiring. The layers, lowest first (a module imports only from its own layer or
 below; tests/test_architecture.py checks it):
 
-    shared      participation.settings, .database, .i18n, .validation, .lib, ... (no domain)
+    shared      participation.settings, .database, .i18n, .validation, .lib, .outbox, ... (no domain)
     accounts    participation.accounts
     content     ideas, participation.register
     voting      voting
@@ -32,6 +32,7 @@ from participation.accounts.extensions import AccountSections
 from participation.lib.events import DomainEvents
 from participation.moderation import events as moderation_events
 from participation.moderation import page_parts as moderation_parts
+from participation.outbox.transport import Transport, build_transport
 from participation.register.extensions import RegisterExtensions
 from participation.settings import Settings
 from voting import page_parts as voting_parts
@@ -46,7 +47,9 @@ class Parts:
     events: DomainEvents
     idea_extensions: IdeaExtensions
     account_sections: AccountSections
-    register_extensions: RegisterExtensions = RegisterExtensions()
+    register_extensions: RegisterExtensions
+    # Where the outbox worker hands messages over (SMTP, the console and var/mail/, or memory).
+    mail_transport: Transport
 
     def dependencies(self) -> dict[str, Provide]:
         """Litestar dependencies by name: a controller asks for e.g. `events: NamedDependency[DomainEvents]`."""
@@ -83,6 +86,7 @@ def build_parts(settings: Settings) -> Parts:
         ),
         # What a register entry's page shows from higher domains: the ideas it came from.
         register_extensions=RegisterExtensions(entry_context=(voting_parts.entry_sources,)),
+        mail_transport=build_transport(settings),
     )
 
 

@@ -34,6 +34,8 @@ from participation.errors import handle_exception
 from participation.middleware import LocaleMiddleware, security_headers
 from participation.moderation.api import ModerationApi, ReportApi
 from participation.moderation.controllers import ModerationPages, ReportPages
+from participation.outbox.worker import OutboxWorker
+from participation.outbox_pages import OutboxPages
 from participation.pages import SitePages
 from participation.rate_limits import rate_limit_configs
 from participation.register.api import RegisterApi
@@ -78,6 +80,7 @@ class ApplicationCore(InitPluginProtocol):
                 ReportPages,
                 ModerationApi,
                 ReportApi,
+                OutboxPages,
                 create_static_files_router(path="/static", directories=[ROOT / "static"], name="static"),
             ]
         )
@@ -136,12 +139,17 @@ class ApplicationCore(InitPluginProtocol):
         engine = build_engine(self.settings.database_url)
         await open_database(engine, require_migrated=self.require_migrated)
         app.state.engine = engine
-        periodic = asyncio.create_task(tasks.run_forever(self.parts, app)) if self.settings.run_periodic_tasks else None
+        background = []
+        if self.settings.run_periodic_tasks:
+            background.append(asyncio.create_task(tasks.run_forever(self.parts, app)))
+        if self.settings.outbox_worker:
+            # Mail leaves from here by default; requests only write outbox rows.
+            background.append(asyncio.create_task(OutboxWorker(self.settings, self.parts.mail_transport).run()))
         try:
             yield
         finally:
-            if periodic:
-                periodic.cancel()
+            for task in background:
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await periodic
+                    await task
             await close_database(engine)

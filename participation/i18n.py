@@ -9,6 +9,8 @@ services' messages both read.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import cache
@@ -64,6 +66,16 @@ def set_locale(locale: str, tz: str | None = None) -> None:
 
 def get_locale() -> str:
     return _current_locale.get()
+
+
+@contextmanager
+def in_locale(locale: str | None) -> Iterator[str]:
+    """Messages in `locale` within the block (a mail in its recipient's language), then the request's again."""
+    token = _current_locale.set(locale if locale in LOCALES else get_locale())
+    try:
+        yield _current_locale.get()
+    finally:
+        _current_locale.reset(token)
 
 
 def gettext(message: str, **params: object) -> str:

@@ -58,6 +58,9 @@ class Settings:
     # Sessions and rate-limit counters: "redis" (REDIS_URL), "file" (one host), "memory" (tests).
     store_backend: str = "file"
     run_periodic_tasks: bool = True
+    # The outbox worker inside the app process (OUTBOX_WORKER=off when separate
+    # `participation outbox work` processes deliver the mail).
+    outbox_worker: bool = True
     login_lockout_attempts: int = 10
     login_lockout_minutes: int = 15
     session_idle_minutes: int = 30
@@ -120,7 +123,15 @@ class Settings:
             var_dir=var_dir,
             store_backend="redis" if env.get("REDIS_URL") else "file",
             rate_limits=_rate_limits(env.get("PARTICIPATION_RATE_LIMITS", "")),
+            outbox_worker=_on_off("OUTBOX_WORKER", env.get("OUTBOX_WORKER", "on")),
         )
+
+
+def _on_off(name: str, value: str) -> bool:
+    value = value.strip().lower()
+    if value not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
+        raise ConfigurationError(f"{name} must be 'on' or 'off', not {value!r}")
+    return value in ("on", "true", "1", "yes")
 
 
 def _rate_limits(spec: str) -> RateLimits:

@@ -14,6 +14,7 @@ from ideas.lifecycle import expire_due_ideas
 from participation.accounts.tables import LoginFailure
 from participation.composition import Parts
 from participation.lib.clock import utcnow
+from participation.outbox.services import purge_sent
 from voting.services import route_ideas_over_threshold
 from voting.trending import refresh_trending_batch
 
@@ -40,6 +41,8 @@ async def run_once(parts: Parts, app: Litestar | None = None) -> dict[str, int]:
         "ideas_routed": await route_ideas_over_threshold(settings, events=parts.events),
         # Scores change on activity; this ages the busiest ones so last month's hit drops.
         "trending_refreshed": await refresh_trending_batch(),
+        # Sent mail holds addresses and names: kept 30 days for questions ("did it go out?"), then deleted.
+        "outbox_purged": await purge_sent(),
     }
 
 

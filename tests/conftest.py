@@ -24,12 +24,12 @@ import anyio  # noqa: E402
 import httpx  # noqa: E402
 import pytest  # noqa: E402
 
-from participation import mail  # noqa: E402
 from participation.app import create_app  # noqa: E402
 from participation.composition import Parts, build_parts  # noqa: E402
 from participation.database import all_tables, bind_engine, migrate  # noqa: E402
 from participation.engines import build_engine  # noqa: E402
 from participation.settings import RateLimits, Settings  # noqa: E402
+from tests.mail import DeliveringTransport, Outbox  # noqa: E402
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 DATABASES = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
@@ -107,6 +107,9 @@ def settings(database_url: str) -> Settings:
         store_backend="memory",
         password_hash_fast=True,
         run_periodic_tasks=False,
+        # The test clients drain the outbox after each request (tests/mail.py); the app's own
+        # worker would race them for the rows.
+        outbox_worker=False,
         rate_limits=RateLimits(**{bucket: 10_000 for bucket in vars(RateLimits())}),
     )
 
@@ -124,15 +127,13 @@ def events(parts: Parts):
 
 
 @pytest.fixture
-def outbox():
-    """Mail sent during the test (the memory mail backend)."""
-    mail.sent_mail.clear()
-    yield mail.sent_mail
-    mail.sent_mail.clear()
+def outbox(settings: Settings) -> Outbox:
+    """Mail delivered during the test: the clients drain the outbox after every request (tests/mail.py)."""
+    return Outbox(settings)
 
 
 @pytest.fixture
-async def client(settings: Settings, outbox):
+async def client(settings: Settings, outbox: Outbox):
     """An HTTP client on the app, in the test's own event loop.
 
     Litestar's AsyncTestClient runs the app in a portal thread with its own
@@ -142,7 +143,7 @@ async def client(settings: Settings, outbox):
     """
     app = create_app(settings)
     async with app.lifespan():
-        transport = httpx.ASGITransport(app=app)
+        transport = DeliveringTransport(app, outbox)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as http:
             yield http
 

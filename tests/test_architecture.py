@@ -25,6 +25,7 @@ ROOT_MODULES = {
     "participation.pages",
     "participation.tasks",
     "participation.demo",
+    "participation.outbox_pages",  # the admin page of failed mail: joins the outbox with accounts' guards
     "participation.templating",  # configures Jinja for the app: staff checks for the navigation
 }
 LAYER_NAMES = ["shared", "accounts", "content", "voting", "moderation", "root"]

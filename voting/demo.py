@@ -56,14 +56,16 @@ async def load_voting_demo(settings: Settings, events: DomainEvents) -> int:
     added = 0
     for title, wanted in PLAN.items():
         idea = ideas.get(title)
-        if idea is None or idea.status not in (IdeaStatus.published.value, IdeaStatus.routed.value):
-            continue
+        if idea is None or idea.status != IdeaStatus.published.value:
+            continue  # a routed idea takes no new supports; a second run adds nothing
         wanted = wanted if wanted is not None else settings.city.support_threshold
         for account in supporters[:wanted]:
             before = idea.support_count
             outcome = await services.support_idea(settings, account, idea.id, events=events)
             added += outcome.support_count > before
             idea.support_count = outcome.support_count
+            if outcome.routed_entry_slug:
+                break  # a city with a lower threshold than the plan: routed, so no more supports
     expired = ideas.get(EXPIRED)
     if expired is not None and expired.status == IdeaStatus.published.value:
         # Published a window ago, with a few supports while it was open; then the window closed.
@@ -74,7 +76,8 @@ async def load_voting_demo(settings: Settings, events: DomainEvents) -> int:
                 Idea.support_closes_at: published + timedelta(days=settings.city.support_window_days),
             }
         ).where(Idea.id == expired.id)
-        for account in supporters[:9]:
+        # Fewer than the threshold, so that it expires (a city with a very low threshold gets fewer).
+        for account in supporters[: min(9, settings.city.support_threshold - 1)]:
             await services.support_idea(settings, account, expired.id, now=published + timedelta(days=5), events=events)
             added += 1
         await lifecycle.expire_due_ideas(events=events)

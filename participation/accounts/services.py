@@ -20,10 +20,10 @@ from participation.accounts.passwords import (
     verify_password,
 )
 from participation.accounts.tables import Account, AccountKind, ApiToken, LoginFailure, Role
-from participation.database import is_unique_violation
-from participation.i18n import N_, gettext
+from participation.database import is_unique_violation, write_transaction
+from participation.i18n import N_, gettext, in_locale
 from participation.lib.clock import utcnow
-from participation.mail import Mail, send_mail
+from participation.outbox.services import enqueue
 from participation.settings import Settings
 from participation.validation import (
     DomainError,
@@ -108,33 +108,64 @@ def _validate_registration(settings: Settings, reg: Registration) -> None:
     errors.raise_if_any()
 
 
-async def register(settings: Settings, reg: Registration) -> Account:
-    """Create an unverified account and send the verification link.
+async def register(settings: Settings, reg: Registration) -> Account | None:
+    """Create an unverified account and queue its verification link, in one transaction.
 
-    The unique index on email decides a race between two registrations; the
-    loser gets the same form error as a sequential duplicate.
+    For an address that already has an account nothing is created (None): its owner gets a
+    mail saying someone tried to register, with sign-in and reset links. The person at the
+    form gets the same answer either way, so the form tells no one which addresses have
+    accounts. The password is hashed first, for both: the answer takes as long, and the
+    slow hash does not hold the write lock. The unique index on email decides a race between
+    two registrations (PostgreSQL); the loser looks again and finds the winner's account.
     """
     _validate_registration(settings, reg)
-    if await Account.exists().where(Account.email == reg.email):
-        raise FormErrors({"email": DUPLICATE_EMAIL})
-    account = Account(
-        email=reg.email,
-        password_hash=await hash_password(reg.password, fast=settings.password_hash_fast),
-        display_name=reg.display_name,
-        kind=reg.kind.value,
-        organisation_name=reg.organisation_name,
-        kvk_number=reg.kvk_number,
-        neighbourhood=reg.neighbourhood,
-        locale=reg.locale,
-    )
-    try:
-        await account.save()
-    except Exception as exc:
-        if is_unique_violation(exc):
-            raise FormErrors({"email": DUPLICATE_EMAIL}) from exc
-        raise
-    await send_verification(settings, account)
-    return account
+    password_hash = await hash_password(reg.password, fast=settings.password_hash_fast)
+    for attempt in range(2):
+        try:
+            async with write_transaction():
+                existing = await Account.objects().get(Account.email == reg.email)
+                if existing is not None:
+                    await _queue_already_registered(settings, existing)
+                    return None
+                account = Account(
+                    email=reg.email,
+                    password_hash=password_hash,
+                    display_name=reg.display_name,
+                    kind=reg.kind.value,
+                    organisation_name=reg.organisation_name,
+                    kvk_number=reg.kvk_number,
+                    neighbourhood=reg.neighbourhood,
+                    locale=reg.locale,
+                )
+                await account.save()
+                await send_verification(settings, account)
+                return account
+        except Exception as exc:
+            if attempt == 0 and is_unique_violation(exc):
+                continue
+            raise
+    raise AssertionError("unreachable: the second attempt returns or raises")
+
+
+async def _queue_already_registered(settings: Settings, account: Account) -> None:
+    login, forgot = f"{settings.base_url}/login", f"{settings.base_url}/account/forgot"
+    with in_locale(account.locale):
+        await enqueue(
+            to=account.email,
+            subject=gettext("Someone tried to sign up for %(city)s with your address", city=settings.city.name),
+            text=gettext(
+                "Hello %(name)s,\n\nSomeone, perhaps you, tried to create an account for %(city)s with this "
+                "email address. You already have one.\n\nSign in: %(login)s\n\n"
+                "Forgot your password? Choose a new one: %(forgot)s\n\n"
+                "If this was not you, you can ignore this message; nothing has changed.",
+                name=account.display_name,
+                city=settings.city.name,
+                login=login,
+                forgot=forgot,
+            ),
+            category="account",
+            locale=account.locale,
+        )
 
 
 def _verify_fingerprint(account: Account) -> str:
@@ -146,12 +177,11 @@ async def send_verification(settings: Settings, account: Account) -> None:
         settings.secret_key, VERIFY_PURPOSE, account.id, _verify_fingerprint(account), settings.email_link_hours * 3600
     )
     link = f"{settings.base_url}/account/verify?token={token}"
-    await send_mail(
-        settings,
-        Mail(
+    with in_locale(account.locale):
+        await enqueue(
             to=account.email,
             subject=gettext("Confirm your email address for %(city)s", city=settings.city.name),
-            body=gettext(
+            text=gettext(
                 "Hello %(name)s,\n\nConfirm your email address by opening this link within %(hours)s hours:"
                 "\n\n%(link)s\n\n"
                 "If you did not create an account, you can ignore this message.",
@@ -159,8 +189,9 @@ async def send_verification(settings: Settings, account: Account) -> None:
                 hours=settings.email_link_hours,
                 link=link,
             ),
-        ),
-    )
+            category="account",
+            locale=account.locale,
+        )
 
 
 async def _account_for_link(settings: Settings, purpose: str, token: str, fingerprint_of) -> Account:
@@ -254,7 +285,8 @@ def _reset_fingerprint(account: Account) -> str:
 
 
 async def request_password_reset(settings: Settings, email: str) -> None:
-    """Mail a reset link if the account exists; the answer to the person is the same either way."""
+    """Queue a reset link if the account exists; the answer to the person is the same either way,
+    and as quick: the mail waits in the outbox, so a slow or failing mail server shows nowhere."""
     account = await Account.objects().get((Account.email == clean_email(email)) & Account.deleted_at.is_null())
     if account is None:
         return
@@ -262,20 +294,20 @@ async def request_password_reset(settings: Settings, email: str) -> None:
         settings.secret_key, RESET_PURPOSE, account.id, _reset_fingerprint(account), settings.reset_link_hours * 3600
     )
     link = f"{settings.base_url}/account/reset?token={token}"
-    await send_mail(
-        settings,
-        Mail(
+    with in_locale(account.locale):
+        await enqueue(
             to=account.email,
             subject=gettext("Reset your password for %(city)s", city=settings.city.name),
-            body=gettext(
+            text=gettext(
                 "Hello %(name)s,\n\nChoose a new password by opening this link within %(hours)s hours:\n\n%(link)s\n\n"
                 "If you did not ask for this, you can ignore this message; your password stays the same.",
                 name=account.display_name,
                 hours=settings.reset_link_hours,
                 link=link,
             ),
-        ),
-    )
+            category="account",
+            locale=account.locale,
+        )
 
 
 async def check_reset_token(settings: Settings, token: str) -> Account:

@@ -25,6 +25,7 @@ from participation.moderation import accounts, decisions, hiding, log, queue, re
 from participation.moderation.guards import requires_administration, requires_moderation, requires_role_management
 from participation.moderation.permissions import (
     allowed_decisions,
+    can_administer,
     can_change_role,
     can_change_roles,
     can_set_threshold,
@@ -61,7 +62,7 @@ def _labels() -> dict[str, Any]:
 
 def _staff(request: Request) -> dict[str, Any]:
     """What the staff area's menu may offer the signed-in account."""
-    return {"can_change_roles": can_change_roles(request.user)}
+    return {"can_change_roles": can_change_roles(request.user), "can_see_outbox": can_administer(request.user)}
 
 
 class ModerationPages(Controller):

@@ -10,6 +10,7 @@ from participation.accounts.guards import requires_editor, requires_moderator, r
 from participation.accounts.tables import Role
 from participation.composition import build_parts
 from participation.core import ApplicationCore
+from tests.mail import DeliveringTransport
 
 
 @get("/probe/participant", guards=[requires_participant], include_in_schema=False)
@@ -46,6 +47,6 @@ async def probe_client(settings, outbox):
     app = Litestar(route_handlers=PROBES, plugins=[ApplicationCore(build_parts(settings))])
     async with app.lifespan():
         async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://testserver.local"
+            transport=DeliveringTransport(app, outbox), base_url="http://testserver.local"
         ) as http:
             yield http

@@ -119,7 +119,7 @@ class DemoServer:
     def mail_link(self, to: str, path: str, timeout: float = 10) -> str:
         """The last link to `path` in a mail printed for `to` (development mail goes to the console)."""
         link = re.escape(self.base_url + path)
-        pattern = re.compile(rf"--- mail to {re.escape(to)} ---\n.*?(?P<link>{link}\S*).*?--- end of mail ---", re.S)
+        pattern = re.compile(rf"--- mail to {re.escape(to)} ---\n.*?(?P<link>{link}\S*).*?--- end of mail", re.S)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             found = list(pattern.finditer(self.output()))

@@ -11,6 +11,7 @@ import pytest
 
 from ideas.tables import Idea
 from participation.accounts.tables import Role
+from participation.i18n import machine_datetime
 from participation.register import services as register
 from participation.register.tables import RegisterEntry
 from tests.forms import text_of
@@ -58,7 +59,7 @@ async def test_routed_idea_shows_the_entry_status_and_due_date_and_no_support_or
     assert f'href="/register/{entry.slug}"' in page.text and entry.title in shown
     assert "Status in the register Received" in shown
     assert "The municipality responds by" in shown
-    assert f'datetime="{entry.response_due_at.isoformat()}"' in page.text
+    assert f'datetime="{machine_datetime(entry.response_due_at)}"' in page.text
     assert "overdue" not in shown
     # The platform's routing note is the latest update, in the reader's language.
     assert "Latest update" in shown and "routed to the register" in shown
