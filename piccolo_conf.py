@@ -14,5 +14,6 @@ APP_REGISTRY = AppRegistry(
         "participation.register.piccolo_app",
         "voting.piccolo_app",
         "participation.moderation.piccolo_app",
+        "participation.notifications.piccolo_app",
     ]
 )

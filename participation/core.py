@@ -34,6 +34,8 @@ from participation.errors import handle_exception
 from participation.middleware import LocaleMiddleware, security_headers
 from participation.moderation.api import ModerationApi, ReportApi
 from participation.moderation.controllers import ModerationPages, ReportPages
+from participation.notifications.controllers import NotificationPages
+from participation.notifications.middleware import UnreadCountMiddleware
 from participation.pages import SitePages
 from participation.rate_limits import rate_limit_configs
 from participation.register.api import RegisterApi
@@ -77,6 +79,7 @@ class ApplicationCore(InitPluginProtocol):
                 ReportPages,
                 ModerationApi,
                 ReportApi,
+                NotificationPages,
                 create_static_files_router(path="/static", directories=[ROOT / "static"], name="static"),
             ]
         )
@@ -87,7 +90,8 @@ class ApplicationCore(InitPluginProtocol):
             cookie_samesite="lax",
             cookie_httponly=True,
             # The API authenticates with bearer tokens only and never reads the session cookie.
-            exclude=[f"^{API_PATH}/", "^/static/", "^/healthz$"],
+            # Unsubscribe links carry a signed token instead; a mail client's RFC 8058 one-click POST has no CSRF token.
+            exclude=[f"^{API_PATH}/", "^/static/", "^/healthz$", "^/unsubscribe/"],
         )
         sessions = SessionConfig(
             key="session",
@@ -101,6 +105,7 @@ class ApplicationCore(InitPluginProtocol):
         app_config.middleware = [
             sessions.middleware,
             DefineMiddleware(AccountMiddleware, exclude=["^/static/", "^/healthz$"]),
+            UnreadCountMiddleware(),
             LocaleMiddleware(settings.city.default_locale, settings.city.timezone),
             *(config.middleware for config in rate_limit_configs(settings)),
             *app_config.middleware,

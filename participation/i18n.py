@@ -9,6 +9,8 @@ services' messages both read.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import cache
@@ -60,6 +62,16 @@ def set_locale(locale: str, tz: str | None = None) -> None:
     _current_locale.set(locale if locale in LOCALES else LOCALES[0])
     if tz:
         _current_timezone.set(tz)
+
+
+@contextlib.contextmanager
+def using_locale(locale: str) -> Iterator[None]:
+    """Messages and dates in `locale` for a while (a mail in its recipient's language), then back."""
+    token = _current_locale.set(locale if locale in LOCALES else LOCALES[0])
+    try:
+        yield
+    finally:
+        _current_locale.reset(token)
 
 
 def get_locale() -> str:

@@ -14,6 +14,7 @@ from ideas.lifecycle import expire_due_ideas
 from participation.accounts.tables import LoginFailure
 from participation.composition import Parts
 from participation.lib.clock import utcnow
+from participation.notifications.digests import send_daily_digests, send_staff_summaries
 from voting.trending import refresh_trending_batch
 
 logger = logging.getLogger("participation.tasks")
@@ -37,6 +38,9 @@ async def run_once(parts: Parts, app: Litestar | None = None) -> dict[str, int]:
         "ideas_expired": await expire_due_ideas(),
         # Scores change on activity; this ages the busiest ones so last month's hit drops.
         "trending_refreshed": await refresh_trending_batch(),
+        # Once per day and recipient however often this runs (a unique digest row per day).
+        "digests_sent": await send_daily_digests(parts.notifier),
+        "staff_summaries_sent": await send_staff_summaries(parts.notifier),
     }
 
 
