@@ -15,5 +15,6 @@ APP_REGISTRY = AppRegistry(
         "voting.piccolo_app",
         "participation.moderation.piccolo_app",
         "participation.outbox.piccolo_app",
+        "participation.notifications.piccolo_app",
     ]
 )

@@ -10,6 +10,7 @@ below; tests/test_architecture.py checks it):
     content     ideas, participation.register
     voting      voting
     moderation  participation.moderation
+    notifications participation.notifications (who is told what; mail through the outbox)
     root        participation.composition, .core, .app, .cli, .pages, .tasks, .demo
 
 A lower domain never calls a higher one. Where it must let a higher one react, it publishes a
@@ -26,13 +27,18 @@ from typing import Any
 from litestar.di import Provide
 
 from ideas import page_parts as ideas_parts
-from ideas.events import ContentWritten, IdeaActivity
+from ideas.events import CommentAdded, ContentWritten, IdeaActivity, IdeaStatusChanged
 from ideas.extensions import IdeaExtensions
 from participation.accounts.extensions import AccountSections
 from participation.lib.events import DomainEvents
 from participation.moderation import events as moderation_events
 from participation.moderation import page_parts as moderation_parts
+from participation.notifications import page_parts as notification_parts
+from participation.notifications.handlers import NotificationHandlers
+from participation.notifications.mailer import SendMail
+from participation.notifications.services import Notifier
 from participation.outbox.transport import Transport, build_transport
+from participation.register.events import EntryUpdated
 from participation.register.extensions import RegisterExtensions
 from participation.settings import Settings
 from voting import page_parts as voting_parts
@@ -48,6 +54,7 @@ class Parts:
     idea_extensions: IdeaExtensions
     account_sections: AccountSections
     register_extensions: RegisterExtensions
+    notifier: Notifier
     # Where the outbox worker hands messages over (SMTP, the console and var/mail/, or memory).
     mail_transport: Transport
 
@@ -63,12 +70,19 @@ class Parts:
         return {name: Provide(_constant(value), sync_to_thread=False) for name, value in values.items()}
 
 
-def build_parts(settings: Settings) -> Parts:
-    # Who reacts to which domain event (see each event class for when it is published).
+def build_parts(settings: Settings, send_mail: SendMail | None = None) -> Parts:
+    """`send_mail` replaces the outbox as the notifications' sender (tests record what would be sent)."""
+    notifier = Notifier(settings, send_mail) if send_mail is not None else Notifier(settings)
+    notifications = NotificationHandlers(notifier)
+    # Who reacts to which domain event: after the commit (ContentWritten, IdeaActivity) or inside
+    # the change's transaction (the rest: what they write commits or rolls back with the change).
     events = DomainEvents(
         {
             ContentWritten: (moderation_events.on_content_written,),
             IdeaActivity: (voting_trending.on_idea_activity,),
+            IdeaStatusChanged: (notifications.on_idea_status_changed,),
+            CommentAdded: (notifications.on_comment_added,),
+            EntryUpdated: (notifications.on_entry_updated,),
         }
     )
     return Parts(
@@ -82,10 +96,16 @@ def build_parts(settings: Settings) -> Parts:
         ),
         # The account page's sections, in this order.
         account_sections=AccountSections(
-            (ideas_parts.my_ideas_section, voting_parts.my_supports_section, moderation_parts.notices_section)
+            (
+                ideas_parts.my_ideas_section,
+                voting_parts.my_supports_section,
+                moderation_parts.notices_section,
+                notification_parts.settings_section,
+            )
         ),
         # What a register entry's page shows from higher domains: the ideas it came from.
         register_extensions=RegisterExtensions(entry_context=(voting_parts.entry_sources,)),
+        notifier=notifier,
         mail_transport=build_transport(settings),
     )
 

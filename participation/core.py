@@ -34,6 +34,8 @@ from participation.errors import handle_exception
 from participation.middleware import LocaleMiddleware, security_headers
 from participation.moderation.api import ModerationApi, ReportApi
 from participation.moderation.controllers import ModerationPages, ReportPages
+from participation.notifications.controllers import NotificationPages
+from participation.notifications.middleware import UnreadCountMiddleware
 from participation.outbox.worker import OutboxWorker
 from participation.outbox_pages import OutboxPages
 from participation.pages import SitePages
@@ -81,6 +83,7 @@ class ApplicationCore(InitPluginProtocol):
                 ModerationApi,
                 ReportApi,
                 OutboxPages,
+                NotificationPages,
                 create_static_files_router(path="/static", directories=[ROOT / "static"], name="static"),
             ]
         )
@@ -91,7 +94,8 @@ class ApplicationCore(InitPluginProtocol):
             cookie_samesite="lax",
             cookie_httponly=True,
             # The API authenticates with bearer tokens only and never reads the session cookie.
-            exclude=[f"^{API_PATH}/", "^/static/", "^/healthz$"],
+            # Unsubscribe links carry a signed token instead; a mail client's RFC 8058 one-click POST has no CSRF token.
+            exclude=[f"^{API_PATH}/", "^/static/", "^/healthz$", "^/unsubscribe/"],
         )
         sessions = SessionConfig(
             key="session",
@@ -105,6 +109,7 @@ class ApplicationCore(InitPluginProtocol):
         app_config.middleware = [
             sessions.middleware,
             DefineMiddleware(AccountMiddleware, exclude=["^/static/", "^/healthz$"]),
+            UnreadCountMiddleware(),
             LocaleMiddleware(settings.city.default_locale, settings.city.timezone),
             *(config.middleware for config in rate_limit_configs(settings)),
             *app_config.middleware,

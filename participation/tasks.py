@@ -14,6 +14,7 @@ from ideas.lifecycle import expire_due_ideas
 from participation.accounts.tables import LoginFailure
 from participation.composition import Parts
 from participation.lib.clock import utcnow
+from participation.notifications.digests import send_daily_digests, send_staff_summaries
 from participation.outbox.services import purge_sent
 from voting.services import route_ideas_over_threshold
 from voting.trending import refresh_trending_batch
@@ -43,6 +44,9 @@ async def run_once(parts: Parts, app: Litestar | None = None) -> dict[str, int]:
         "trending_refreshed": await refresh_trending_batch(),
         # Sent mail holds addresses and names: kept 30 days for questions ("did it go out?"), then deleted.
         "outbox_purged": await purge_sent(),
+        # Once per day and recipient however often this runs (a unique digest row per day).
+        "digests_sent": await send_daily_digests(parts.notifier),
+        "staff_summaries_sent": await send_staff_summaries(parts.notifier),
     }
 
 

@@ -28,11 +28,13 @@ ROOT_MODULES = {
     "participation.outbox_pages",  # the admin page of failed mail: joins the outbox with accounts' guards
     "participation.templating",  # configures Jinja for the app: staff checks for the navigation
 }
-LAYER_NAMES = ["shared", "accounts", "content", "voting", "moderation", "root"]
+LAYER_NAMES = ["shared", "accounts", "content", "voting", "moderation", "notifications", "root"]
 
 
 def layer_of(module: str) -> int:
     if module in ROOT_MODULES:
+        return 6
+    if module.startswith("participation.notifications"):
         return 5
     if module.startswith("participation.moderation"):
         return 4

@@ -16,7 +16,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from participation.accounts.guards import requires_editor
+from participation.accounts.guards import requires_account, requires_editor
 from participation.accounts.tables import Account
 from participation.i18n import gettext, local_time
 from participation.lib.events import DomainEvents
@@ -173,8 +173,24 @@ class RegisterPages(Controller):
                 "entry": entry,
                 "description_html": render_markdown(entry["description"]),
                 "can_edit": can_edit_register(request.user),
+                "following": await services.is_following_entry(request.user, slug),
             },
         )
+
+    # -- residents: follow an entry's timeline --------------------------------
+    @post("/{slug:str}/follow", name="register_follow", guards=[requires_account])
+    async def follow(self, request: Request[Account, Any, Any], slug: FromPath[str]) -> Redirect:
+        await services.follow_entry(request.user, slug)
+        flash(
+            request, gettext("You follow this project: its updates appear in your notifications."), category="success"
+        )
+        return Redirect(f"/register/{slug}", status_code=303)
+
+    @post("/{slug:str}/unfollow", name="register_unfollow", guards=[requires_account])
+    async def unfollow(self, request: Request[Account, Any, Any], slug: FromPath[str]) -> Redirect:
+        await services.unfollow_entry(request.user, slug)
+        flash(request, gettext("You no longer follow this project."), category="success")
+        return Redirect(f"/register/{slug}", status_code=303)
 
     # -- editors: edit ------------------------------------------------------
     @get("/{slug:str}/edit", name="register_edit", guards=[requires_editor])

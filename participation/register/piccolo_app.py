@@ -2,11 +2,17 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from participation.register.tables import RegisterEntry, RegisterNeighbourhood, RegisterPartner, RegisterUpdate
+from participation.register.tables import (
+    EntryFollow,
+    RegisterEntry,
+    RegisterNeighbourhood,
+    RegisterPartner,
+    RegisterUpdate,
+)
 
 APP_CONFIG = AppConfig(
     app_name="register",
     migrations_folder_path=Path(__file__).parent / "piccolo_migrations",
-    table_classes=[RegisterEntry, RegisterPartner, RegisterNeighbourhood, RegisterUpdate],
+    table_classes=[RegisterEntry, RegisterPartner, RegisterNeighbourhood, RegisterUpdate, EntryFollow],
     migration_dependencies=["participation.accounts.piccolo_app"],
 )

@@ -36,6 +36,7 @@ from participation.register.permissions import (
 from participation.register.tables import (
     Decision,
     DpiaStatus,
+    EntryFollow,
     Origin,
     PartnerKind,
     RegisterEntry,
@@ -801,6 +802,35 @@ async def post_update(
         )
         await events.publish(EntryUpdated(entry.id, update.id, wanted or entry.status, entry.status, update.created_at))
     return update
+
+
+# -- following an entry ---------------------------------------------------------
+
+
+async def entry_id_for(slug: str) -> int:
+    """The internal id of a public entry (404 as DomainError when there is none)."""
+    return (await _entry_row(slug)).id
+
+
+async def follow_entry(account: Account, slug: str) -> None:
+    """Follow an entry's timeline (its updates reach the follower's notifications); once per account."""
+    entry_id = await entry_id_for(slug)
+    async with write_transaction():
+        await EntryFollow.insert(EntryFollow(account=account.id, entry=entry_id, created_at=utcnow())).on_conflict(
+            target=(EntryFollow.account, EntryFollow.entry), action="DO NOTHING"
+        )
+
+
+async def unfollow_entry(account: Account, slug: str) -> None:
+    entry_id = await entry_id_for(slug)
+    async with write_transaction():
+        await EntryFollow.delete().where((EntryFollow.account == account.id) & (EntryFollow.entry == entry_id))
+
+
+async def is_following_entry(account: Account | None, slug: str) -> bool:
+    if account is None:
+        return False
+    return await EntryFollow.exists().where((EntryFollow.account == account.id) & (EntryFollow.entry.slug == slug))
 
 
 async def create_routed_entry(

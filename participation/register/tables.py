@@ -127,3 +127,11 @@ class RegisterUpdate(Table):
     # Public: "editor", "admin" or "system" (routing). The account itself is internal.
     author_role = Varchar(length=20)
     author = ForeignKey(Account, null=True, default=None, on_delete=OnDelete.set_null)
+
+
+class EntryFollow(Table):
+    """A resident follows a register entry's timeline; (account, entry) is unique by a raw index."""
+
+    account = ForeignKey(Account, null=False, index=True, on_delete=OnDelete.cascade)
+    entry = ForeignKey(RegisterEntry, null=False, index=True, on_delete=OnDelete.cascade)
+    created_at = Timestamptz(default=TimestamptzNow())
