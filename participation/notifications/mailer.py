@@ -1,16 +1,14 @@
-"""The one door from notifications to the outbox: every mail this domain writes goes through `send`.
+"""How notifications send mail: anything with the outbox's `enqueue` signature.
 
-`send` has the outbox's `enqueue` signature, so the composition root can hand the notifier
-another sender (a test records the arguments) without touching anything else. It writes a row
-in the caller's transaction and never waits on the network.
+The notifier's default sender is `participation.outbox.services.enqueue` (a row in the caller's
+transaction; it never waits on the network); the composition root can hand it another one
+(a test records the arguments) without touching anything else.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable
 from typing import Protocol
-
-from participation.outbox.services import enqueue
 
 
 class SendMail(Protocol):
@@ -25,24 +23,3 @@ class SendMail(Protocol):
         locale: str,
         unsubscribe_url: str | None = None,
     ) -> Awaitable[int]: ...
-
-
-async def send(
-    *,
-    to: str,
-    subject: str,
-    text: str,
-    html: str | None = None,
-    category: str,
-    locale: str,
-    unsubscribe_url: str | None = None,
-) -> int:
-    return await enqueue(
-        to=to,
-        subject=subject,
-        text=text,
-        html=html,
-        category=category,
-        locale=locale,
-        unsubscribe_url=unsubscribe_url,
-    )

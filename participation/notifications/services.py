@@ -3,7 +3,7 @@ choose how each category is delivered, and unsubscribe from a mail without signi
 
 `Notifier` carries what writing a notification needs besides the rows: the settings (the base
 URL, the city's name, the secret for unsubscribe links) and the sender of mail (the outbox's
-`enqueue` through `notifications.mailer`). The composition root builds one for the app.
+`enqueue`, typed by `notifications.mailer.SendMail`). The composition root builds one for the app.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from participation.accounts.tables import Account
 from participation.database import write_transaction
 from participation.i18n import N_
 from participation.lib.clock import utcnow
-from participation.notifications import mailer, texts
+from participation.notifications import texts
 from participation.notifications.mailer import SendMail
 from participation.notifications.permissions import (
     can_receive_mail,
@@ -27,6 +27,7 @@ from participation.notifications.permissions import (
     deliveries_for,
 )
 from participation.notifications.tables import Category, Delivery, Notification, NotificationSetting
+from participation.outbox.services import enqueue
 from participation.settings import Settings
 from participation.validation import DomainError, FormErrors
 
@@ -42,7 +43,7 @@ MAX_TEXT = 500
 @dataclass(frozen=True)
 class Notifier:
     settings: Settings
-    send: SendMail = field(default=mailer.send)
+    send: SendMail = field(default=enqueue)
 
 
 # -- unsubscribe links ---------------------------------------------------------------
