@@ -47,6 +47,7 @@ PAGES: list[tuple[str, str | None, str]] = [
     ("report-idea", RESIDENT, "/report/idea/{commented_idea}"),
     ("report-comment", RESIDENT, "/report/comment/{other_comment}"),
     ("change-password", RESIDENT, "/account/password"),
+    ("notifications", RESIDENT, "/account/notifications"),
     ("moderation-queue", MODERATOR, "/moderation"),
     ("moderation-idea-submitted", MODERATOR, "/moderation/ideas/{submitted_idea}"),
     ("moderation-idea-published", MODERATOR, "/moderation/ideas/{commented_idea}"),
@@ -60,6 +61,9 @@ PAGES: list[tuple[str, str | None, str]] = [
     ("register-new", EDITOR, "/register/new"),
     ("register-edit", EDITOR, "/register/{completed_entry}/edit"),
     ("register-update", EDITOR, "/register/{running_entry}/update"),
+    ("register-link-ideas", EDITOR, "/register/{running_entry}/ideas"),
+    ("register-link-ideas-search", EDITOR, "/register/{running_entry}/ideas?q=fiets"),
+    ("outbox-failed", ADMIN, "/admin/outbox"),
 ]
 
 
