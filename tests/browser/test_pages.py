@@ -109,6 +109,7 @@ def test_new_idea_confirmation_step(lang: str, pages_of) -> None:
     wait_until(started, 3.2)
     person.press(submit)
     expect(person.page.locator("input[name=confirmed]")).to_have_count(1)
+    assert person.page.locator("input[name=confirmed]").count() == 1, "no similar-ideas confirmation step"
     assert_page_ok(person.page, lang)
     person.page.close()
 
@@ -145,3 +146,4 @@ def test_similar_ideas_appear_while_typing(pages_of) -> None:
     page.goto("/ideas/new?lang=nl")
     page.locator("#f-title").press_sequentially("Slimme fietsenstalling")
     expect(page.locator("#similar-ideas a").first).to_be_visible()
+    assert page.locator("#similar-ideas a").count() >= 1, "no similar ideas under the title"

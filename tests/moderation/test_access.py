@@ -133,7 +133,7 @@ async def test_members_and_editors_are_refused(client, people, ids, role, method
     assert response.status_code == 403
 
 
-def _assert_done(response, method: str, path: str, ids: dict) -> None:
+def assert_done(response, method: str, path: str, ids: dict) -> None:
     """A page answers 200; a form redirects (302) to exactly where its action leads."""
     if method == "GET":
         assert response.status_code == 200, response.text[:300]
@@ -146,7 +146,7 @@ def _assert_done(response, method: str, path: str, ids: dict) -> None:
 async def test_moderators_are_allowed(client, people, ids, method, path, data):
     browser = await browser_as(client, people["moderator"].email)
     response = await _request(browser, method, _fill(path, ids), data, ids, signed_in=True)
-    _assert_done(response, method, path, ids)
+    assert_done(response, method, path, ids)
 
 
 @pytest.mark.parametrize(("method", "path", "data"), _page_params(ADMIN_PAGES))
@@ -155,7 +155,7 @@ async def test_roles_are_for_admins_only(client, people, ids, method, path, data
     assert (await _request(moderator, method, _fill(path, ids), data, ids, signed_in=True)).status_code == 403
     admin = await browser_as(client, people["admin"].email)
     response = await _request(admin, method, _fill(path, ids), data, ids, signed_in=True)
-    _assert_done(response, method, path, ids)
+    assert_done(response, method, path, ids)
 
 
 @pytest.mark.parametrize(("method", "path", "body"), _page_params(API))
