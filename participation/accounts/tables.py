@@ -2,7 +2,7 @@
 
 from enum import Enum
 
-from piccolo.columns import ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Integer, OnDelete, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -53,4 +53,22 @@ class LoginFailure(Table):
     """A failed sign-in for an email, kept for the lockout window (no IP address)."""
 
     email = Varchar(length=254, index=True)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class SecurityEvent(Table):
+    """One entry of the append-only security log (participation.accounts.security_log).
+
+    No IP address and no email address: `account` is who it concerns when known, `actor`
+    who acted when that is someone else (an admin changing a role), `email_digest` a keyed
+    hash of the address typed at a failed sign-in, so repeated failures can be correlated
+    without storing the address.
+    """
+
+    kind = Varchar(length=40, index=True)
+    account = ForeignKey(Account, null=True, default=None, on_delete=OnDelete.set_null, index=True)
+    actor = ForeignKey(Account, null=True, default=None, on_delete=OnDelete.set_null)
+    email_digest = Varchar(length=64, null=True, default=None, index=True)
+    detail = Varchar(length=500, default="")
+    path = Varchar(length=300, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
