@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
 from litestar.response import File, Response, Template
 
 from participation.database import current_engine
+from participation.lib.clock import utcnow
 from participation.lib.events import DomainEvents
 from participation.register.services import recent_updates
 from participation.settings import ROOT, Settings
@@ -43,3 +47,17 @@ class SitePages(Controller):
         name = settings.city.favicon or "favicon.ico"
         media_type = "image/svg+xml" if name.endswith(".svg") else None
         return File(ROOT / "static" / name, media_type=media_type, content_disposition_type="inline")
+
+    @get("/.well-known/security.txt", name="security_txt", media_type="text/plain; charset=utf-8")
+    async def security_txt(self, settings: NamedDependency[Settings]) -> str:
+        """RFC 9116: where to report a vulnerability in this deployment (SECURITY_CONTACT)."""
+        contact = settings.security_contact
+        if not contact:
+            raise NotFoundException()
+        if "@" in contact and not contact.startswith(("mailto:", "https://")):
+            contact = f"mailto:{contact}"
+        expires = (utcnow() + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return (
+            f"Contact: {contact}\nExpires: {expires}\nPreferred-Languages: nl, en\n"
+            f"Canonical: {settings.base_url}/.well-known/security.txt\n"
+        )

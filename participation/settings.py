@@ -67,6 +67,9 @@ class Settings:
     session_absolute_hours: int = 12
     email_link_hours: int = 48
     reset_link_hours: int = 2
+    # Where security problems in this deployment are reported (an email address or https URL),
+    # published at /.well-known/security.txt (RFC 9116); SECURITY.md points there.
+    security_contact: str | None = None
     # False when BASE_URL was not given: development then links to the address it serves (see `serving_at`).
     base_url_configured: bool = True
 
@@ -124,6 +127,7 @@ class Settings:
             store_backend="redis" if env.get("REDIS_URL") else "file",
             rate_limits=_rate_limits(env.get("PARTICIPATION_RATE_LIMITS", "")),
             outbox_worker=_on_off("OUTBOX_WORKER", env.get("OUTBOX_WORKER", "on")),
+            security_contact=env.get("SECURITY_CONTACT") or None,
         )
 
 
