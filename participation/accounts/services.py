@@ -13,7 +13,6 @@ from datetime import timedelta
 
 from participation.accounts import lockout, signed_links
 from participation.accounts.attempts import count_attempt
-from participation.accounts.lockout import LockedOut  # noqa: F401 - callers catch services.LockedOut
 from participation.accounts.passwords import (
     DUMMY_HASH,
     DUMMY_HASH_FAST,

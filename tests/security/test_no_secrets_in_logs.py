@@ -21,7 +21,7 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
-from participation.log_redaction import REDACTED
+from participation.log_redaction import REDACTED, redact
 from tests.helpers import PASSWORD, csrf_from
 from tests.outbox.conftest import Mailbox, free_port
 
@@ -170,3 +170,18 @@ def test_the_per_address_limit_counts_the_forwarded_address_of_the_trusted_proxy
         assert [ask("203.0.113.7") for _ in range(5)] == [200, 200, 200, 200, 429]
         assert ask("203.0.113.8") == 200, "another client behind the same proxy has its own count"
         assert ask("203.0.113.7") == 429
+
+
+@pytest.mark.parametrize(
+    ("logged", "expected"),
+    [
+        ("/account/reset/12.1795940851.ABwOpK-us8_H7w", f"/account/reset/{REDACTED}"),
+        ("/account/verify/12.1795940851.ABwOpK", f"/account/verify/{REDACTED}"),
+        ("/account/reset?token=12.1795940851.ABw&lang=en", f"/account/reset?token={REDACTED}&lang=en"),
+        ("/unsubscribe/digest?lang=en&token=7.1.x-y_z", f"/unsubscribe/digest?lang=en&token={REDACTED}"),
+        ("/account/verify/resend", "/account/verify/resend"),
+        ("/ideas?q=token&page=2", "/ideas?q=token&page=2"),
+    ],
+)
+def test_what_the_filter_redacts(logged, expected):
+    assert redact(logged) == expected
