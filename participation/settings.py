@@ -43,13 +43,13 @@ class RateLimits:
 class AccountRateLimits(RateLimits):
     """Requests per minute per signed-in account, per bucket (on top of the per-address limits).
 
-    Lower than per address: many people may share one office or school address, one account is one
-    person. `login` covers the password change, `password_reset` the confirmation-link resend;
-    `registration` has no account yet and is never counted here."""
+    No higher than per address: many people may share one office or school address, one account is
+    one person. `login` covers the password change, `password_reset` the confirmation-link resend;
+    `registration` counts only when someone already signed in registers again."""
 
     login: int = 5
     password_reset: int = 3
-    submission: int = 5
+    submission: int = 10
     comment: int = 10
     support: int = 30
     report: int = 10

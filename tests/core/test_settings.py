@@ -141,7 +141,7 @@ def test_account_rate_limits_from_the_environment():
 
     settings = Settings.from_env({"PARTICIPATION_ACCOUNT_RATE_LIMITS": "comment=4"})
     assert settings.account_rate_limits.comment == 4
-    assert settings.account_rate_limits.submission == AccountRateLimits().submission == 5
+    assert settings.account_rate_limits.submission == AccountRateLimits().submission == 10
     assert settings.rate_limits.comment == 20, "the per-address limits are separate"
     with pytest.raises(ConfigurationError, match="PARTICIPATION_ACCOUNT_RATE_LIMITS: 'votes=3'"):
         Settings.from_env({"PARTICIPATION_ACCOUNT_RATE_LIMITS": "votes=3"})
