@@ -73,6 +73,8 @@ def _describe(url: str) -> str:
 def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     import uvicorn
 
+    from participation.log_redaction import uvicorn_log_config
+
     served = settings.serving_at(host, port)
     if served.base_url != settings.base_url:
         # The app (and each worker process) reads its settings from the environment.
@@ -90,6 +92,8 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
         # X-Forwarded-For is trusted only from FORWARDED_ALLOW_IPS (default 127.0.0.1, the local proxy).
         proxy_headers=True,
         log_level="info",
+        # Tokens in mailed links never reach the access log (participation.log_redaction).
+        log_config=uvicorn_log_config(),
     )
 
 

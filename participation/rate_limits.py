@@ -1,9 +1,18 @@
 """Rate limits per bucket of sensitive routes, on Litestar's rate-limit middleware.
 
 A route joins a bucket with `opt={"rate_limit": "<bucket>"}`; only its writes
-(not GET/HEAD/OPTIONS) count. Litestar keys its counter by middleware class and client address only,
-so each bucket adds its name to the key. Counters live in the "rate_limit"
-store (Redis when REDIS_URL is set), shared by all workers.
+(not GET/HEAD/OPTIONS) count. Each bucket is limited twice: per client address
+(`settings.rate_limits`; behind a proxy the address uvicorn took from a trusted
+X-Forwarded-For) and, for a signed-in request, per account (`settings.account_rate_limits`),
+so one account cannot spread over many addresses nor many people behind one office address
+share one account's allowance. Litestar keys its counter by middleware class and identifier
+only, so each bucket adds its name to the key. Counters live in the "rate_limit" store
+(Redis when REDIS_URL is set), shared by all workers, and expire with their minute: no
+address is ever written to the database.
+
+Per address *typed* (sign-in, password reset) the limits are database counts instead
+(participation.accounts.lockout and the mail caps): they must hold under parallel requests,
+and the address is in the form body, which this middleware does not read.
 """
 
 from __future__ import annotations
@@ -40,20 +49,38 @@ class BucketRateLimitMiddleware(RateLimitMiddleware):
             raise
 
 
+def _signed_in_account(request: Request[Any, Any, Any]) -> str:
+    return f"account:{request.scope['user'].id}"  # type: ignore[typeddict-item]
+
+
 def rate_limit_configs(settings: Settings) -> list[RateLimitConfig]:
-    def in_bucket(bucket: str):
+    def in_bucket(bucket: str, signed_in: bool = False):
         def check(request: Request[Any, Any, Any]) -> bool:
-            return request.method not in SAFE_METHODS and request.route_handler.opt.get("rate_limit") == bucket
+            return (
+                request.method not in SAFE_METHODS
+                and request.route_handler.opt.get("rate_limit") == bucket
+                and (not signed_in or request.scope.get("user") is not None)
+            )
 
         return check
 
-    limits = settings.rate_limits
-    return [
+    per_address = [
         RateLimitConfig(
             rate_limit=("minute", per_minute),
             check_throttle_handler=in_bucket(bucket),
             middleware_class=BucketRateLimitMiddleware,
             exclude=["^/static/"],
         )
-        for bucket, per_minute in vars(limits).items()
+        for bucket, per_minute in vars(settings.rate_limits).items()
     ]
+    per_account = [
+        RateLimitConfig(
+            rate_limit=("minute", per_minute),
+            check_throttle_handler=in_bucket(bucket, signed_in=True),
+            identifier_for_request=_signed_in_account,
+            middleware_class=BucketRateLimitMiddleware,
+            exclude=["^/static/"],
+        )
+        for bucket, per_minute in vars(settings.account_rate_limits).items()
+    ]
+    return per_address + per_account

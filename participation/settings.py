@@ -40,6 +40,22 @@ class RateLimits:
 
 
 @dataclass(frozen=True)
+class AccountRateLimits(RateLimits):
+    """Requests per minute per signed-in account, per bucket (on top of the per-address limits).
+
+    No higher than per address: many people may share one office or school address, one account is
+    one person. `login` covers the password change, `password_reset` the confirmation-link resend;
+    `registration` counts only when someone already signed in registers again."""
+
+    login: int = 5
+    password_reset: int = 3
+    submission: int = 10
+    comment: int = 10
+    support: int = 30
+    report: int = 10
+
+
+@dataclass(frozen=True)
 class Settings:
     env: str
     database_url: str
@@ -51,6 +67,7 @@ class Settings:
     city: CityConfig
     var_dir: Path
     rate_limits: RateLimits = field(default_factory=RateLimits)
+    account_rate_limits: RateLimits = field(default_factory=AccountRateLimits)
     # argon2 parameters; tests lower them, production keeps the library defaults.
     password_hash_fast: bool = False
     # Where development mail goes: "console" prints it, "memory" keeps it for tests.
@@ -70,6 +87,10 @@ class Settings:
     # Where security problems in this deployment are reported (an email address or https URL),
     # published at /.well-known/security.txt (RFC 9116); SECURITY.md points there.
     security_contact: str | None = None
+    # Mail caps per hour (participation.accounts.attempts): reset links per address; confirmation
+    # links and "you already have an account" notes per account.
+    reset_mails_per_hour: int = 3
+    account_mails_per_hour: int = 3
     # False when BASE_URL was not given: development then links to the address it serves (see `serving_at`).
     base_url_configured: bool = True
 
@@ -126,6 +147,9 @@ class Settings:
             var_dir=var_dir,
             store_backend="redis" if env.get("REDIS_URL") else "file",
             rate_limits=_rate_limits(env.get("PARTICIPATION_RATE_LIMITS", "")),
+            account_rate_limits=_rate_limits(
+                env.get("PARTICIPATION_ACCOUNT_RATE_LIMITS", ""), AccountRateLimits, "PARTICIPATION_ACCOUNT_RATE_LIMITS"
+            ),
             outbox_worker=_on_off("OUTBOX_WORKER", env.get("OUTBOX_WORKER", "on")),
             security_contact=env.get("SECURITY_CONTACT") or None,
         )
@@ -138,18 +162,19 @@ def _on_off(name: str, value: str) -> bool:
     return value in ("on", "true", "1", "yes")
 
 
-def _rate_limits(spec: str) -> RateLimits:
-    """`login=10,support=60`: requests per minute per client address, per bucket."""
+def _rate_limits(
+    spec: str, limits: type[RateLimits] = RateLimits, variable: str = "PARTICIPATION_RATE_LIMITS"
+) -> RateLimits:
+    """`login=10,support=60`: requests per minute per client address (or account), per bucket."""
     values = {}
     for part in filter(None, (p.strip() for p in spec.split(","))):
         bucket, _, number = part.partition("=")
         if bucket not in RateLimits.__dataclass_fields__ or not number.isdigit() or int(number) < 1:
             raise ConfigurationError(
-                f"PARTICIPATION_RATE_LIMITS: '{part}' is not bucket=number "
-                f"(buckets: {', '.join(RateLimits.__dataclass_fields__)})"
+                f"{variable}: '{part}' is not bucket=number (buckets: {', '.join(RateLimits.__dataclass_fields__)})"
             )
         values[bucket] = int(number)
-    return RateLimits(**values)
+    return limits(**values)
 
 
 def _environ_with_dotenv() -> dict[str, str]:

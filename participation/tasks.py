@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
 
 from litestar import Litestar
 from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
 
 from ideas.lifecycle import expire_due_ideas
-from participation.accounts.tables import LoginFailure
+from participation.accounts.attempts import purge_expired
 from participation.composition import Parts
-from participation.lib.clock import utcnow
 from participation.notifications.digests import send_daily_digests, send_staff_summaries
 from participation.outbox.services import purge_sent
 from voting.services import route_ideas_over_threshold
@@ -26,17 +24,14 @@ INTERVAL_S = 300
 async def run_once(parts: Parts, app: Litestar | None = None) -> dict[str, int]:
     """Every periodic job, once. Returns what each did, for the CLI and tests."""
     settings = parts.settings
-    cutoff = utcnow() - timedelta(minutes=settings.login_lockout_minutes)
-    stale = await LoginFailure.count().where(LoginFailure.created_at < cutoff)
-    if stale:
-        await LoginFailure.delete().where(LoginFailure.created_at < cutoff)
+    stale = await purge_expired()
     if app is not None:
         for name in ("sessions", "rate_limit"):
             store = app.stores.get(name)
             if isinstance(store, (FileStore, MemoryStore)):
                 await store.delete_expired()
     return {
-        "login_failures_purged": stale,
+        "attempt_counts_purged": stale,
         "ideas_expired": await expire_due_ideas(events=parts.events),
         # After the city lowered its threshold: published ideas already over it route now, as a support would.
         "ideas_routed": await route_ideas_over_threshold(settings, events=parts.events),

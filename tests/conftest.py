@@ -111,6 +111,7 @@ def settings(database_url: str) -> Settings:
         # worker would race them for the rows.
         outbox_worker=False,
         rate_limits=RateLimits(**{bucket: 10_000 for bucket in vars(RateLimits())}),
+        account_rate_limits=RateLimits(**{bucket: 10_000 for bucket in vars(RateLimits())}),
     )
 
 

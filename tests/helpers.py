@@ -26,7 +26,8 @@ async def post_form(client, url: str, data: dict, form_page: str | None = None):
 
 
 def link_from(mail_body: str, path: str) -> str:
-    match = re.search(r"https?://[^/\s]+(" + re.escape(path) + r"\?token=[^\s]+)", mail_body)
+    # Account links carry the token as a path segment (/account/reset/<token>), others as ?token=.
+    match = re.search(r"https?://[^/\s]+(" + re.escape(path) + r"(?:/|\?token=)[^\s]+)", mail_body)
     assert match, f"no {path} link in mail"
     return unescape(match.group(1))
 

@@ -13,7 +13,7 @@ from litestar.stores.redis import RedisStore
 
 from participation import tasks
 from participation.accounts.services import utcnow
-from participation.accounts.tables import LoginFailure
+from participation.accounts.tables import AttemptCount
 from participation.app import create_app
 from tests.helpers import make_account, sign_in
 
@@ -40,16 +40,14 @@ async def test_sessions_live_in_redis_and_survive_a_second_worker(settings):
         await first.stores.get("sessions").delete_all()
 
 
-async def test_run_once_purges_login_failures_outside_the_window(settings, parts):
-    await LoginFailure.insert(
-        LoginFailure(
-            email="old@example.org", created_at=utcnow() - timedelta(minutes=settings.login_lockout_minutes + 1)
-        ),
-        LoginFailure(email="recent@example.org", created_at=utcnow() - timedelta(minutes=1)),
+async def test_run_once_purges_attempt_counts_whose_window_ended(settings, parts):
+    await AttemptCount.insert(
+        AttemptCount(key="sign-in:old", attempts=4, expires_at=utcnow() - timedelta(seconds=1)),
+        AttemptCount(key="sign-in:recent", attempts=2, expires_at=utcnow() + timedelta(minutes=14)),
     )
     result = await tasks.run_once(parts)
-    assert result["login_failures_purged"] == 1
-    assert await LoginFailure.select(LoginFailure.email).output(as_list=True) == ["recent@example.org"]
+    assert result["attempt_counts_purged"] == 1
+    assert await AttemptCount.select(AttemptCount.key).output(as_list=True) == ["sign-in:recent"]
 
 
 async def test_run_once_deletes_expired_sessions(settings, parts):

@@ -11,7 +11,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -39,6 +39,50 @@ async def form_data(request: Request) -> dict[str, Any]:
 
 def _without_secrets(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if "password" not in k}
+
+
+async def _verify_page(settings: Settings, token: str) -> Template:
+    try:
+        await services.verify_email(settings, token)
+    except services.AlreadyVerified as exc:
+        return Template(
+            "accounts/message.html",
+            context={
+                "title": gettext("Email address already confirmed"),
+                "message": str(exc.message),
+                "link": ("/login", gettext("Sign in")),
+            },
+        )
+    except DomainError as exc:
+        return Template(
+            "accounts/message.html",
+            context={"title": gettext("Link not valid"), "message": str(exc.message)},
+            status_code=400,
+        )
+    return Template(
+        "accounts/message.html",
+        context={
+            "title": gettext("Email address confirmed"),
+            "message": gettext("Thank you. Your account is ready: you can now submit ideas, comment and support."),
+            "link": ("/login", gettext("Sign in")),
+        },
+    )
+
+
+async def _reset_page(settings: Settings, token: str) -> Template:
+    try:
+        await services.check_reset_token(settings, token)
+    except DomainError as exc:
+        return Template(
+            "accounts/message.html",
+            context={
+                "title": gettext("Link not valid"),
+                "message": str(exc.message),
+                "link": ("/account/forgot", gettext("Request a new link")),
+            },
+            status_code=400,
+        )
+    return Template("accounts/reset.html", context={"token": token, "errors": {}})
 
 
 class AccountPages(Controller):
@@ -85,33 +129,15 @@ class AccountPages(Controller):
             },
         )
 
+    # Mailed links carry the token as a path segment (the access log redacts it, see
+    # participation.log_redaction); `?token=` links already in mailboxes keep working.
+    @get("/account/verify/{token:str}", name="verify_email_link")
+    async def verify_link(self, settings: NamedDependency[Settings], token: FromPath[str]) -> Template:
+        return await _verify_page(settings, token)
+
     @get("/account/verify", name="verify_email")
     async def verify(self, settings: NamedDependency[Settings], token: FromQuery[str] = "") -> Template:
-        try:
-            await services.verify_email(settings, token)
-        except services.AlreadyVerified as exc:
-            return Template(
-                "accounts/message.html",
-                context={
-                    "title": gettext("Email address already confirmed"),
-                    "message": str(exc.message),
-                    "link": ("/login", gettext("Sign in")),
-                },
-            )
-        except DomainError as exc:
-            return Template(
-                "accounts/message.html",
-                context={"title": gettext("Link not valid"), "message": str(exc.message)},
-                status_code=400,
-            )
-        return Template(
-            "accounts/message.html",
-            context={
-                "title": gettext("Email address confirmed"),
-                "message": gettext("Thank you. Your account is ready: you can now submit ideas, comment and support."),
-                "link": ("/login", gettext("Sign in")),
-            },
-        )
+        return await _verify_page(settings, token)
 
     @post(
         "/account/verify/resend", name="verify_resend", guards=[requires_account], opt={"rate_limit": "password_reset"}
@@ -120,8 +146,17 @@ class AccountPages(Controller):
         self, request: Request[Account, Any, Any], settings: NamedDependency[Settings]
     ) -> Redirect:
         if request.user.email_verified_at is None:
-            await services.send_verification(settings, request.user)
-            flash(request, gettext("We sent a new confirmation link to your email address."), category="info")
+            if await services.send_verification(settings, request.user):
+                flash(request, gettext("We sent a new confirmation link to your email address."), category="info")
+            else:
+                flash(
+                    request,
+                    gettext(
+                        "We already sent you several confirmation links in the last hour. "
+                        "Look for them in your mailbox (and the spam folder), or try again later."
+                    ),
+                    category="info",
+                )
         return Redirect("/account")
 
     # -- sign in / out ------------------------------------------------------
@@ -173,21 +208,14 @@ class AccountPages(Controller):
             },
         )
 
+    @get("/account/reset/{token:str}", name="reset_password_link")
+    async def reset_link(self, settings: NamedDependency[Settings], token: FromPath[str]) -> Template:
+        # The form posts the token in its body to /account/reset, so it is not in that request's URL either.
+        return await _reset_page(settings, token)
+
     @get("/account/reset", name="reset_password")
     async def reset_form(self, settings: NamedDependency[Settings], token: FromQuery[str] = "") -> Template:
-        try:
-            await services.check_reset_token(settings, token)
-        except DomainError as exc:
-            return Template(
-                "accounts/message.html",
-                context={
-                    "title": gettext("Link not valid"),
-                    "message": str(exc.message),
-                    "link": ("/account/forgot", gettext("Request a new link")),
-                },
-                status_code=400,
-            )
-        return Template("accounts/reset.html", context={"token": token, "errors": {}})
+        return await _reset_page(settings, token)
 
     @post("/account/reset", name="reset_password_submit", opt={"rate_limit": "password_reset"})
     async def reset(self, request: Request, settings: NamedDependency[Settings]) -> Template | Redirect:

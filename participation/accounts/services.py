@@ -9,9 +9,10 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from participation.accounts import signed_links
+from participation.accounts import lockout, signed_links
+from participation.accounts.attempts import count_attempt
 from participation.accounts.passwords import (
     DUMMY_HASH,
     DUMMY_HASH_FAST,
@@ -19,7 +20,8 @@ from participation.accounts.passwords import (
     password_problem,
     verify_password,
 )
-from participation.accounts.tables import Account, AccountKind, ApiToken, LoginFailure, Role
+from participation.accounts.security_log import email_digest
+from participation.accounts.tables import Account, AccountKind, ApiToken, Role
 from participation.database import is_unique_violation, write_transaction
 from participation.i18n import N_, gettext, in_locale
 from participation.lib.clock import utcnow
@@ -29,7 +31,6 @@ from participation.validation import (
     DomainError,
     Errors,
     FormErrors,
-    Message,
     check_email,
     check_length,
     clean_email,
@@ -42,10 +43,6 @@ _KVK_SEPARATORS = re.compile(r"[\s.]")
 VERIFY_PURPOSE = "verify-email"
 RESET_PURPOSE = "reset-password"
 DUPLICATE_EMAIL = N_("An account with this email address already exists. Sign in or reset your password.")
-
-
-class LockedOut(DomainError):
-    status_code = 429
 
 
 class SignInRefused(DomainError):
@@ -147,7 +144,16 @@ async def register(settings: Settings, reg: Registration) -> Account | None:
     raise AssertionError("unreachable: the second attempt returns or raises")
 
 
+async def _within_mail_cap(settings: Settings, key: str) -> bool:
+    """Count one mail of this kind to this recipient; False once over the hourly cap, so a form
+    sent in a loop cannot flood someone's mailbox. The person at the form gets the same answer."""
+    attempt = await count_attempt(key, timedelta(hours=1))
+    return not attempt.over(settings.account_mails_per_hour)
+
+
 async def _queue_already_registered(settings: Settings, account: Account) -> None:
+    if not await _within_mail_cap(settings, f"registered-mail:{account.id}"):
+        return
     login, forgot = f"{settings.base_url}/login", f"{settings.base_url}/account/forgot"
     with in_locale(account.locale):
         await enqueue(
@@ -172,11 +178,15 @@ def _verify_fingerprint(account: Account) -> str:
     return signed_links.fingerprint(account.email, account.email_verified_at)
 
 
-async def send_verification(settings: Settings, account: Account) -> None:
+async def send_verification(settings: Settings, account: Account) -> bool:
+    """Queue a confirmation link; False (nothing sent) once the account's hourly cap is reached."""
+    if not await _within_mail_cap(settings, f"verify-mail:{account.id}"):
+        return False
     token = signed_links.make_token(
         settings.secret_key, VERIFY_PURPOSE, account.id, _verify_fingerprint(account), settings.email_link_hours * 3600
     )
-    link = f"{settings.base_url}/account/verify?token={token}"
+    # The token is a path segment, and the access log redacts it (participation.log_redaction).
+    link = f"{settings.base_url}/account/verify/{token}"
     with in_locale(account.locale):
         await enqueue(
             to=account.email,
@@ -192,6 +202,7 @@ async def send_verification(settings: Settings, account: Account) -> None:
             category="account",
             locale=account.locale,
         )
+    return True
 
 
 async def _account_for_link(settings: Settings, purpose: str, token: str, fingerprint_of) -> Account:
@@ -245,38 +256,20 @@ async def _confirmed_by(settings: Settings, token: str) -> bool:
     return True
 
 
-async def _failures_since(email: str, since: datetime) -> list[datetime]:
-    rows = await LoginFailure.select(LoginFailure.created_at).where(
-        (LoginFailure.email == email) & (LoginFailure.created_at >= since)
-    )
-    return [r["created_at"] for r in rows]
-
-
 async def sign_in(settings: Settings, email: str, password: str) -> Account:
-    """Check credentials; after N failures for an email within the window, refuse even a right password."""
+    """Check credentials; after N failures for an email within the window, refuse even a right password
+    (the attempt is counted before the check, so parallel guesses cannot slip past: see lockout)."""
     email = clean_email(email)
-    window = timedelta(minutes=settings.login_lockout_minutes)
-    failures = await _failures_since(email, utcnow() - window)
-    if len(failures) >= settings.login_lockout_attempts:
-        wait = max(1, int((min(failures) + window - utcnow()).total_seconds() // 60) + 1)
-        raise LockedOut(
-            Message(
-                N_(
-                    "Too many failed attempts for this email address. "
-                    "Try again in %(minutes)s minutes or reset your password."
-                ),
-                minutes=wait,
-            )
-        )
+    attempt = await lockout.reserve(settings, email)
     account = await Account.objects().get(Account.email == email) if email else None
     dummy = DUMMY_HASH_FAST if settings.password_hash_fast else DUMMY_HASH
     valid = await verify_password(
         account.password_hash if account else dummy, password, fast=settings.password_hash_fast
     )
     if account is None or not valid or account.deleted_at:
-        await LoginFailure.insert(LoginFailure(email=email[:254]))
+        await lockout.failed(settings, attempt, email, account if account and not account.deleted_at else None)
         raise SignInRefused(N_("The email address or password is incorrect."))
-    await LoginFailure.delete().where(LoginFailure.email == email)
+    await lockout.forget(settings, email)
     return account
 
 
@@ -286,14 +279,25 @@ def _reset_fingerprint(account: Account) -> str:
 
 async def request_password_reset(settings: Settings, email: str) -> None:
     """Queue a reset link if the account exists; the answer to the person is the same either way,
-    and as quick: the mail waits in the outbox, so a slow or failing mail server shows nowhere."""
-    account = await Account.objects().get((Account.email == clean_email(email)) & Account.deleted_at.is_null())
-    if account is None:
-        return
+    and as quick: the mail waits in the outbox, so a slow or failing mail server shows nowhere.
+
+    At most `reset_mails_per_hour` per address: the count is kept for every address asked for,
+    with or without an account, so neither the answer nor its timing tells them apart."""
+    email = clean_email(email)
+    async with write_transaction():
+        attempt = await count_attempt(f"reset-mail:{email_digest(settings.secret_key, email)}", timedelta(hours=1))
+        if attempt.over(settings.reset_mails_per_hour):
+            return
+        account = await Account.objects().get((Account.email == email) & Account.deleted_at.is_null())
+        if account is not None:
+            await _queue_reset_link(settings, account)
+
+
+async def _queue_reset_link(settings: Settings, account: Account) -> None:
     token = signed_links.make_token(
         settings.secret_key, RESET_PURPOSE, account.id, _reset_fingerprint(account), settings.reset_link_hours * 3600
     )
-    link = f"{settings.base_url}/account/reset?token={token}"
+    link = f"{settings.base_url}/account/reset/{token}"
     with in_locale(account.locale):
         await enqueue(
             to=account.email,
@@ -320,7 +324,7 @@ async def _set_password(settings: Settings, account: Account, new_password: str)
     account.password_hash = await hash_password(new_password, fast=settings.password_hash_fast)
     account.auth_version += 1  # ends every other session of this account
     await account.save([Account.password_hash, Account.auth_version])
-    await LoginFailure.delete().where(LoginFailure.email == account.email)
+    await lockout.forget(settings, account.email)
 
 
 async def reset_password(settings: Settings, token: str, new_password: str) -> Account:

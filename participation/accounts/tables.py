@@ -49,11 +49,14 @@ class ApiToken(Table):
     last_used_at = Timestamptz(null=True, default=None)
 
 
-class LoginFailure(Table):
-    """A failed sign-in for an email, kept for the lockout window (no IP address)."""
+class AttemptCount(Table):
+    """Attempts counted per key within a window (participation.accounts.attempts): sign-ins per
+    address, reset and confirmation mails per account. The key holds an account id or a keyed
+    digest of an address, never the address itself, and no IP address."""
 
-    email = Varchar(length=254, index=True)
-    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    key = Varchar(length=100, unique=True)
+    attempts = Integer(default=0)
+    expires_at = Timestamptz(index=True)
 
 
 class SecurityEvent(Table):

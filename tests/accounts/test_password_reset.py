@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from types import SimpleNamespace
 
 from participation.accounts import signed_links
-from participation.accounts.tables import Account
+from participation.accounts.tables import Account, AttemptCount
+from participation.lib.clock import utcnow
 from tests.accounts.tools import dutch, page_text
+from tests.forms import open_form
 from tests.helpers import PASSWORD, link_from, make_account, post_form
 
 NEW_PASSWORD = "fresh passphrase for the lake"
@@ -21,7 +24,7 @@ async def request_reset(client, email: str):
 
 async def choose_password(client, link: str, password: str):
     return await post_form(
-        client, "/account/reset", {"token": link.split("token=")[1], "password": password}, form_page=link
+        client, "/account/reset", {"token": link.rsplit("/", 1)[1], "password": password}, form_page=link
     )
 
 
@@ -59,7 +62,7 @@ async def test_reset_link_works_once(client, settings, outbox):
     again = await post_form(
         client,
         "/account/reset",
-        {"token": link.split("token=")[1], "password": "yet another long passphrase"},
+        {"token": link.rsplit("/", 1)[1], "password": "yet another long passphrase"},
         form_page="/account/forgot",
     )
     assert again.status_code == 400
@@ -112,3 +115,41 @@ async def test_reset_ends_existing_sessions_and_verifies_the_address(client, set
 
     assert (await client.get("/account")).status_code in (302, 303)
     assert (await Account.objects().get(Account.email == "anna@example.org")).email_verified_at is not None
+
+
+async def test_twelve_requests_in_a_row_send_three_mails(client, settings, outbox):
+    await make_account(settings, email="anna@example.org")
+
+    answers = [await request_reset(client, "anna@example.org") for _ in range(12)]
+
+    assert {a.status_code for a in answers} == {200}
+    assert all(dutch(SAME_ANSWER) in page_text(a) for a in answers), "the 4th and later get the same answer"
+    assert [m.to for m in outbox] == ["anna@example.org"] * settings.reset_mails_per_hour == ["anna@example.org"] * 3
+
+
+async def test_the_mail_cap_is_per_address_and_ends_after_an_hour(client, settings, outbox):
+    await make_account(settings, email="anna@example.org")
+    await make_account(settings, email="bob@example.org")
+    for _ in range(4):
+        await request_reset(client, "anna@example.org")
+    await request_reset(client, "bob@example.org")
+    assert [m.to for m in outbox].count("anna@example.org") == 3
+    assert [m.to for m in outbox].count("bob@example.org") == 1
+    # An hour later (the count's window has ended):
+    await AttemptCount.update({AttemptCount.expires_at: utcnow() - timedelta(seconds=1)}, force=True)
+
+    await request_reset(client, "anna@example.org")
+
+    assert [m.to for m in outbox].count("anna@example.org") == 4
+
+
+async def test_links_already_in_mailboxes_with_the_token_in_the_query_still_work(client, settings, outbox):
+    await make_account(settings, email="anna@example.org")
+    await request_reset(client, "anna@example.org")
+    token = link_from(outbox[0].body, "/account/reset").rsplit("/", 1)[1]
+
+    form = await open_form(client, f"/account/reset?token={token}", action="/account/reset")
+    done = await form.fill(password=NEW_PASSWORD).submit(client)
+
+    assert done.status_code in (302, 303) and done.headers["location"] == "/login"
+    assert (await login(client, NEW_PASSWORD)).status_code in (302, 303)

@@ -85,6 +85,9 @@ class DemoServer:
             # Every person in this suite comes from 127.0.0.1: the per-address limits would refuse them.
             PARTICIPATION_RATE_LIMITS="login=1000,registration=1000,password_reset=1000,submission=1000,"
             "comment=1000,support=1000,report=1000",
+            # And its few demo accounts act far faster than people: the per-account limits too.
+            PARTICIPATION_ACCOUNT_RATE_LIMITS="login=1000,registration=1000,password_reset=1000,submission=1000,"
+            "comment=1000,support=1000,report=1000",
             PYTHONUNBUFFERED="1",
         )
         command = [sys.executable, "-m", "participation.cli", "demo", "--host", "127.0.0.1", "--port", str(self.port)]

@@ -134,3 +134,14 @@ def test_rate_limits_from_the_environment():
     for bad in ("support", "support=0", "votes=3", "support=x"):
         with pytest.raises(ConfigurationError, match="PARTICIPATION_RATE_LIMITS"):
             Settings.from_env({"PARTICIPATION_RATE_LIMITS": bad})
+
+
+def test_account_rate_limits_from_the_environment():
+    from participation.settings import AccountRateLimits, Settings
+
+    settings = Settings.from_env({"PARTICIPATION_ACCOUNT_RATE_LIMITS": "comment=4"})
+    assert settings.account_rate_limits.comment == 4
+    assert settings.account_rate_limits.submission == AccountRateLimits().submission == 10
+    assert settings.rate_limits.comment == 20, "the per-address limits are separate"
+    with pytest.raises(ConfigurationError, match="PARTICIPATION_ACCOUNT_RATE_LIMITS: 'votes=3'"):
+        Settings.from_env({"PARTICIPATION_ACCOUNT_RATE_LIMITS": "votes=3"})
