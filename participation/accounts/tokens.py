@@ -49,7 +49,7 @@ def token_hash(secret: str) -> str:
 def _checked(settings: Settings, name: object, expires_days: object) -> tuple[str, int]:
     errors = Errors()
     name = clean_text(name)
-    check_length(errors, "name", name, 0, NAME_MAX)
+    check_length(errors, "name", name, 1, NAME_MAX)
     if expires_days is None or expires_days == "":
         days = settings.api_token_days
     else:
@@ -62,7 +62,7 @@ def _checked(settings: Settings, name: object, expires_days: object) -> tuple[st
 
 
 async def create_api_token(
-    settings: Settings, account: Account, *, name: object = "", expires_days: object = None
+    settings: Settings, account: Account, *, name: object = "api", expires_days: object = None
 ) -> IssuedToken:
     """A new token for `account`, valid `expires_days` (default: the API_TOKEN_DAYS setting)."""
     name, days = _checked(settings, name, expires_days)
