@@ -242,6 +242,31 @@ def tasks_run_once() -> None:
         click.echo(f"{name}: {count}")
 
 
+@main.group("security-log")
+def security_log() -> None:
+    """The security log (sign-ins, tokens, roles, suspensions, refused access)."""
+
+
+@security_log.command("export")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="From this day (UTC) on.")
+@click.option("--format", "output", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
+def security_log_export(since, output: str) -> None:
+    """Write the log to standard output, oldest first (CSV cells that look like formulas get a leading ')."""
+    from participation.accounts import security_log_admin as admin_log
+
+    async def export() -> int:
+        count = 0
+        if output == "csv":
+            click.echo(admin_log.csv_header(), nl=False)
+        async for entry in admin_log.entries_since(since.date() if since else None):
+            click.echo(admin_log.csv_row(entry) if output == "csv" else admin_log.jsonl_row(entry), nl=False)
+            count += 1
+        return count
+
+    count = _with_database(_settings(), export)
+    click.echo(f"{count} entries exported.", err=True)
+
+
 @main.group()
 def outbox() -> None:
     """The outgoing mail: deliver it, list it, queue failed messages again."""

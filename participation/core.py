@@ -44,6 +44,7 @@ from participation.rate_limits import rate_limit_configs
 from participation.register.api import RegisterApi
 from participation.register.controllers import RegisterPages
 from participation.register.exports import RegisterExports
+from participation.security_log_pages import SecurityLogPages
 from participation.sessions import SessionConfig
 from participation.settings import ROOT
 from participation.templating import template_config
@@ -85,6 +86,7 @@ class ApplicationCore(InitPluginProtocol):
                 ModerationApi,
                 ReportApi,
                 OutboxPages,
+                SecurityLogPages,
                 NotificationPages,
                 create_static_files_router(path="/static", directories=[ROOT / "static"], name="static"),
             ]
