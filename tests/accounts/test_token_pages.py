@@ -7,7 +7,7 @@ import pytest
 from participation.accounts.tables import ApiToken, Role, SecurityEvent
 from participation.lib.clock import utcnow
 from tests.accounts.test_token_lifecycle import browser_of, works
-from tests.accounts.tools import dutch
+from tests.accounts.tools import dutch, page_text
 from tests.forms import follow, form_on, open_form, page_problems, text_of
 from tests.helpers import api_token, make_account
 
@@ -75,7 +75,7 @@ async def test_revoking_on_the_account_page(client, anna):
     form = await open_form(browser, "/account", action=f"/account/tokens/{token_id}/revoke")
     page = await follow(browser, await form.submit(browser))
 
-    assert dutch("The token is revoked: programs using it no longer have access.") in page.text
+    assert dutch("The token is revoked: programs using it no longer have access.") in page_text(page)
     assert not await works(client, revoked)
     assert await works(client, kept)
     assert await SecurityEvent.exists().where(SecurityEvent.kind == "token_revoked")
