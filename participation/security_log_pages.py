@@ -32,11 +32,13 @@ class SecurityLogPages(Controller):
         filters = admin_log.LogFilters.from_params(dict(request.query_params))
         page = await admin_log.log_page(filters, settings.city.timezone)
         query = filters.query()
+        # The form shows what was typed, a refused value too (with its message).
+        typed = {name: str(request.query_params.get(name) or "") for name in ("kind", "account", "since", "until")}
         return Template(
             "security_log/log.html",
             context={
                 "filters": filters,
-                "values": query,
+                "values": typed,
                 "errors": filters.errors,
                 "log": page,
                 "kinds": [(kind.value, gettext(label)) for kind, label in KIND_LABELS.items()],

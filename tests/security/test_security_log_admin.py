@@ -104,6 +104,7 @@ async def test_a_filter_that_is_not_a_date_or_number_is_said_on_the_form(admin, 
         "since": dutch("Enter a date as YYYY-MM-DD."),
     }
     assert len(rows_of(page)) == 1, "the rest of the filters (none) still apply"
+    assert dict(form_on(page, method="get", action="/admin/security-log").data())["account"] == "99999999999999999999"
 
 
 async def test_the_log_is_paged(admin, people):
