@@ -34,11 +34,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 async def prepare(database_url: str, accounts: int) -> tuple[int, list[str]]:
     from ideas.tables import Idea
-    from participation.accounts import services
+    from participation.accounts import tokens as api_tokens
     from participation.accounts.passwords import hash_password
     from participation.accounts.tables import Account
     from participation.database import bind_engine, migrate
     from participation.engines import build_engine
+    from participation.settings import get_settings
 
     engine = build_engine(database_url)
     bind_engine(engine)
@@ -76,7 +77,8 @@ async def prepare(database_url: str, accounts: int) -> tuple[int, list[str]]:
     for start in range(0, accounts, 500):
         await Account.insert(*batch[start : start + 500])
     created = await Account.objects().where(Account.email.like("b%@bench.example")).order_by(Account.id)
-    tokens = [await services.create_api_token(a, "bench") for a in created]
+    settings = get_settings()  # the environment main() set up: this run's database and var directory
+    tokens = [(await api_tokens.create_api_token(settings, a, name="bench")).secret for a in created]
     return idea.id, tokens
 
 

@@ -193,6 +193,43 @@ def accounts_set_role(email: str, role: str) -> None:
     click.echo(f"{account.email} is now {account.role}.")
 
 
+@accounts.command("token")
+@click.argument("email")
+@click.option("--name", default="cli", show_default=True, help="What the token is for.")
+@click.option("--expires-days", type=int, default=None, help="Lifetime in days, 1-365 (default: API_TOKEN_DAYS).")
+def accounts_token(email: str, name: str, expires_days: int | None) -> None:
+    """Issue an API token for an account (integrations, automation); it is printed once.
+
+    Only the token goes to standard output (TOKEN=$(participation accounts token EMAIL)); what it is, to standard error.
+    """
+    settings = _settings()
+    issued = _with_database(settings, lambda: _issue_token(settings, email, name, expires_days))
+    token = issued.token
+    click.echo(
+        f"Token {token.id} ({token.name}) for {email.strip().lower()}, expires {token.expires_at:%Y-%m-%d %H:%M} UTC. "
+        "It is shown only this once: only its hash is stored.",
+        err=True,
+    )
+    click.echo(issued.secret)
+
+
+async def _issue_token(settings: Settings, email: str, name: str, expires_days: int | None):
+    from participation.accounts import tokens
+    from participation.accounts.tables import Account
+    from participation.validation import FormErrors, clean_email
+
+    account = await Account.objects().get(Account.email == clean_email(email))
+    if account is None or account.deleted_at:
+        raise click.ClickException(f"No account with the email address {email}.")
+    if account.suspended_at:
+        raise click.ClickException(f"{account.email} is suspended: no token is issued.")
+    try:
+        return await tokens.create_api_token(settings, account, name=name, expires_days=expires_days)
+    except FormErrors as exc:
+        options = {"name": "--name", "expires_days": "--expires-days"}
+        raise click.ClickException("; ".join(f"{options[k]}: {m}" for k, m in exc.errors.items())) from exc
+
+
 @main.group()
 def tasks() -> None:
     """Periodic tasks (they also run inside the app)."""
@@ -207,6 +244,31 @@ def tasks_run_once() -> None:
     result = _with_database(parts.settings, lambda: periodic.run_once(parts))
     for name, count in result.items():
         click.echo(f"{name}: {count}")
+
+
+@main.group("security-log")
+def security_log() -> None:
+    """The security log (sign-ins, tokens, roles, suspensions, refused access)."""
+
+
+@security_log.command("export")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="From this day (UTC) on.")
+@click.option("--format", "output", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
+def security_log_export(since, output: str) -> None:
+    """Write the log to standard output, oldest first (CSV cells that look like formulas get a leading ')."""
+    from participation.accounts import security_log_admin as admin_log
+
+    async def export() -> int:
+        count = 0
+        if output == "csv":
+            click.echo(admin_log.csv_header(), nl=False)
+        async for entry in admin_log.entries_since(since.date() if since else None):
+            click.echo(admin_log.csv_row(entry) if output == "csv" else admin_log.jsonl_row(entry), nl=False)
+            count += 1
+        return count
+
+    count = _with_database(_settings(), export)
+    click.echo(f"{count} entries exported.", err=True)
 
 
 @main.group()

@@ -27,6 +27,7 @@ from participation import __version__, tasks
 from participation.accounts.api import AccountApi
 from participation.accounts.auth import AccountMiddleware
 from participation.accounts.controllers import AccountPages
+from participation.accounts.token_pages import TokenPages
 from participation.composition import Parts
 from participation.database import close_database, open_database
 from participation.engines import build_engine
@@ -43,6 +44,7 @@ from participation.rate_limits import rate_limit_configs
 from participation.register.api import RegisterApi
 from participation.register.controllers import RegisterPages
 from participation.register.exports import RegisterExports
+from participation.security_log_pages import SecurityLogPages
 from participation.sessions import SessionConfig
 from participation.settings import ROOT
 from participation.templating import template_config
@@ -69,6 +71,7 @@ class ApplicationCore(InitPluginProtocol):
             [
                 SitePages,
                 AccountPages,
+                TokenPages,
                 AccountApi,
                 IdeaPages,
                 IdeaApi,
@@ -83,6 +86,7 @@ class ApplicationCore(InitPluginProtocol):
                 ModerationApi,
                 ReportApi,
                 OutboxPages,
+                SecurityLogPages,
                 NotificationPages,
                 create_static_files_router(path="/static", directories=[ROOT / "static"], name="static"),
             ]

@@ -91,6 +91,8 @@ class Settings:
     # links and "you already have an account" notes per account.
     reset_mails_per_hour: int = 3
     account_mails_per_hour: int = 3
+    # Lifetime of a new API token when its creator gives none (API_TOKEN_DAYS; at most TOKEN_DAYS_MAX).
+    api_token_days: int = 90
     # False when BASE_URL was not given: development then links to the address it serves (see `serving_at`).
     base_url_configured: bool = True
 
@@ -152,6 +154,7 @@ class Settings:
             ),
             outbox_worker=_on_off("OUTBOX_WORKER", env.get("OUTBOX_WORKER", "on")),
             security_contact=env.get("SECURITY_CONTACT") or None,
+            api_token_days=_token_days(env.get("API_TOKEN_DAYS", "90")),
         )
 
 
@@ -160,6 +163,16 @@ def _on_off(name: str, value: str) -> bool:
     if value not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
         raise ConfigurationError(f"{name} must be 'on' or 'off', not {value!r}")
     return value in ("on", "true", "1", "yes")
+
+
+TOKEN_DAYS_MAX = 365
+
+
+def _token_days(value: str) -> int:
+    value = value.strip()
+    if not value.isdigit() or not 1 <= int(value) <= TOKEN_DAYS_MAX:
+        raise ConfigurationError(f"API_TOKEN_DAYS must be a number of days from 1 to {TOKEN_DAYS_MAX}, not {value!r}")
+    return int(value)
 
 
 def _rate_limits(

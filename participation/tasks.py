@@ -10,6 +10,7 @@ from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
 
 from ideas.lifecycle import expire_due_ideas
+from participation.accounts import security_log_admin, tokens
 from participation.accounts.attempts import purge_expired
 from participation.composition import Parts
 from participation.notifications.digests import send_daily_digests, send_staff_summaries
@@ -32,6 +33,10 @@ async def run_once(parts: Parts, app: Litestar | None = None) -> dict[str, int]:
                 await store.delete_expired()
     return {
         "attempt_counts_purged": stale,
+        # Expired a month ago: long enough that a caller was told "expired" rather than "unknown".
+        "api_tokens_removed": await tokens.remove_expired(),
+        # The security log is kept 12 months (the database refuses earlier deletion).
+        "security_log_removed": await security_log_admin.remove_expired_entries(),
         "ideas_expired": await expire_due_ideas(events=parts.events),
         # After the city lowered its threshold: published ideas already over it route now, as a support would.
         "ideas_routed": await route_ideas_over_threshold(settings, events=parts.events),

@@ -149,5 +149,28 @@ async def client(settings: Settings, outbox: Outbox):
             yield http
 
 
+@pytest.fixture
+def cli(settings, monkeypatch):
+    """Run `participation ...` against the test database, in a thread (the command runs its own event loop)."""
+    from click.testing import CliRunner
+
+    from participation.cli import main
+    from participation.database import current_engine
+    from participation.settings import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    get_settings.cache_clear()
+
+    async def run(*args: str, input: str | None = None):
+        engine = current_engine()
+        try:
+            return await anyio.to_thread.run_sync(lambda: CliRunner().invoke(main, list(args), input=input))
+        finally:
+            bind_engine(engine)  # the command bound the tables to its own engine
+
+    yield run
+    get_settings.cache_clear()
+
+
 def pytest_sessionfinish(session, exitstatus) -> None:
     shutil.rmtree(_TMP, ignore_errors=True)

@@ -26,6 +26,7 @@ ROOT_MODULES = {
     "participation.tasks",
     "participation.demo",
     "participation.outbox_pages",  # the admin page of failed mail: joins the outbox with accounts' guards
+    "participation.security_log_pages",  # the admin page of the security log, in the staff area's menu
     "participation.templating",  # configures Jinja for the app: staff checks for the navigation
 }
 LAYER_NAMES = ["shared", "accounts", "content", "voting", "moderation", "notifications", "root"]

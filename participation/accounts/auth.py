@@ -12,7 +12,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from participation.accounts import services
+from participation.accounts import tokens
 from participation.accounts.tables import Account
 from participation.sessions import rotate_session
 from participation.settings import Settings
@@ -55,9 +55,10 @@ class AccountMiddleware(AbstractAuthenticationMiddleware):
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthorizedException(detail="Use 'Authorization: Bearer <token>'.")
-        account = await services.account_for_api_token(token.strip())
-        if account is None:
-            raise NotAuthorizedException(detail="The token is invalid or has been revoked.")
+        try:
+            account = await tokens.account_for_token(token.strip())
+        except tokens.TokenRefused as exc:
+            raise NotAuthorizedException(detail=str(exc.message)) from None
         return AuthenticationResult(user=account, auth="token")
 
     async def _from_session(self, connection: ASGIConnection) -> AuthenticationResult:

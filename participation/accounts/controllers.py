@@ -20,6 +20,7 @@ from participation.accounts.auth import end_session, start_session
 from participation.accounts.extensions import AccountSections
 from participation.accounts.guards import requires_account
 from participation.accounts.tables import Account, AccountKind
+from participation.accounts.token_pages import token_section
 from participation.i18n import get_locale, gettext
 from participation.settings import Settings
 from participation.validation import DomainError, FormErrors
@@ -257,8 +258,14 @@ class AccountPages(Controller):
 
     # -- the account page ---------------------------------------------------
     @get("/account", name="account")
-    async def account(self, request: Request, account_sections: NamedDependency[AccountSections]) -> Template:
+    async def account(
+        self,
+        request: Request,
+        account_sections: NamedDependency[AccountSections],
+        settings: NamedDependency[Settings],
+    ) -> Template:
         if request.user is None:
             raise NotAuthorizedException()
         sections = await account_sections.render_for(request.user)
-        return Template("accounts/account.html", context={"sections": sections})
+        tokens = await token_section(settings, request.user)
+        return Template("accounts/account.html", context={"sections": sections, **tokens})

@@ -1,17 +1,15 @@
-"""Account use cases: registration, verification, sign-in with lockout, passwords, tokens, roles.
+"""Account use cases: registration, verification, sign-in with lockout, passwords, roles.
 
 Controllers (HTML and API) and the CLI call these; the rules live here.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from participation.accounts import lockout, signed_links
+from participation.accounts import lockout, security_log, signed_links, tokens
 from participation.accounts.attempts import count_attempt
 from participation.accounts.passwords import (
     DUMMY_HASH,
@@ -20,8 +18,8 @@ from participation.accounts.passwords import (
     password_problem,
     verify_password,
 )
-from participation.accounts.security_log import email_digest
-from participation.accounts.tables import Account, AccountKind, ApiToken, Role
+from participation.accounts.security_log import SecurityEventKind, email_digest
+from participation.accounts.tables import Account, AccountKind, Role
 from participation.database import is_unique_violation, write_transaction
 from participation.i18n import N_, gettext, in_locale
 from participation.lib.clock import utcnow
@@ -286,10 +284,15 @@ async def request_password_reset(settings: Settings, email: str) -> None:
     email = clean_email(email)
     async with write_transaction():
         attempt = await count_attempt(f"reset-mail:{email_digest(settings.secret_key, email)}", timedelta(hours=1))
-        if attempt.over(settings.reset_mails_per_hour):
-            return
+        capped = attempt.over(settings.reset_mails_per_hour)
         account = await Account.objects().get((Account.email == email) & Account.deleted_at.is_null())
-        if account is not None:
+        if account is None:
+            return
+        # Logged also when capped: a flood of requests on one account is what the log is for.
+        await security_log.record(
+            SecurityEventKind.password_reset_requested, account=account, detail="no mail: hourly cap" if capped else ""
+        )
+        if not capped:
             await _queue_reset_link(settings, account)
 
 
@@ -318,18 +321,22 @@ async def check_reset_token(settings: Settings, token: str) -> Account:
     return await _account_for_link(settings, RESET_PURPOSE, token, _reset_fingerprint)
 
 
-async def _set_password(settings: Settings, account: Account, new_password: str) -> None:
+async def _set_password(settings: Settings, account: Account, new_password: str, kind: SecurityEventKind) -> None:
     if problem := password_problem(new_password, email=account.email, name=account.display_name):
         raise FormErrors({"password": problem})
     account.password_hash = await hash_password(new_password, fast=settings.password_hash_fast)
     account.auth_version += 1  # ends every other session of this account
-    await account.save([Account.password_hash, Account.auth_version])
-    await lockout.forget(settings, account.email)
+    async with write_transaction():
+        await account.save([Account.password_hash, Account.auth_version])
+        await lockout.forget(settings, account.email)
+        await security_log.record(kind, account=account)
+        # A token is a credential like the password: whoever had the old one may hold a token too.
+        await tokens.end_all_tokens(account, kind.value)
 
 
 async def reset_password(settings: Settings, token: str, new_password: str) -> Account:
     account = await check_reset_token(settings, token)
-    await _set_password(settings, account, new_password)
+    await _set_password(settings, account, new_password, SecurityEventKind.password_reset)
     # The link proved control of the mailbox, so the address counts as verified.
     if account.email_verified_at is None:
         account.email_verified_at = utcnow()
@@ -340,37 +347,16 @@ async def reset_password(settings: Settings, token: str, new_password: str) -> A
 async def change_password(settings: Settings, account: Account, current: str, new_password: str) -> Account:
     if not await verify_password(account.password_hash, current, fast=settings.password_hash_fast):
         raise FormErrors({"current_password": N_("Your current password is incorrect.")})
-    await _set_password(settings, account, new_password)
+    await _set_password(settings, account, new_password, SecurityEventKind.password_changed)
     return account
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-async def create_api_token(account: Account, name: str = "") -> str:
-    token = "pp_" + secrets.token_urlsafe(32)
-    await ApiToken.insert(ApiToken(account=account.id, token_hash=_token_hash(token), name=name[:80]))
-    return token
-
-
-async def token_sign_in(settings: Settings, email: str, password: str) -> str:
+async def token_sign_in(
+    settings: Settings, email: str, password: str, name: str = "api", expires_days: int | None = None
+) -> tokens.IssuedToken:
+    """Credentials for a token (participation.accounts.tokens); failures count towards the lockout."""
     account = await sign_in(settings, email, password)
-    return await create_api_token(account, name="api")
-
-
-async def account_for_api_token(token: str) -> Account | None:
-    row = await ApiToken.objects().get(ApiToken.token_hash == _token_hash(token))
-    if row is None:
-        return None
-    now = utcnow()
-    if row.last_used_at is None or now - row.last_used_at > timedelta(hours=1):
-        # Recorded hourly, not per request: a token used in a loop should not write each time.
-        await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row.id)
-    account = await Account.objects().get(Account.id == row.account)
-    if account is None or account.deleted_at:
-        return None
-    return account
+    return await tokens.create_api_token(settings, account, name=name, expires_days=expires_days)
 
 
 async def create_account(
@@ -416,11 +402,18 @@ async def create_account(
     return account
 
 
-async def set_role(email: str, role: Role) -> Account:
+async def set_role(email: str, role: Role, actor: Account | None = None) -> Account:
+    """`actor`: the admin who changed it (None: the command line)."""
     account = await Account.objects().get(Account.email == clean_email(email))
     if account is None:
         raise DomainError(N_("No account with this email address."), status_code=404)
-    account.role = role.value
+    old_role, account.role = account.role, role.value
     account.auth_version += 1  # a privilege change starts a fresh session
-    await account.save([Account.role, Account.auth_version])
+    async with write_transaction():
+        await account.save([Account.role, Account.auth_version])
+        await security_log.record(
+            SecurityEventKind.role_changed, account=account, actor=actor, detail=f"{old_role} -> {role.value}"
+        )
+        # Tokens carry the account's rights: a changed role starts from fresh credentials too.
+        await tokens.end_all_tokens(account, "role changed", actor=actor)
     return account

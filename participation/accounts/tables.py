@@ -40,13 +40,19 @@ class Account(Table):
 
 
 class ApiToken(Table):
-    """A personal access token; only its SHA-256 is stored."""
+    """A personal access token (participation.accounts.tokens); only its SHA-256 is stored.
+
+    A revoked or ended token is deleted (the security log keeps that it existed); an expired
+    one stays until the periodic tasks remove it, so its use is answered "expired".
+    """
 
     account = ForeignKey(Account, null=False)
     token_hash = Varchar(length=64, unique=True)
     name = Varchar(length=80, default="")
     created_at = Timestamptz(default=TimestamptzNow())
     last_used_at = Timestamptz(null=True, default=None)
+    # Not null, and "now" when forgotten: a token without an expiry is one that is already expired.
+    expires_at = Timestamptz(default=TimestamptzNow(), index=True)
 
 
 class AttemptCount(Table):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from piccolo.engine.sqlite import SQLiteEngine
 
+from participation.accounts import security_log, tokens
 from participation.accounts import services as account_services
+from participation.accounts.security_log import SecurityEventKind
 from participation.accounts.tables import Account, Role
 from participation.database import current_engine, write_transaction
 from participation.i18n import N_
@@ -59,6 +61,9 @@ async def suspend(actor: Account | None, account_id: int, reason: str) -> Accoun
             }
         ).where(Account.id == account_id)
         await record(actor, "suspend", "account", account_id, reason=reason)
+        # The reason stays in the decision log; the security log says who and when.
+        await security_log.record(SecurityEventKind.account_suspended, account=account_id, actor=actor)
+        await tokens.end_all_tokens(account_id, "suspended", actor=actor)
     return await get_account(account_id)
 
 
@@ -73,6 +78,7 @@ async def lift_suspension(actor: Account | None, account_id: int) -> Account:
             Account.id == account_id
         )
         await record(actor, "lift_suspension", "account", account_id)
+        await security_log.record(SecurityEventKind.suspension_lifted, account=account_id, actor=actor)
     return await get_account(account_id)
 
 
@@ -85,7 +91,7 @@ async def change_role(actor: Account | None, account_id: int, role: str) -> Acco
     if role not in {r.value for r in Role}:
         raise FormErrors({"role": N_("Choose a role.")})
     async with write_transaction():
-        updated = await account_services.set_role(target.email, Role(role))
+        updated = await account_services.set_role(target.email, Role(role), actor=actor)
         await record(actor, "set_role", "account", account_id, category=role, reason=f"{target.role} -> {role}")
     return updated
 

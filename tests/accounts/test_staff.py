@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import anyio.to_thread
 import pytest
-from click.testing import CliRunner
 
 from participation.accounts.tables import Account, Role
-from participation.cli import main
-from participation.database import bind_engine, current_engine
-from participation.settings import get_settings
 from tests.accounts.tools import dutch
 from tests.helpers import PASSWORD, make_account, sign_in
 
@@ -37,23 +32,6 @@ async def test_anonymous_visitor_is_sent_to_sign_in_by_a_role_guard(probe_client
     response = await probe_client.get("/probe/moderator")
     assert response.status_code in (302, 303)
     assert response.headers["location"] == "/login?next=/probe/moderator"
-
-
-@pytest.fixture
-def cli(settings, monkeypatch):
-    """Run `participation ...` against the test database, in a thread (the command runs its own event loop)."""
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    get_settings.cache_clear()
-
-    async def run(*args: str, input: str | None = None):
-        engine = current_engine()
-        try:
-            return await anyio.to_thread.run_sync(lambda: CliRunner().invoke(main, list(args), input=input))
-        finally:
-            bind_engine(engine)  # the command bound the tables to its own engine
-
-    yield run
-    get_settings.cache_clear()
 
 
 async def test_accounts_create_makes_a_verified_account_with_the_role(cli, probe_client):

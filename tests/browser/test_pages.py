@@ -64,6 +64,9 @@ PAGES: list[tuple[str, str | None, str]] = [
     ("register-link-ideas", EDITOR, "/register/{running_entry}/ideas"),
     ("register-link-ideas-search", EDITOR, "/register/{running_entry}/ideas?q=fiets"),
     ("outbox-failed", ADMIN, "/admin/outbox"),
+    ("security-log", ADMIN, "/admin/security-log"),
+    ("security-log-filtered", ADMIN, "/admin/security-log?kind=role_changed&account=x&since=2026-01-01"),
+    ("new-api-token", RESIDENT, "/account/tokens/new"),
 ]
 
 

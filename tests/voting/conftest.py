@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from ideas.tables import Idea
-from participation.accounts import services as accounts
+from participation.accounts import tokens
 from participation.accounts.passwords import hash_password
 from participation.accounts.tables import Account
 from participation.lib.clock import utcnow
@@ -69,4 +69,5 @@ async def make_supporters(settings, count: int, prefix: str = "supporter") -> li
     ]
     await Account.insert(*rows)
     created = await Account.objects().where(Account.email.like(f"{prefix}%@example.org")).order_by(Account.id)
-    return [(a, {"Authorization": f"Bearer {await accounts.create_api_token(a)}"}) for a in created]
+    issued = [await tokens.create_api_token(settings, a) for a in created]
+    return [(a, {"Authorization": f"Bearer {t.secret}"}) for a, t in zip(created, issued, strict=True)]
