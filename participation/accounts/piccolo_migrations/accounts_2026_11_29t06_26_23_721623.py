@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Timestamptz
+from piccolo.engine import engine_finder
 from piccolo.table import Table
 
 ID = "2026-11-29T06:26:23:721623"
@@ -25,6 +26,9 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="accounts", description=DESCRIPTION)
 
     async def run():
+        # This module's table is not in the app registry: point it at the engine migrating now
+        # (Piccolo caches a table's engine on first use, which may be another database's).
+        ApiToken._meta.db = engine_finder()
         for row in await ApiToken.select(ApiToken.id, ApiToken.created_at):
             await ApiToken.update({ApiToken.expires_at: row["created_at"] + timedelta(days=DEFAULT_DAYS)}).where(
                 ApiToken.id == row["id"]
