@@ -276,7 +276,7 @@ class IdeaPages(Controller):
 
     @get("/comments/{comment_id:int}/edit", name="comment_edit", guards=[requires_account])
     async def comment_edit_form(self, request: Request[Account, Any, Any], comment_id: FromPath[int]) -> Template:
-        comment = await services.get_comment(comment_id)
+        comment = await services.get_visible_comment(request.user, comment_id)
         if not permissions.can_edit_comment(request.user, comment, utcnow()):
             raise DomainError(N_("A comment can be edited for 15 minutes after posting."), 403)
         return Template(
@@ -292,7 +292,7 @@ class IdeaPages(Controller):
             body = str(values.get("body") or "")
             comment = await services.edit_comment(request.user, comment_id, body, events=events)
         except FormErrors as exc:
-            comment = await services.get_comment(comment_id)
+            comment = await services.get_visible_comment(request.user, comment_id)
             return Template(
                 "ideas/comment_edit.html",
                 context={"comment": comment, "values": values, "errors": exc.errors},
@@ -302,7 +302,7 @@ class IdeaPages(Controller):
 
     @post("/comments/{comment_id:int}/delete", name="comment_delete", guards=[requires_account])
     async def comment_delete(self, request: Request[Account, Any, Any], comment_id: FromPath[int]) -> Redirect:
-        comment = await services.get_comment(comment_id)
+        comment = await services.get_visible_comment(request.user, comment_id)
         await services.delete_comment(request.user, comment_id)
         flash(request, gettext("Your comment has been deleted."), category="success")
         return Redirect(f"/ideas/{comment.idea}#comments")

@@ -46,7 +46,16 @@ def is_public(idea: Idea) -> bool:
 
 
 def can_view(account: Account | None, idea: Idea) -> bool:
+    """The one visibility rule: every page and endpoint that shows or acts on an idea asks this.
+
+    What it refuses answers exactly like a missing idea (404), so ids cannot be enumerated.
+    """
     return is_public(idea) or is_author(account, idea) or is_moderator(account)
+
+
+def can_view_comment(account: Account | None, comment: Comment, idea: Idea) -> bool:
+    """A comment exists for someone who may see its idea, unless a moderator hid it (its reason shows instead)."""
+    return comment.status != CommentStatus.hidden.value and can_view(account, idea)
 
 
 def shows_hidden_notice(account: Account | None, idea: Idea) -> bool:

@@ -539,9 +539,11 @@ async def add_comment(
     return comment
 
 
-async def get_comment(comment_id: int) -> Comment:
+async def get_visible_comment(account: Account | None, comment_id: int) -> Comment:
+    """The comment if this account may see it and its idea; 404 otherwise, exactly as for a missing one."""
     comment = await Comment.objects().get(Comment.id == comment_id)
-    if comment is None or comment.status == CommentStatus.hidden.value:
+    idea = await Idea.objects().get(Idea.id == _id(comment.idea)) if comment is not None else None
+    if comment is None or idea is None or not permissions.can_view_comment(account, comment, idea):
         raise DomainError(N_("This comment does not exist."), 404)
     return comment
 
@@ -549,7 +551,7 @@ async def get_comment(comment_id: int) -> Comment:
 async def edit_comment(
     account: Account | None, comment_id: int, body: str, now: datetime | None = None, *, events: DomainEvents
 ) -> Comment:
-    comment = await get_comment(comment_id)
+    comment = await get_visible_comment(account, comment_id)
     now = now or utcnow()
     if not permissions.can_edit_comment(account, comment, now):
         if account is None or _id(comment.author) != account.id:
@@ -563,7 +565,7 @@ async def edit_comment(
 
 
 async def delete_comment(account: Account | None, comment_id: int) -> None:
-    comment = await get_comment(comment_id)
+    comment = await get_visible_comment(account, comment_id)
     if not permissions.can_delete_comment(account, comment):
         raise DomainError(N_("Only the author can delete this comment."), 403)
     async with write_transaction():

@@ -27,6 +27,7 @@ from participation import __version__, tasks
 from participation.accounts.api import AccountApi
 from participation.accounts.auth import AccountMiddleware
 from participation.accounts.controllers import AccountPages
+from participation.accounts.signed_in import signed_in_answers
 from participation.accounts.token_pages import TokenPages
 from participation.composition import Parts
 from participation.database import close_database, open_database
@@ -120,6 +121,7 @@ class ApplicationCore(InitPluginProtocol):
         ]
         app_config.exception_handlers = {Exception: handle_exception}
         app_config.before_send.append(security_headers(settings.is_production))
+        app_config.before_send.append(signed_in_answers)
         app_config.openapi_config = OpenAPIConfig(
             title=f"Participation platform API ({settings.city.name})",
             version=__version__,

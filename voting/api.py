@@ -37,7 +37,7 @@ class SupportApi(Controller):
     ) -> SupportState:
         """403 with a reason for your own idea, an unverified or suspended account.
 
-        409 when the idea is not open for support."""
+        409 when the idea is not open for support; 404 for an idea you may not see, as for a missing one."""
         outcome = await services.support_idea(settings, request.user, idea_id, events=events)
         return SupportState(
             supported=True, support_count=outcome.support_count, register_entry=outcome.routed_entry_slug

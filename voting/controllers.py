@@ -39,11 +39,15 @@ async def _respond(request: Request, settings: Settings, idea_id: int, message: 
 async def _act(
     request: Request, settings: Settings, events: DomainEvents, idea_id: int, use_case
 ) -> Template | Redirect:
-    """Run support or withdraw; a refusal is shown in the support area, not as an error page."""
+    """Run support or withdraw; a refusal about the idea is shown in the support area, not as an error page.
+
+    A refusal of the person (401, 403) is an error page with its status: the support area never
+    offers them the button, and a success-looking redirect would hide the refusal from clients and logs.
+    """
     try:
         outcome = await use_case(settings, request.user, idea_id, events=events)
     except DomainError as exc:
-        if exc.status_code == 404:
+        if exc.status_code in (401, 403, 404):
             raise
         return await _respond(request, settings, idea_id, str(exc.message), ok=False)
     return await _respond(request, settings, idea_id, str(services.outcome_message(outcome)), ok=True)

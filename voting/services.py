@@ -16,7 +16,7 @@ from datetime import datetime
 from piccolo.query.functions import Coalesce
 
 from ideas import lifecycle
-from ideas.permissions import PUBLIC_STATUSES
+from ideas.permissions import PUBLIC_STATUSES, can_view
 from ideas.search import filters_from_params, list_ideas
 from ideas.tables import Idea, IdeaKind, IdeaStatus
 from participation.accounts.tables import Account
@@ -57,6 +57,13 @@ async def _locked_idea(idea_id: int) -> Idea:
     return idea
 
 
+def _must_see(account: Account | None, idea: Idea | None) -> Idea:
+    """An idea the account may not see answers exactly as a missing one (the ideas' one visibility rule)."""
+    if idea is None or not can_view(account, idea):
+        raise DomainError(N_("This idea does not exist."), status_code=404)
+    return idea
+
+
 async def author_kvk(idea: Idea, account: Account | None) -> str | None:
     """Only needed when the supporter is an organisation (an organisation may not support its own pilot)."""
     if account is None or not account.kvk_number:
@@ -78,10 +85,10 @@ async def support_idea(
         (Support.account == account.id) & (Support.idea == idea_id)
     ):
         # Already supported: answer from a read, without queueing for the write lock.
-        row = await Idea.select(Idea.support_count).where(Idea.id == idea_id).first()
-        return SupportOutcome(supported=True, support_count=row["support_count"])
+        idea = _must_see(account, await Idea.objects().get(Idea.id == idea_id))
+        return SupportOutcome(supported=True, support_count=idea.support_count)
     async with write_transaction():
-        idea = await _locked_idea(idea_id)
+        idea = _must_see(account, await _locked_idea(idea_id))
         await _expire_locked(idea, now, events)
         # A refusal is raised after the transaction, so that an expiry found here is kept.
         refusal = support_refusal(account, idea, now, await author_kvk(idea, account))
@@ -110,7 +117,7 @@ async def withdraw_support(
     """Withdraw a support while the idea is open; withdrawing twice changes nothing."""
     now = now or utcnow()
     async with write_transaction():
-        idea = await _locked_idea(idea_id)
+        idea = _must_see(account, await _locked_idea(idea_id))
         await _expire_locked(idea, now, events)
         refusal = withdraw_refusal(account, idea)
         count, deleted = idea.support_count, []
@@ -327,7 +334,7 @@ async def link_idea(
     try:
         async with write_transaction():
             idea = await for_update(Idea.objects().where(Idea.id == idea_id)).first()
-            if idea is None:
+            if idea is None or not can_view(editor, idea):  # one the editor may not see is not there either
                 raise FormErrors({"idea_id": N_("There is no idea with this number.")})
             await _expire_locked(idea, now, events)
             refusal = link_refusal(idea)
@@ -472,19 +479,22 @@ async def routing_for(idea_id: int) -> tuple[Routing, str] | None:
 
 
 async def my_supports(account: Account, limit: int = 100) -> list[dict]:
-    """The ideas an account supports, newest support first."""
-    return (
+    """The ideas an account supports that it may still see, newest support first (a hidden one drops out)."""
+    rows = (
         await Support.select(
             Support.idea.id.as_alias("id"),
             Support.idea.title.as_alias("title"),
             Support.idea.status.as_alias("status"),
             Support.idea.support_count.as_alias("support_count"),
+            Support.idea.author.as_alias("author"),
+            Support.idea.published_at.as_alias("published_at"),
             Support.created_at,
         )
         .where(Support.account == account.id)
         .order_by(Support.created_at, ascending=False)
         .limit(limit)
     )
+    return [row for row in rows if can_view(account, Idea(**{k: row[k] for k in ("status", "author", "published_at")}))]
 
 
 def outcome_message(outcome: SupportOutcome) -> Message:

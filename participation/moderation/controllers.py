@@ -490,13 +490,13 @@ class ReportPages(Controller):
     include_in_schema = False
     guards = [requires_account]
 
-    async def _target(self, target_type: str, target_id: int) -> tuple[str, int, str]:
-        """(a short description, the idea id, where to go back to)."""
+    async def _target(self, viewer: Account, target_type: str, target_id: int) -> tuple[str, int, str]:
+        """(a short description, the idea id, where to go back to); 404 for what the reporter may not see."""
         if target_type == "idea":
-            idea = await ideas_services.get_idea(target_id)
+            idea = await ideas_services.get_visible_idea(viewer, target_id)
             return idea.title, idea.id, f"/ideas/{idea.id}"
         if target_type == "comment":
-            comment = await ideas_services.get_comment(target_id)
+            comment = await ideas_services.get_visible_comment(viewer, target_id)
             body = comment.body if len(comment.body) <= 200 else comment.body[:199] + "…"
             return body, comment.idea, f"/ideas/{comment.idea}#comment-{comment.id}"
         raise DomainError(gettext("Only ideas and comments can be reported."), 404)
@@ -529,7 +529,7 @@ class ReportPages(Controller):
     async def form(
         self, request: Request[Account, Any, Any], target_type: FromPath[str], target_id: FromPath[int]
     ) -> Template:
-        title, _, back = await self._target(target_type, target_id)
+        title, _, back = await self._target(request.user, target_type, target_id)
         refusal = report_refusal(request.user, None)
         errors = {"form": refusal[0]} if refusal else {}
         return self._page(target_type, target_id, title, back, errors, {})
@@ -543,7 +543,7 @@ class ReportPages(Controller):
         target_type: FromPath[str],
         target_id: FromPath[int],
     ) -> Template | Redirect:
-        title, _, back = await self._target(target_type, target_id)
+        title, _, back = await self._target(request.user, target_type, target_id)
         values = await form_data(request)
         try:
             await reports.create_report(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ideas.services import get_visible_comment, get_visible_idea
 from ideas.tables import Comment, CommentStatus, HiddenReason, Idea, IdeaStatus
 from participation.accounts.tables import Account
 from participation.database import is_unique_violation, write_transaction
@@ -46,15 +47,13 @@ class ReportOutcome:
     hidden: bool  # this report hid the item (the threshold was reached)
 
 
-async def _report_target(target_type: str, target_id: int) -> tuple[int, bool]:
-    """(author id, reportable) of an idea or comment; 404 if it does not exist or is not public."""
+async def _report_target(reporter: Account | None, target_type: str, target_id: int) -> tuple[int, bool]:
+    """(author id, reportable) of an idea or comment; 404 for what the reporter may not see, as for a missing one."""
     if target_type == "idea":
-        idea = await Idea.objects().get(Idea.id == target_id)
-        if idea is None or not (is_reportable(idea) or idea.status == IdeaStatus.hidden.value):
-            raise DomainError(N_("This idea does not exist."), 404)
+        idea = await get_visible_idea(reporter, target_id)
         return author_id(idea), is_reportable(idea)  # type: ignore[return-value]
-    comment = await Comment.objects().get(Comment.id == target_id)
-    if comment is None or comment.status == CommentStatus.deleted.value:
+    comment = await get_visible_comment(reporter, target_id)
+    if comment.status == CommentStatus.deleted.value:
         raise DomainError(N_("This comment does not exist."), 404)
     return author_id(comment), is_reportable(comment)  # type: ignore[return-value]
 
@@ -71,7 +70,7 @@ async def create_report(
 ) -> ReportOutcome:
     """Report an idea or comment. One open report per account per item; at the threshold it is hidden pending review."""
     check_target_type(target_type)
-    author, reportable = await _report_target(target_type, target_id)
+    author, reportable = await _report_target(reporter, target_type, target_id)
     if refusal := report_refusal(reporter, author):
         raise DomainError(*refusal)
     assert reporter is not None

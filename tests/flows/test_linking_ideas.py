@@ -108,13 +108,25 @@ async def test_a_member_is_refused_with_403(people, browser, entry):
     assert await Routing.count() == 0
 
 
-@pytest.mark.parametrize("status", ["submitted", "expired", "routed", "hidden"])
+@pytest.mark.parametrize("status", ["expired", "routed"])
 async def test_an_idea_that_cannot_be_linked_is_refused(editor, entry, people, status):
     idea = await make_idea(people["author"], status=status, title=f"Idee met status {status} hier")
     form = await open_form(editor, f"/register/{entry.slug}/ideas?lang=en", selector="#link-by-number")
     form.fill(idea_id=str(idea.id))
     response = expect_status(await form.submit(editor), 409)
     assert "already in the project register" in response.text or "Only a published idea can be linked" in response.text
+    assert await status_of(idea) == status
+    assert await Routing.count() == 0
+
+
+@pytest.mark.parametrize("status", ["submitted", "needs_changes", "rejected", "hidden"])
+async def test_an_idea_the_editor_may_not_see_is_answered_as_unknown(editor, entry, people, status):
+    idea = await make_idea(people["author"], status=status, title=f"Niet openbaar idee {status}")
+    form = await open_form(editor, f"/register/{entry.slug}/ideas?lang=en", selector="#link-by-number")
+    form.fill(idea_id=str(idea.id))
+    response = expect_status(await form.submit(editor), 422)
+    assert "There is no idea with this number" in response.text
+    assert "Niet openbaar idee" not in response.text
     assert await status_of(idea) == status
     assert await Routing.count() == 0
 
