@@ -5,7 +5,8 @@ key with a POST; the server remembers the key, a fingerprint of the request and 
 24 hours. The key's row is written in the same write transaction as what the request creates,
 so both commit or neither does: a concurrent repeat waits for that transaction (on the unique
 index on PostgreSQL, on the write lock on SQLite) and then replays the stored answer, and a
-request that fails leaves no key behind, so it may simply be sent again.
+request that fails leaves no key behind, so it may simply be sent again. The price: with a key,
+the use case's after-commit events (spam signals, trending) run inside that one transaction.
 """
 
 from __future__ import annotations
