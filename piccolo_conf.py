@@ -16,5 +16,6 @@ APP_REGISTRY = AppRegistry(
         "participation.moderation.piccolo_app",
         "participation.outbox.piccolo_app",
         "participation.notifications.piccolo_app",
+        "participation.idempotency.piccolo_app",
     ]
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, delete, get, patch, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
@@ -29,6 +29,7 @@ from ideas.tables import Idea, IdeaKind, Scope
 from participation.accounts.guards import requires_account
 from participation.accounts.tables import Account
 from participation.i18n import N_, get_locale
+from participation.idempotency.http import IdempotencyKeyHeader, respond
 from participation.lib.events import DomainEvents
 from participation.markdown import render_markdown
 from participation.settings import Settings
@@ -197,10 +198,14 @@ class IdeaApi(Controller):
         events: NamedDependency[DomainEvents],
         idea_extensions: NamedDependency[IdeaExtensions],
         data: JSONBody[IdeaCreate],
-    ) -> IdeaDetail:
-        values = msgspec.structs.asdict(data)
-        idea, _ = await services.submit_idea(settings, request.user, services.IdeaInput(**values), events=events)
-        return await idea_detail(settings, idea_extensions, idea, request.user)
+        idempotency_key: IdempotencyKeyHeader = None,
+    ) -> Response[IdeaDetail]:
+        async def submit() -> IdeaDetail:
+            values = msgspec.structs.asdict(data)
+            idea, _ = await services.submit_idea(settings, request.user, services.IdeaInput(**values), events=events)
+            return await idea_detail(settings, idea_extensions, idea, request.user)
+
+        return await respond(request, idempotency_key, data, submit, status_code=201)
 
     @patch(
         "/ideas/{idea_id:int}",
@@ -262,10 +267,14 @@ class IdeaApi(Controller):
         events: NamedDependency[DomainEvents],
         idea_id: FromPath[int],
         data: JSONBody[CommentCreate],
-    ) -> CommentItem:
-        comment = await services.add_comment(request.user, idea_id, data.body, data.parent_id, events=events)
-        view = services.CommentView(comment=comment, author_name=request.user.display_name)
-        return comment_items([view], idea_id)[0]
+        idempotency_key: IdempotencyKeyHeader = None,
+    ) -> Response[CommentItem]:
+        async def comment() -> CommentItem:
+            created = await services.add_comment(request.user, idea_id, data.body, data.parent_id, events=events)
+            view = services.CommentView(comment=created, author_name=request.user.display_name)
+            return comment_items([view], idea_id)[0]
+
+        return await respond(request, idempotency_key, data, comment, status_code=201)
 
     @patch("/comments/{comment_id:int}", guards=[requires_account], summary="Edit your comment (within 15 minutes)")
     async def edit_comment(

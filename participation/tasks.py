@@ -11,8 +11,9 @@ from litestar.stores.memory import MemoryStore
 
 from ideas.lifecycle import expire_due_ideas
 from participation.accounts import security_log_admin, tokens
-from participation.accounts.attempts import purge_expired
+from participation.accounts.attempts import purge_expired as purge_attempt_counts
 from participation.composition import Parts
+from participation.idempotency.services import purge_expired as purge_idempotency_keys
 from participation.notifications.digests import send_daily_digests, send_staff_summaries
 from participation.outbox.services import purge_sent
 from voting.services import route_ideas_over_threshold
@@ -25,7 +26,7 @@ INTERVAL_S = 300
 async def run_once(parts: Parts, app: Litestar | None = None) -> dict[str, int]:
     """Every periodic job, once. Returns what each did, for the CLI and tests."""
     settings = parts.settings
-    stale = await purge_expired()
+    stale = await purge_attempt_counts()
     if app is not None:
         for name in ("sessions", "rate_limit"):
             store = app.stores.get(name)
@@ -44,6 +45,8 @@ async def run_once(parts: Parts, app: Litestar | None = None) -> dict[str, int]:
         "trending_refreshed": await refresh_trending_batch(),
         # Sent mail holds addresses and names: kept 30 days for questions ("did it go out?"), then deleted.
         "outbox_purged": await purge_sent(),
+        # Idempotency keys answer repeats for 24 hours; their stored answers hold what people wrote.
+        "idempotency_keys_purged": await purge_idempotency_keys(),
         # Once per day and recipient however often this runs (a unique digest row per day).
         "digests_sent": await send_daily_digests(parts.notifier),
         "staff_summaries_sent": await send_staff_summaries(parts.notifier),

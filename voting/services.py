@@ -258,6 +258,7 @@ async def set_threshold(
     now = now or utcnow()
     async with write_transaction():
         idea = await _locked_idea(idea_id)
+        await _expire_locked(idea, now, events)  # a closed window must not route through a lower threshold
         if not threshold_overridable(idea):
             raise DomainError(
                 N_("The threshold can only change while the idea is open or under review."), status_code=409
@@ -440,6 +441,8 @@ async def merge_ideas(
         # Lock in id order so that two opposite merges cannot deadlock.
         locked = {i: await _locked_idea(i) for i in sorted((source_id, target_id))}
         source, target = locked[source_id], locked[target_id]
+        for idea in locked.values():
+            await _expire_locked(idea, now, events)  # a closed window must not route through a merge
         if not lifecycle.allows(lifecycle.Transition.merge, source.status):
             raise DomainError(N_("This idea can no longer be marked as a duplicate."), status_code=409)
         if target.status not in MERGE_TARGETS:

@@ -6,13 +6,14 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from ideas.tables import Idea
 from participation.accounts.guards import requires_account
 from participation.accounts.tables import Account
+from participation.idempotency.http import IdempotencyKeyHeader, respond
 from participation.lib.events import DomainEvents
 from participation.moderation import decisions, queue, reports
 from participation.moderation.guards import requires_moderation
@@ -194,20 +195,25 @@ class ReportApi(Controller):
         settings: NamedDependency[Settings],
         events: NamedDependency[DomainEvents],
         data: JSONBody[ReportIn],
-    ) -> ReportOut:
+        idempotency_key: IdempotencyKeyHeader = None,
+    ) -> Response[ReportOut]:
         """Any verified account. `reason`: spam, offensive, personal_data, off_topic or other.
 
         One open report per account per item (409 for a second); at the city's threshold of open reports
         the item is hidden pending review."""
-        outcome = await reports.create_report(
-            settings, request.user, data.target_type, data.target_id, data.reason, data.note or "", events=events
-        )
-        report = outcome.report
-        return ReportOut(
-            id=report.id,
-            target_type=report.target_type,
-            target_id=report.target_id,
-            reason=report.reason,
-            status=report.status,
-            target_hidden=outcome.hidden,
-        )
+
+        async def report() -> ReportOut:
+            outcome = await reports.create_report(
+                settings, request.user, data.target_type, data.target_id, data.reason, data.note or "", events=events
+            )
+            created = outcome.report
+            return ReportOut(
+                id=created.id,
+                target_type=created.target_type,
+                target_id=created.target_id,
+                reason=created.reason,
+                status=created.status,
+                target_hidden=outcome.hidden,
+            )
+
+        return await respond(request, idempotency_key, data, report, status_code=201)
