@@ -16,6 +16,7 @@ import re
 import httpx
 import pytest
 
+from participation.accounts import tokens
 from participation.accounts.tables import Account, Role
 from participation.app import create_app
 from participation.lib.clock import utcnow
@@ -55,6 +56,7 @@ ACCESS = {
     "GET /accessibility": PUBLIC,
     "GET /privacy": PUBLIC,
     "GET /healthz": PUBLIC,
+    "GET /.well-known/security.txt": PUBLIC,
     "GET /favicon.ico": PUBLIC,
     "GET /static/{file_path:path}": PUBLIC,
     "HEAD /static/{file_path:path}": PUBLIC,
@@ -66,14 +68,20 @@ ACCESS = {
     "POST /account/register": PUBLIC,
     "GET /account/register/sent": PUBLIC,
     "GET /account/verify": PUBLIC,
+    "GET /account/verify/{token:str}": PUBLIC,
     "POST /account/verify/resend": ACCOUNT,
     "GET /account/forgot": PUBLIC,
     "POST /account/forgot": PUBLIC,
     "GET /account/reset": PUBLIC,
+    "GET /account/reset/{token:str}": PUBLIC,
     "POST /account/reset": PUBLIC,
     "GET /account/password": ACCOUNT,
     "POST /account/password": ACCOUNT,
     "GET /account/ideas": ACCOUNT,
+    "GET /account/tokens/new": ACCOUNT,
+    "POST /account/tokens": ACCOUNT,
+    "POST /account/tokens/{token_id:int}/revoke": ACCOUNT,
+    "POST /account/sign-out-everywhere": ACCOUNT,
     "GET /account/notifications": ACCOUNT,
     "POST /account/notifications/read": ACCOUNT,
     "POST /account/notifications/{notification_id:int}/read": ACCOUNT,
@@ -142,8 +150,11 @@ ACCESS = {
     "GET /moderation/log": MODERATOR,
     "GET /admin/outbox": ADMIN,
     "POST /admin/outbox/retry": ADMIN,
+    "GET /admin/security-log": ADMIN,
     "POST /api/v1/auth/token": SIGN_IN,
     "GET /api/v1/me": ACCOUNT,
+    "GET /api/v1/auth/tokens": ACCOUNT,
+    "DELETE /api/v1/auth/token/{token_id:int}": ACCOUNT,
     "GET /api/v1/ideas": PUBLIC,
     "POST /api/v1/ideas": PARTICIPANT,
     "GET /api/v1/ideas/{idea_id:int}": PUBLIC,
@@ -176,7 +187,7 @@ ACCESS = {
 }
 
 # Requests that end the asking session run after all others of that person.
-ENDS_SESSION = {"POST /logout"}
+ENDS_SESSION = {"POST /logout", "POST /account/sign-out-everywhere"}
 # JSON bodies the API accepts, so that a refusal comes from the rules and not from body validation.
 JSON_BODIES = {
     "POST /api/v1/ideas": {
@@ -215,7 +226,9 @@ def refused(response: httpx.Response, route: str) -> bool:
         return False  # a wrong password is not a refusal of the person
     if response.status_code in (401, 403):
         return True
-    return response.is_redirect and response.headers.get("location", "").startswith("/login")
+    # The sign-in redirect of a refusal carries where to return (`?next=`); "signed out, sign in
+    # again" after "sign out everywhere" is a plain /login.
+    return response.is_redirect and response.headers.get("location", "").startswith("/login?next=")
 
 
 @pytest.fixture
@@ -259,6 +272,7 @@ async def targets(settings) -> dict[str, str]:
     # Reports go to an idea of their own: three of them hide it, which would close the other to comments.
     reported = await make_idea(author, title="Een openbaar idee dat gemeld wordt")
     comment = await make_comment(idea, author, body="Een reactie van de auteur zelf.")
+    author_token = await tokens.create_api_token(settings, author, name="van de auteur")
     entry = await register_services.create_entry(
         settings,
         editor,
@@ -273,6 +287,8 @@ async def targets(settings) -> dict[str, str]:
         "slug": entry.slug,
         "account_id": str(target.id),
         "notification_id": "1",
+        "token_id": str(author_token.token.id),
+        "token": "not-a-real-link",
         "what": "digest",
         "file_path": "site.css",
         "path": "openapi.json",
