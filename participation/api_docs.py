@@ -6,7 +6,8 @@ undocumented statuses and content types. Which statuses an operation documents f
 declared, so a new API route is covered without a list to keep: every operation can answer 400 (bad
 input) and 401 (a wrong token); guarded ones 403; ones with a path parameter or a body 404 (what it
 names does not exist or is not visible); writes 409 (a conflict with the current state); ones with a
-body 413 and 422 (too large; a field error); rate-limited ones 429. `responses=` on a handler wins.
+body 413 (too large); ones with a body or query parameters 422 (a field error); rate-limited ones
+429. `responses=` on a handler wins.
 """
 
 from __future__ import annotations
@@ -58,6 +59,19 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
     }
 
 
+# Handler arguments Litestar fills from the connection itself, not from what the client sends.
+_FROM_CONNECTION = {"request", "state", "scope", "headers", "cookies", "query", "body", "socket"}
+
+
+def _reads_input(handler: HTTPRouteHandler, route: HTTPRoute) -> bool:
+    """Has a body or query parameters (which the services validate field by field: 422)."""
+    dependencies = handler.resolve_dependencies()
+    return any(
+        name not in route.path_parameters and name not in dependencies and name not in _FROM_CONNECTION
+        for name in handler.parsed_fn_signature.parameters
+    )
+
+
 def error_statuses(handler: HTTPRouteHandler, route: HTTPRoute) -> list[int]:
     has_body = "data" in handler.parsed_fn_signature.parameters
     statuses = [400, 401]
@@ -68,7 +82,9 @@ def error_statuses(handler: HTTPRouteHandler, route: HTTPRoute) -> list[int]:
     if handler.http_methods & WRITES:
         statuses.append(409)
     if has_body:
-        statuses += [413, 422]
+        statuses.append(413)
+    if _reads_input(handler, route):
+        statuses.append(422)
     if handler.opt.get("rate_limit"):
         statuses.append(429)
     return statuses
