@@ -110,13 +110,14 @@ class ApplicationCore(InitPluginProtocol):
         )
         app_config.stores = StoreRegistry(stores=self._stores())
         app_config.middleware = [
-            # Before sessions and sign-in: OPTIONS needs neither, and bad input never reaches a store.
+            # Before sessions and sign-in: OPTIONS needs neither.
             OptionsMiddleware(),
-            BoundedInputMiddleware(max_body_size=app_config.request_max_body_size or 10_000_000),
             sessions.middleware,
             DefineMiddleware(AccountMiddleware, exclude=["^/static/", "^/healthz$"]),
             UnreadCountMiddleware(),
             LocaleMiddleware(settings.city.default_locale, settings.city.timezone),
+            # After the language is known (its refusals are read by people), before any handler.
+            BoundedInputMiddleware(max_body_size=app_config.request_max_body_size or 10_000_000),
             *(config.middleware for config in rate_limit_configs(settings)),
             *app_config.middleware,
         ]

@@ -117,6 +117,12 @@ async def test_nul_and_invalid_utf8_in_paths_and_query_strings_are_bad_requests(
                 assert response.status_code == 400, f"GET {url} -> {response.status_code}"
                 checked += 1
     assert checked > 200
+    page = await client.get("/ideas?q=a%00b")
+    assert "Het verzoek bevat een NUL-teken of tekst die geen geldige UTF-8 is." in page.text
+    english = await client.get("/ideas?q=a%00b&lang=en")
+    assert "The request contains a NUL character or text that is not valid UTF-8." in english.text
+    api = await send(client, "GET", "/api/v1/ideas?q=x%00y", admin)
+    assert api.json()["detail"] == "The request contains a NUL character or text that is not valid UTF-8."
 
 
 async def test_nul_and_invalid_utf8_in_form_and_json_bodies_are_bad_requests(client, settings, admin):

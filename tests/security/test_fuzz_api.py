@@ -31,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
 
 from ideas.tables import IdeaStatus
 from participation.app import create_app
+from participation.validation import MAX_ID
 from tests.helpers import api_token, make_account
 from tests.ideas.factories import make_idea
 
@@ -104,3 +105,27 @@ async def test_api_answers_every_generated_request_as_documented(settings):
         failures, sent = await anyio.to_thread.run_sync(fuzz, schema, http, token)
     assert len(document["paths"]) > 15 and sent > 250, (len(document["paths"]), sent)
     assert not failures, "\n\n".join(failures)
+
+
+async def test_schema_documents_every_api_error_as_problem_details(client):
+    document = (await client.get("/api/v1/schema/openapi.json")).json()
+    assert set(document["components"]["schemas"]["ProblemDetails"]["required"]) == {"type", "status", "title", "detail"}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            errors = {int(status) for status in responses if int(status) >= 400}
+            where = f"{method.upper()} {path}: {sorted(errors)}"
+            assert {400, 401} <= errors, where
+            if "{" in path:
+                assert 404 in errors, where
+            if method in ("post", "put", "patch", "delete"):
+                assert 409 in errors, where
+            for status in errors:
+                content = responses[str(status)]["content"]
+                assert list(content) == ["application/problem+json"], where
+                assert content["application/problem+json"]["schema"]["$ref"].endswith("/ProblemDetails"), where
+    submit = document["paths"]["/api/v1/ideas"]["post"]["responses"]
+    assert {"403", "413", "422", "429"} <= set(submit)
+    assert "410" in document["paths"]["/api/v1/ideas/{idea_id}"]["get"]["responses"], "a hidden idea is gone"
+    page = next(p for p in document["paths"]["/api/v1/ideas"]["get"]["parameters"] if p["name"] == "page")
+    assert page["schema"]["maximum"] == MAX_ID
