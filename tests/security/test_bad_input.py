@@ -286,6 +286,7 @@ async def test_malformed_signed_link_tokens_show_link_not_valid(client, settings
             assert_well_formed_refusal(response, url)
             if "%00" not in token:
                 assert response.status_code == 400, f"{url} -> {response.status_code}"
+                assert "Deze link is niet geldig of is al gebruikt." in response.text, url
     for token in MALFORMED_LINK_TOKENS:
         url = f"/unsubscribe/all?token={token}"
         assert_well_formed_refusal(await client.get(url), url)
