@@ -48,7 +48,10 @@ CHECKS = [
 
 def _httpx_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
     """Schemathesis serialises a case for `requests`; the same request for httpx."""
-    arguments = {k: kwargs[k] for k in ("method", "url", "headers", "params") if k in kwargs}
+    arguments = {k: kwargs[k] for k in ("method", "url", "params") if k in kwargs}
+    # Generated header values may hold Latin-1 text, which HTTP allows; httpx would encode str values as ASCII.
+    headers = kwargs.get("headers") or {}
+    arguments["headers"] = {k: v.encode("latin-1") if isinstance(v, str) else v for k, v in headers.items()}
     if "json" in kwargs:
         arguments["json"] = kwargs["json"]
     elif isinstance(kwargs.get("data"), bytes | str):
