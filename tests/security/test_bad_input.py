@@ -290,3 +290,10 @@ async def test_malformed_signed_link_tokens_show_link_not_valid(client, settings
     for token in MALFORMED_LINK_TOKENS:
         url = f"/unsubscribe/all?token={token}"
         assert_well_formed_refusal(await client.get(url), url)
+    # The reset form posts the token back in its body.
+    csrf = csrf_from((await client.get("/login")).text)
+    for token in ("99999999999999999999.1.x", f"{2**63}.1.x", "1.1.\u00e9"):
+        response = await client.post(
+            "/account/reset", data={"_csrf_token": csrf, "token": token, "password": "a new long password 2026"}
+        )
+        assert response.status_code == 400 and "Deze link is niet geldig of is al gebruikt." in response.text, token
