@@ -233,6 +233,7 @@ async def test_wrong_json_bodies_are_refused_with_problem_details(client, settin
                 checked += 1
             for body, content_type in [
                 (b"{", "application/json"),
+                (b'{"title": "\\udc00", "body": "\\ud800"}', "application/json"),  # lone surrogates
                 (b"title=x", "text/plain"),
                 (b"", "application/json"),
             ]:
