@@ -28,12 +28,13 @@ from ideas.search import LISTED_STATUSES, MAX_PER_PAGE, SEARCH_SORT, SORTS, Idea
 from ideas.tables import Idea, IdeaKind, Scope
 from participation.accounts.guards import requires_account
 from participation.accounts.tables import Account
+from participation.api_docs import problem_responses
 from participation.i18n import N_, get_locale
 from participation.idempotency.http import IdempotencyKeyHeader, respond
 from participation.lib.events import DomainEvents
 from participation.markdown import render_markdown
 from participation.settings import Settings
-from participation.validation import DomainError, Message
+from participation.validation import DomainError, Message, PageNumber
 
 
 def idea_url(settings: Settings, idea: Idea) -> str:
@@ -129,7 +130,7 @@ class IdeaApi(Controller):
         status: FromQuery[str | None] = None,
         q: FromQuery[str | None] = None,
         sort: FromQuery[str | None] = None,
-        page: FromQuery[int] = 1,
+        page: PageNumber = 1,
         per_page: FromQuery[int] = 20,
     ) -> IdeaList:
         """Published, routed and expired ideas; `sort` is trending, supports, newest or closing (relevance with `q`)."""
@@ -166,7 +167,7 @@ class IdeaApi(Controller):
             items=[idea_item(settings, i) for i in result.items], total=result.total, page=page, per_page=per_page
         )
 
-    @get("/ideas/{idea_id:int}", summary="One idea")
+    @get("/ideas/{idea_id:int}", summary="One idea", responses=problem_responses(410))
     async def detail(
         self,
         request: Request,

@@ -8,6 +8,8 @@ from typing import Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from participation.validation import RecordId
+
 
 class IdeaCreate(msgspec.Struct, forbid_unknown_fields=True):
     title: str
@@ -108,7 +110,7 @@ class IdeaList(msgspec.Struct):
 
 class CommentCreate(msgspec.Struct, forbid_unknown_fields=True):
     body: str
-    parent_id: int | None = None
+    parent_id: RecordId | None = None
 
 
 class CommentUpdate(msgspec.Struct, forbid_unknown_fields=True):

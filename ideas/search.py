@@ -28,6 +28,7 @@ from ideas.tables import Idea, IdeaKind, IdeaStatus, Scope
 from participation.city import CityConfig
 from participation.database import current_engine
 from participation.lib.events import DomainEvents
+from participation.validation import whole_number
 
 # What the public list shows (withdrawn and merged ideas stay reachable by their link).
 LISTED_STATUSES = (IdeaStatus.published.value, IdeaStatus.routed.value, IdeaStatus.expired.value)
@@ -89,11 +90,8 @@ def _choice(value: object, allowed: set[str]) -> str | None:
 
 
 def _positive(value: object, default: int, maximum: int | None = None) -> int:
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        return default
-    if number < 1:
+    number = whole_number(value)
+    if number is None:
         return default
     return min(number, maximum) if maximum else number
 

@@ -217,7 +217,11 @@ def check_form(settings: Settings, token: str, honeypot: str, now: float | None 
         issued = int(issued_text)
     except ValueError:
         raise DomainError(N_("The form has expired. Please submit it again."), 400) from None
-    if not hmac.compare_digest(mac, _form_mac(settings, issued, nonce)) or now - issued > FORM_TOKEN_MAX_AGE_S:
+    # Bytes: compare_digest raises on a str with non-ASCII text.
+    if (
+        not hmac.compare_digest(mac.encode(), _form_mac(settings, issued, nonce).encode())
+        or now - issued > FORM_TOKEN_MAX_AGE_S
+    ):
         raise DomainError(N_("The form has expired. Please submit it again."), 400)
     if now - issued < MIN_FILL_SECONDS:
         raise DomainError(N_("That was very fast. Please check your idea and submit it again."), 400)

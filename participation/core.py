@@ -29,6 +29,8 @@ from participation.accounts.auth import AccountMiddleware
 from participation.accounts.controllers import AccountPages
 from participation.accounts.signed_in import signed_in_answers
 from participation.accounts.token_pages import TokenPages
+from participation.api_docs import ProblemResponses
+from participation.bounded_input import BoundedInputMiddleware
 from participation.composition import Parts
 from participation.database import close_database, open_database
 from participation.engines import build_engine
@@ -38,6 +40,7 @@ from participation.moderation.api import ModerationApi, ReportApi
 from participation.moderation.controllers import ModerationPages, ReportPages
 from participation.notifications.controllers import NotificationPages
 from participation.notifications.middleware import UnreadCountMiddleware
+from participation.options import OptionsMiddleware
 from participation.outbox.worker import OutboxWorker
 from participation.outbox_pages import OutboxPages
 from participation.pages import SitePages
@@ -112,16 +115,22 @@ class ApplicationCore(InitPluginProtocol):
         )
         app_config.stores = StoreRegistry(stores=self._stores())
         app_config.middleware = [
+            # Before sessions and sign-in: OPTIONS needs neither.
+            OptionsMiddleware(),
             sessions.middleware,
             DefineMiddleware(AccountMiddleware, exclude=["^/static/", "^/healthz$"]),
             UnreadCountMiddleware(),
             LocaleMiddleware(settings.city.default_locale, settings.city.timezone),
+            # After the language is known (its refusals are read by people), before any handler.
+            BoundedInputMiddleware(max_body_size=app_config.request_max_body_size or 10_000_000),
             *(config.middleware for config in rate_limit_configs(settings)),
             *app_config.middleware,
         ]
         app_config.exception_handlers = {Exception: handle_exception}
         app_config.before_send.append(security_headers(settings.is_production))
         app_config.before_send.append(signed_in_answers)
+        # Documents the problem-details answers of every API operation (participation.api_docs).
+        app_config.plugins.append(ProblemResponses())
         app_config.openapi_config = OpenAPIConfig(
             title=f"Participation platform API ({settings.city.name})",
             version=__version__,

@@ -10,6 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from typing import Annotated
+
+import msgspec
+from litestar.params import QueryParameter
 
 from participation.i18n import N_, gettext
 
@@ -98,3 +102,25 @@ def check_email(errors: Errors, field: str, email: str) -> None:
         errors.add(field, N_("This field is required."))
     elif len(email) > 254 or not EMAIL_RE.match(email):
         errors.add(field, N_("Enter a valid email address."))
+
+
+# The largest id either engine stores: PostgreSQL's Serial is int4. Ids, page numbers and counts from
+# outside are bounded by it, so a huge number is refused (or not found) instead of overflowing the driver.
+MAX_ID = 2**31 - 1
+# An id in a JSON body (msgspec checks it while decoding: 400 naming the field).
+RecordId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
+# A page number in an API query string (Litestar checks it: 400 naming the parameter).
+PageNumber = Annotated[int, QueryParameter(ge=1, le=MAX_ID, description="Page number, from 1.")]
+
+
+def whole_number(value: object, maximum: int = MAX_ID) -> int | None:
+    """A number typed into a form or query string, from 1 to `maximum`; None when absent or not such a number.
+
+    ASCII digits only (`int` also reads "1_000", " 7" and other scripts' digits; `isdigit` passes "²",
+    which `int` refuses), and short enough that `int` never meets Python's digit limit.
+    """
+    text = str(value if value is not None else "").strip()
+    if not text or len(text) > 10 or not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 1 <= number <= maximum else None

@@ -19,6 +19,7 @@ from participation.moderation import decisions, queue, reports
 from participation.moderation.guards import requires_moderation
 from participation.moderation.tables import ModerationDecision
 from participation.settings import Settings
+from participation.validation import PageNumber, RecordId
 
 
 class QueueEntry(msgspec.Struct):
@@ -48,7 +49,7 @@ class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
     action: str
     reason: str | None = None
     message: str | None = None
-    duplicate_of: int | None = None
+    duplicate_of: RecordId | None = None
 
 
 class DecisionOut(msgspec.Struct):
@@ -60,7 +61,7 @@ class DecisionOut(msgspec.Struct):
 
 class ReportIn(msgspec.Struct, forbid_unknown_fields=True):
     target_type: str
-    target_id: int
+    target_id: RecordId
     reason: str
     note: str | None = None
 
@@ -105,7 +106,7 @@ class ModerationApi(Controller):
         theme: FromQuery[str] = "",
         neighbourhood: FromQuery[str] = "",
         assigned: FromQuery[str] = "",
-        page: FromQuery[int] = 1,
+        page: PageNumber = 1,
     ) -> QueueOut:
         """Filters: kind, theme, neighbourhood, assigned (`me` or `none`).
 

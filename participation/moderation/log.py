@@ -14,6 +14,7 @@ from participation.accounts.tables import Account
 from participation.i18n import N_
 from participation.lib.clock import utcnow
 from participation.moderation.tables import ModerationDecision, TargetType
+from participation.validation import whole_number
 
 LOG_PER_PAGE = 50
 REASON_MAX = 2_000  # the staff's free text on a decision
@@ -72,18 +73,14 @@ class LogFilters:
 
     @classmethod
     def from_params(cls, params: dict[str, str]) -> LogFilters:
-        def number(name: str) -> int | None:
-            value = str(params.get(name) or "").strip()
-            return int(value) if value.isdigit() else None
-
         action = params.get("action") or ""
         target_type = params.get("target_type") or ""
         return cls(
             action=action if action in ACTION_LABELS else "",
             target_type=target_type if target_type in {t.value for t in TargetType} else "",
-            target_id=number("target_id"),
-            actor=number("actor"),
-            page=max(1, number("page") or 1),
+            target_id=whole_number(params.get("target_id")),
+            actor=whole_number(params.get("actor")),
+            page=whole_number(params.get("page")) or 1,
         )
 
 

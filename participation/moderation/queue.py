@@ -16,7 +16,7 @@ from participation.moderation.decisions import notices_for_idea
 from participation.moderation.permissions import author_id, authorize, can_moderate
 from participation.moderation.tables import ModerationDecision, Report, ReportStatus, SpamSignal, StaffNote, Triage
 from participation.settings import Settings
-from participation.validation import Message
+from participation.validation import Message, whole_number
 from voting import services as voting
 
 QUEUE_PER_PAGE = 25
@@ -36,13 +36,12 @@ class QueueFilters:
         theme = params.get("theme") or ""
         neighbourhood = params.get("neighbourhood") or ""
         assigned = params.get("assigned") or ""
-        page = str(params.get("page") or "1")
         return cls(
             kind=kind if kind in {k.value for k in IdeaKind} else "",
             theme=theme if settings.city.theme(theme) else "",
             neighbourhood=neighbourhood if settings.city.neighbourhood(neighbourhood) else "",
             assigned=assigned if assigned in ("me", "none") else "",
-            page=max(1, int(page)) if page.isdigit() else 1,
+            page=whole_number(params.get("page")) or 1,
         )
 
 

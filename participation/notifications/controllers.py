@@ -22,7 +22,7 @@ from participation.i18n import gettext
 from participation.notifications import services
 from participation.notifications.page_parts import settings_context
 from participation.settings import Settings
-from participation.validation import FormErrors
+from participation.validation import FormErrors, PageNumber
 
 LIST_PATH = "/account/notifications"
 
@@ -31,7 +31,7 @@ class NotificationPages(Controller):
     include_in_schema = False
 
     @get(LIST_PATH, name="notifications", guards=[requires_account])
-    async def index(self, request: Request[Account, Any, Any], page: FromQuery[int] = 1) -> Template:
+    async def index(self, request: Request[Account, Any, Any], page: PageNumber = 1) -> Template:
         page = max(page, 1)
         items, total = await services.list_notifications(request.user, page)
         pages = max(1, math.ceil(total / services.PER_PAGE))

@@ -25,6 +25,7 @@ from participation.register.schemas import (
     patch_values,
 )
 from participation.settings import Settings
+from participation.validation import PageNumber
 
 
 class RegisterApi(Controller):
@@ -43,7 +44,7 @@ class RegisterApi(Controller):
         personal_data: FromQuery[str | None] = None,
         overdue: FromQuery[str | None] = None,
         q: FromQuery[str | None] = None,
-        page: FromQuery[int] = 1,
+        page: PageNumber = 1,
         per_page: FromQuery[int] = 20,
     ) -> EntryPage:
         """Filters as in the register page: `status`, `theme`, `scope` (narrow | broad), `neighbourhood`,

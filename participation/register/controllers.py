@@ -26,7 +26,7 @@ from participation.register.extensions import RegisterExtensions
 from participation.register.permissions import INITIAL_STATUSES, allowed_next, can_edit_register
 from participation.register.tables import Status
 from participation.settings import Settings
-from participation.validation import FormErrors
+from participation.validation import FormErrors, PageNumber
 
 PER_PAGE = 50
 BLANK_PARTNER_ROWS = 3
@@ -95,7 +95,7 @@ class RegisterPages(Controller):
     path = "/register"
 
     @get("/", name="register_index")
-    async def index(self, request: Request, settings: NamedDependency[Settings], page: FromQuery[int] = 1) -> Template:
+    async def index(self, request: Request, settings: NamedDependency[Settings], page: PageNumber = 1) -> Template:
         filters = services.parse_filters(settings, request.query_params)
         entries, total = await services.list_entries(filters, page=max(page, 1), per_page=PER_PAGE)
         return Template(
@@ -112,7 +112,7 @@ class RegisterPages(Controller):
 
     @get("/lessons", name="register_lessons")
     async def lessons(
-        self, settings: NamedDependency[Settings], theme: FromQuery[str] = "", page: FromQuery[int] = 1
+        self, settings: NamedDependency[Settings], theme: FromQuery[str] = "", page: PageNumber = 1
     ) -> Template:
         theme_slug = theme if settings.city.theme(theme) else None
         entries, total = await services.list_lessons(theme_slug, page=max(page, 1), per_page=PER_PAGE)

@@ -8,6 +8,8 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from participation.validation import RecordId
+
 
 class Partner(msgspec.Struct):
     name: str
@@ -23,7 +25,7 @@ class EntryCreate(msgspec.Struct, forbid_unknown_fields=True):
     scope: str
     description: str = ""
     origin: str = "city"
-    idea_id: int | None = None
+    idea_id: RecordId | None = None
     status: str = "received"
     update_text: str | None = None
     programme_line: str | None = None
@@ -61,7 +63,7 @@ class EntryPatch(msgspec.Struct, forbid_unknown_fields=True):
     scope: str | UnsetType = UNSET
     description: str | UnsetType = UNSET
     origin: str | UnsetType = UNSET
-    idea_id: int | None | UnsetType = UNSET
+    idea_id: RecordId | None | UnsetType = UNSET
     programme_line: str | None | UnsetType = UNSET
     department: str | UnsetType = UNSET
     contact_email: str | None | UnsetType = UNSET
