@@ -114,6 +114,7 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 def demo(host: str, port: int) -> None:
     """Migrate, load demo data (once) and serve."""
+    from participation.accounts import two_factor
     from participation.database import migrate as run_migrations
     from participation.demo import DEMO_PASSWORD, load_demo
 
@@ -129,6 +130,9 @@ def demo(host: str, port: int) -> None:
     for account, created in accounts:
         role = account.role.value + (f", organisation {account.organisation}" if account.organisation else "")
         click.echo(f"  {account.email:<32} {role}{'' if created else ' (existing)'}")
+        if account.two_factor_secret:
+            uri = two_factor.provisioning_uri(account.two_factor_secret, account.email, settings.city.name)
+            click.echo(f"  {'':<32} authenticator key {two_factor.grouped(account.two_factor_secret)}  ({uri})")
     click.echo("")
     _serve(settings, host, port, workers=1)
 

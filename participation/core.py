@@ -27,6 +27,7 @@ from participation import __version__, tasks
 from participation.accounts.api import AccountApi
 from participation.accounts.auth import AccountMiddleware
 from participation.accounts.controllers import AccountPages
+from participation.accounts.two_factor_pages import TwoFactorPages
 from participation.composition import Parts
 from participation.database import close_database, open_database
 from participation.engines import build_engine
@@ -69,6 +70,7 @@ class ApplicationCore(InitPluginProtocol):
             [
                 SitePages,
                 AccountPages,
+                TwoFactorPages,
                 AccountApi,
                 IdeaPages,
                 IdeaApi,

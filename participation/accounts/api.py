@@ -18,6 +18,8 @@ from participation.settings import Settings
 class TokenRequest(msgspec.Struct):
     email: str
     password: str
+    # For an account with two-step sign-in: the app's current code, or a recovery code.
+    code: str | None = None
 
 
 class TokenResponse(msgspec.Struct):
@@ -51,8 +53,9 @@ class AccountApi(Controller):
 
     @post("/auth/token", status_code=201, opt={"rate_limit": "login"}, summary="Create a personal access token")
     async def create_token(self, data: JSONBody[TokenRequest], settings: NamedDependency[Settings]) -> TokenResponse:
-        """Send `Authorization: Bearer <token>` with later requests. Failed attempts count towards the lockout."""
-        return TokenResponse(token=await services.token_sign_in(settings, data.email, data.password))
+        """Send `Authorization: Bearer <token>` with later requests. Failed attempts count towards the lockout.
+        An account with two-step sign-in also sends `code`; without it the answer is 401."""
+        return TokenResponse(token=await services.token_sign_in(settings, data.email, data.password, data.code))
 
     @get("/me", guards=[requires_account], summary="The token's account")
     async def me(self, request: Request[Account, Any, Any]) -> Me:

@@ -2,10 +2,10 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from participation.accounts.tables import Account, ApiToken, LoginFailure, SecurityEvent
+from participation.accounts.tables import Account, ApiToken, LoginFailure, RecoveryCode, SecurityEvent, TwoFactor
 
 APP_CONFIG = AppConfig(
     app_name="accounts",
     migrations_folder_path=Path(__file__).parent / "piccolo_migrations",
-    table_classes=[Account, ApiToken, LoginFailure, SecurityEvent],
+    table_classes=[Account, ApiToken, LoginFailure, SecurityEvent, TwoFactor, RecoveryCode],
 )

@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from participation.accounts import signed_links
+from participation.accounts import signed_links, two_factor
 from participation.accounts.passwords import (
     DUMMY_HASH,
     DUMMY_HASH_FAST,
@@ -350,8 +350,9 @@ async def create_api_token(account: Account, name: str = "") -> str:
     return token
 
 
-async def token_sign_in(settings: Settings, email: str, password: str) -> str:
+async def token_sign_in(settings: Settings, email: str, password: str, code: str | None = None) -> str:
     account = await sign_in(settings, email, password)
+    await two_factor.check_for_token(account, code)  # the same factors as signing in on the site
     return await create_api_token(account, name="api")
 
 
