@@ -193,6 +193,21 @@ def accounts_set_role(email: str, role: str) -> None:
     click.echo(f"{account.email} is now {account.role}.")
 
 
+@accounts.command("reset-two-step")
+@click.option("--email", required=True)
+def accounts_reset_two_step(email: str) -> None:
+    """Remove an account's two-step sign-in (lost phone and recovery codes); ends its sessions."""
+    from participation.accounts import two_factor
+    from participation.validation import DomainError
+
+    settings = _parts().settings
+    try:
+        account = _with_database(settings, lambda: two_factor.reset(email))
+    except DomainError as exc:
+        raise click.ClickException(str(exc.message)) from exc
+    click.echo(f"Two-step sign-in removed for {account.email}; its sessions ended. Staff enrol again at sign-in.")
+
+
 @main.group()
 def tasks() -> None:
     """Periodic tasks (they also run inside the app)."""

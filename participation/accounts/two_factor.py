@@ -27,7 +27,7 @@ from participation.database import is_unique_violation, write_transaction
 from participation.i18n import N_
 from participation.lib.clock import utcnow
 from participation.settings import Settings
-from participation.validation import DomainError, FormErrors
+from participation.validation import DomainError, FormErrors, clean_email
 
 STEP_SECONDS = 30
 # A code of the step before or after is accepted too: phones' clocks drift.
@@ -215,6 +215,20 @@ async def disable(settings: Settings, account: Account, password: str, code: str
         await RecoveryCode.delete().where(RecoveryCode.account == account.id)
         await TwoFactor.delete().where(TwoFactor.account == account.id)
         await security_log.record(SecurityEventKind.two_factor_disabled, account=account)
+
+
+async def reset(email: str) -> Account:
+    """For someone who lost both the app and the recovery codes (the command line, once an admin has
+    checked who asks): the factor goes and every session ends; staff enrol again at the next sign-in."""
+    account = await Account.objects().get(Account.email == clean_email(email))
+    if account is None:
+        raise DomainError(N_("No account with this email address."), status_code=404)
+    async with write_transaction():
+        await RecoveryCode.delete().where(RecoveryCode.account == account.id)
+        await TwoFactor.delete().where(TwoFactor.account == account.id)
+        await Account.update({Account.auth_version: Account.auth_version + 1}).where(Account.id == account.id)
+        await security_log.record(SecurityEventKind.two_factor_disabled, account=account, detail="reset by an admin")
+    return account
 
 
 async def check_for_token(account: Account, code: str | None) -> None:
