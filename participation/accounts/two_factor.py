@@ -14,6 +14,7 @@ import hmac
 import re
 import secrets
 import time
+from datetime import timedelta
 
 import pyotp
 import segno
@@ -22,7 +23,7 @@ from participation.accounts import security_log
 from participation.accounts.passwords import verify_password
 from participation.accounts.permissions import is_staff
 from participation.accounts.security_log import SecurityEventKind
-from participation.accounts.tables import Account, RecoveryCode, TwoFactor
+from participation.accounts.tables import Account, RecoveryCode, SecurityEvent, TwoFactor
 from participation.database import is_unique_violation, write_transaction
 from participation.i18n import N_
 from participation.lib.clock import utcnow
@@ -37,6 +38,10 @@ RECOVERY_CODE_COUNT = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 RECOVERY_CODE_LENGTH = 10
 _SEPARATORS = re.compile(r"[\s-]")
+# Wrong codes per account, across sign-in attempts and the API: someone holding the password
+# cannot start sign-in after sign-in to try the million codes.
+MAX_WRONG_CODES = 10
+WRONG_CODES_WINDOW = timedelta(minutes=15)
 
 WRONG_CODE = N_("This code is not right. Enter the current code from your app, or an unused recovery code.")
 STAFF_NEED_IT = N_("City staff need two-step sign-in; it cannot be turned off.")
@@ -50,6 +55,10 @@ class CodeRequired(DomainError):
 
 class WrongCode(DomainError):
     status_code = 401
+
+
+class TooManyWrongCodes(WrongCode):
+    status_code = 429
 
 
 class SecondFactorMissing(DomainError):
@@ -155,6 +164,13 @@ async def _enable(account: Account, secret: str, last_used_step: int) -> list[st
 
 async def check_code(account: Account, code: str, *, path: str | None = None) -> None:
     """Accept a TOTP code (each time step once) or an unused recovery code (once); else record and refuse."""
+    recent_failures = await SecurityEvent.count().where(
+        (SecurityEvent.kind == SecurityEventKind.two_factor_failed.value)
+        & (SecurityEvent.account == account.id)
+        & (SecurityEvent.created_at >= utcnow() - WRONG_CODES_WINDOW)
+    )
+    if recent_failures >= MAX_WRONG_CODES:
+        raise TooManyWrongCodes(N_("Too many wrong codes for this account. Try again in 15 minutes."))
     factor = await factor_of(account)
     if factor is not None and await _claim(account, factor, normalise(code), path):
         return

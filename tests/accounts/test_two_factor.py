@@ -332,3 +332,24 @@ async def test_staff_sessions_ignore_remember_me_and_idle_out_after_thirty_minut
 
     assert not await signed_in(staff), "no 'keep me signed in' for staff"
     assert await signed_in(member), "members keep today's remember-me"
+
+
+async def test_ten_wrong_codes_in_a_quarter_of_an_hour_stop_every_code_for_the_account(client, settings):
+    """Starting sign-in again and again (the password is known) does not buy more guesses."""
+    moderator = await make_account(settings, email="mod@example.org", role=Role.moderator)
+    client.follow_redirects = False
+    right = code_after(STAFF_TOTP_SECRET, 0)
+    wrong = "123456" if right != "123456" else "654321"
+    for _ in range(2):
+        await password_step(client, moderator.email)
+        for _ in range(5):
+            await code_step(client, wrong)
+
+    await password_step(client, moderator.email)
+    refused = await code_step(client, right)
+    api = await client.post("/api/v1/auth/token", json={"email": moderator.email, "password": PASSWORD, "code": right})
+
+    assert refused.status_code == 422 and not await signed_in(client)
+    assert dutch("Too many wrong codes for this account. Try again in 15 minutes.") in page_text(refused)
+    assert api.status_code == 429
+    assert await events(SecurityEventKind.two_factor_failed, moderator) == 10
