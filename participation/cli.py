@@ -118,6 +118,7 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 def demo(host: str, port: int) -> None:
     """Migrate, load demo data (once) and serve."""
+    from participation.accounts import two_factor
     from participation.database import migrate as run_migrations
     from participation.demo import DEMO_PASSWORD, load_demo
 
@@ -133,6 +134,9 @@ def demo(host: str, port: int) -> None:
     for account, created in accounts:
         role = account.role.value + (f", organisation {account.organisation}" if account.organisation else "")
         click.echo(f"  {account.email:<32} {role}{'' if created else ' (existing)'}")
+        if account.two_factor_secret:
+            uri = two_factor.provisioning_uri(account.two_factor_secret, account.email, settings.city.name)
+            click.echo(f"  {'':<32} authenticator key {two_factor.grouped(account.two_factor_secret)}  ({uri})")
     click.echo("")
     _serve(settings, host, port, workers=1)
 
@@ -228,6 +232,21 @@ async def _issue_token(settings: Settings, email: str, name: str, expires_days: 
     except FormErrors as exc:
         options = {"name": "--name", "expires_days": "--expires-days"}
         raise click.ClickException("; ".join(f"{options[k]}: {m}" for k, m in exc.errors.items())) from exc
+
+
+@accounts.command("reset-two-step")
+@click.option("--email", required=True)
+def accounts_reset_two_step(email: str) -> None:
+    """Remove an account's two-step sign-in (lost phone and recovery codes); ends its sessions."""
+    from participation.accounts import two_factor
+    from participation.validation import DomainError
+
+    settings = _parts().settings
+    try:
+        account = _with_database(settings, lambda: two_factor.reset(email))
+    except DomainError as exc:
+        raise click.ClickException(str(exc.message)) from exc
+    click.echo(f"Two-step sign-in removed for {account.email}; its sessions ended. Staff enrol again at sign-in.")
 
 
 @main.group()

@@ -30,6 +30,7 @@ from ideas import page_parts as ideas_parts
 from ideas.events import CommentAdded, ContentWritten, IdeaActivity, IdeaStatusChanged
 from ideas.extensions import IdeaExtensions
 from participation.accounts.extensions import AccountSections
+from participation.accounts.two_factor_pages import two_factor_section
 from participation.lib.events import DomainEvents
 from participation.moderation import events as moderation_events
 from participation.moderation import page_parts as moderation_parts
@@ -101,6 +102,7 @@ def build_parts(settings: Settings, send_mail: SendMail | None = None) -> Parts:
                 voting_parts.my_supports_section,
                 moderation_parts.notices_section,
                 notification_parts.settings_section,
+                two_factor_section,
             )
         ),
         # What a register entry's page shows from higher domains: the ideas it came from.

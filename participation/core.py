@@ -29,6 +29,7 @@ from participation.accounts.auth import AccountMiddleware
 from participation.accounts.controllers import AccountPages
 from participation.accounts.signed_in import signed_in_answers
 from participation.accounts.token_pages import TokenPages
+from participation.accounts.two_factor_pages import TwoFactorPages
 from participation.api_docs import ProblemResponses
 from participation.bounded_input import BoundedInputMiddleware
 from participation.composition import Parts
@@ -76,6 +77,7 @@ class ApplicationCore(InitPluginProtocol):
                 SitePages,
                 AccountPages,
                 TokenPages,
+                TwoFactorPages,
                 AccountApi,
                 IdeaPages,
                 IdeaApi,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ideas.demo import load_ideas_demo
-from participation.accounts import services
+from participation.accounts import services, two_factor
 from participation.accounts.tables import Account, Role
 from participation.composition import Parts
 from participation.moderation.demo import load_moderation_demo
@@ -28,6 +28,9 @@ class DemoAccount:
     organisation: str | None = None
     kvk: str | None = None
     neighbourhood: str | None = None
+    # Staff sign in with a second factor: the demo's keys are fixed and printed at start-up, so anyone
+    # trying the demo can add them to an authenticator app (public keys: never use them for real accounts).
+    two_factor_secret: str | None = None
 
 
 DEMO_ACCOUNTS = (
@@ -45,9 +48,21 @@ DEMO_ACCOUNTS = (
     DemoAccount(
         "info@energiecooperatie.example", "Bram Hoekstra", organisation="Energiecoöperatie Zoetermeer", kvk="23456789"
     ),
-    DemoAccount("moderator@example.org", "Moderator Gemeente", role=Role.moderator),
-    DemoAccount("editor@example.org", "Redactie Smart City", role=Role.editor),
-    DemoAccount("admin@example.org", "Beheerder", role=Role.admin),
+    DemoAccount(
+        "moderator@example.org",
+        "Moderator Gemeente",
+        role=Role.moderator,
+        two_factor_secret="SMARTCITYDEMOMODERATORZOETERMEER",
+    ),
+    DemoAccount(
+        "editor@example.org",
+        "Redactie Smart City",
+        role=Role.editor,
+        two_factor_secret="SMARTCITYDEMOEDITORZOETERMEERTWO",
+    ),
+    DemoAccount(
+        "admin@example.org", "Beheerder", role=Role.admin, two_factor_secret="SMARTCITYDEMOADMINZOETERMEERFOUR"
+    ),
 )
 
 
@@ -68,7 +83,7 @@ async def _load_accounts(settings: Settings) -> list[tuple[DemoAccount, bool]]:
     for demo in DEMO_ACCOUNTS:
         created = demo.email not in existing
         if created:
-            await services.create_account(
+            account = await services.create_account(
                 settings,
                 email=demo.email,
                 name=demo.name,
@@ -78,5 +93,9 @@ async def _load_accounts(settings: Settings) -> list[tuple[DemoAccount, bool]]:
                 kvk=demo.kvk,
                 neighbourhood=demo.neighbourhood,
             )
+        else:
+            account = await Account.objects().get(Account.email == demo.email)
+        if demo.two_factor_secret and not await two_factor.is_enabled(account):
+            await two_factor.set_up(account, demo.two_factor_secret)
         result.append((demo, created))
     return result

@@ -81,6 +81,8 @@ class Settings:
     login_lockout_attempts: int = 10
     login_lockout_minutes: int = 15
     session_idle_minutes: int = 30
+    # Staff sessions end after this idle time, whatever "keep me signed in" says.
+    staff_session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     email_link_hours: int = 48
     reset_link_hours: int = 2
@@ -155,7 +157,16 @@ class Settings:
             outbox_worker=_on_off("OUTBOX_WORKER", env.get("OUTBOX_WORKER", "on")),
             security_contact=env.get("SECURITY_CONTACT") or None,
             api_token_days=_token_days(env.get("API_TOKEN_DAYS", "90")),
+            staff_session_idle_minutes=_minutes(
+                "STAFF_SESSION_IDLE_MINUTES", env.get("STAFF_SESSION_IDLE_MINUTES", "30")
+            ),
         )
+
+
+def _minutes(name: str, value: str) -> int:
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ConfigurationError(f"{name} must be a whole number of minutes, at least 1 (got {value!r})")
+    return int(value)
 
 
 def _on_off(name: str, value: str) -> bool:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from participation.accounts import services
+from participation.accounts import services, two_factor
+from participation.accounts.permissions import is_staff
 from participation.accounts.tables import Account, Role
 from participation.settings import Settings
+from tests.sign_in_codes import STAFF_TOTP_SECRET, code_after, sign_in_code
 
 PASSWORD = "correct horse battery staple"
 CSRF_RE = re.compile(r'name="_csrf_token" value="([^"]+)"')
@@ -44,6 +46,8 @@ async def make_account(
     if not verified:
         account.email_verified_at = None
         await account.save([Account.email_verified_at])
+    if is_staff(account):  # staff cannot work without a second factor: enrolled as if with an app
+        await two_factor.set_up(account, STAFF_TOTP_SECRET)
     return account
 
 
@@ -53,10 +57,28 @@ async def sign_in(client, email: str, password: str = PASSWORD, remember: bool =
         data["remember"] = "on"
     response = await post_form(client, "/login", data)
     assert response.status_code in (200, 302), response.text[:500]
+    if response.headers.get("location") == "/login/code":  # the second step, with the app's code
+        response = await post_form(client, "/login/code", {"code": await sign_in_code(email)})
+        assert response.status_code == 302, response.text[:500]
+    elif response.headers.get("location") == "/login/enrol":  # staff without an app yet: type in the key shown
+        page = await client.get("/login/enrol")
+        code = code_after(secret_on(page.text), last_used_step=0)
+        response = await client.post("/login/enrol", data={"code": code, "_csrf_token": csrf_from(page.text)})
+        assert response.status_code == 200 and "recovery-codes" in response.text, response.text[:500]
     return response
 
 
+def secret_on(html: str) -> str:
+    """The key an enrolment page shows for typing into an app."""
+    match = re.search(r'<code class="secret-key">([A-Z2-7 ]+)</code>', html)
+    assert match, "no key on the enrolment page"
+    return match.group(1).replace(" ", "")
+
+
 async def api_token(client, email: str, password: str = PASSWORD) -> dict[str, str]:
-    response = await client.post("/api/v1/auth/token", json={"email": email, "password": password})
+    body = {"email": email, "password": password}
+    if code := await sign_in_code(email):
+        body["code"] = code
+    response = await client.post("/api/v1/auth/token", json=body)
     assert response.status_code == 201, response.text
     return {"Authorization": f"Bearer {response.json()['token']}"}

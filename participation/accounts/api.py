@@ -28,6 +28,8 @@ class TokenRequest(msgspec.Struct):
         Annotated[int, msgspec.Meta(ge=1, le=TOKEN_DAYS_MAX, description="Lifetime; default API_TOKEN_DAYS (90)")]
         | None
     ) = None
+    # For an account with two-step sign-in: the app's current code, or a recovery code.
+    code: str | None = None
 
 
 class TokenResponse(msgspec.Struct):
@@ -89,9 +91,10 @@ class AccountApi(Controller):
         """Send `Authorization: Bearer <token>` with later requests. Failed attempts count towards the lockout.
 
         The token ends when it expires, when it is revoked, and when the account's password changes or is
-        reset, the account is suspended or its role changes."""
+        reset, the account is suspended or its role changes. An account with two-step sign-in also
+        sends `code` (the app's current code or a recovery code); without it the answer is 401."""
         issued = await services.token_sign_in(
-            settings, data.email, data.password, name=data.name, expires_days=data.expires_days
+            settings, data.email, data.password, data.code, name=data.name, expires_days=data.expires_days
         )
         token = issued.token
         return TokenResponse(token=issued.secret, id=token.id, name=token.name, expires_at=token.expires_at)

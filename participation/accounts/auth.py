@@ -13,6 +13,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
 from participation.accounts import tokens
+from participation.accounts.permissions import is_staff
 from participation.accounts.tables import Account
 from participation.sessions import rotate_session
 from participation.settings import Settings
@@ -25,12 +26,14 @@ def start_session(connection: ASGIConnection, account: Account, remember: bool) 
     """Sign `account` in on this connection with a fresh session id (no fixation)."""
     locale = connection.session.get("locale") if connection.scope.get("session") else None
     now = int(time.time())
+    staff = is_staff(account)  # a role change bumps auth_version, so this stays true for the session
     connection.scope["session"] = {
         "account_id": account.id,
         "auth_version": account.auth_version,
         "started": now,
         "seen": now,
-        "remember": remember,
+        "remember": remember and not staff,  # staff: never "keep me signed in"
+        "staff": staff,
         **({"locale": locale} if locale else {}),
     }
     rotate_session(connection)
@@ -68,9 +71,12 @@ class AccountMiddleware(AbstractAuthenticationMiddleware):
             return AuthenticationResult(user=None, auth=None)
         settings: Settings = connection.app.state.settings
         now = int(time.time())
-        idle_limit = (
-            settings.session_absolute_hours * 3600 if session.get("remember") else settings.session_idle_minutes * 60
-        )
+        if session.get("staff"):
+            idle_limit = settings.staff_session_idle_minutes * 60
+        elif session.get("remember"):
+            idle_limit = settings.session_absolute_hours * 3600
+        else:
+            idle_limit = settings.session_idle_minutes * 60
         expired = (
             now - session.get("started", 0) > settings.session_absolute_hours * 3600
             or now - session.get("seen", 0) > idle_limit

@@ -19,6 +19,7 @@ from participation.accounts import services
 from participation.accounts.auth import end_session, start_session
 from participation.accounts.extensions import AccountSections
 from participation.accounts.guards import requires_account
+from participation.accounts.sign_in_steps import after_password
 from participation.accounts.tables import Account, AccountKind
 from participation.accounts.token_pages import token_section
 from participation.i18n import get_locale, gettext
@@ -180,9 +181,13 @@ class AccountPages(Controller):
                 context={"values": _without_secrets(values), "errors": {"form": exc.message}},
                 status_code=exc.status_code,
             )
-        start_session(request, account, remember=values.get("remember") == "on")
-        flash(request, gettext("You are signed in."), category="success")
-        return Redirect(safe_next(str(values.get("next") or "")))
+        # A second factor, or enrolment for staff, may come first (participation.accounts.sign_in_steps).
+        return await after_password(
+            request,
+            account,
+            remember=values.get("remember") == "on",
+            next_path=safe_next(str(values.get("next") or "")),
+        )
 
     @post("/logout", name="logout")
     async def logout(self, request: Request) -> Redirect:

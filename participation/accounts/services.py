@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from participation.accounts import lockout, security_log, signed_links, tokens
+from participation.accounts import lockout, security_log, signed_links, tokens, two_factor
 from participation.accounts.attempts import count_attempt
 from participation.accounts.passwords import (
     DUMMY_HASH,
@@ -352,10 +352,17 @@ async def change_password(settings: Settings, account: Account, current: str, ne
 
 
 async def token_sign_in(
-    settings: Settings, email: str, password: str, name: str = "api", expires_days: int | None = None
+    settings: Settings,
+    email: str,
+    password: str,
+    code: str | None = None,
+    name: str = "api",
+    expires_days: int | None = None,
 ) -> tokens.IssuedToken:
-    """Credentials for a token (participation.accounts.tokens); failures count towards the lockout."""
+    """Credentials for a token (participation.accounts.tokens); failures count towards the lockout,
+    and an account with two-step sign-in needs its code, as on the site."""
     account = await sign_in(settings, email, password)
+    await two_factor.check_for_token(account, code)
     return await tokens.create_api_token(settings, account, name=name, expires_days=expires_days)
 
 

@@ -2,7 +2,7 @@
 
 from enum import Enum
 
-from piccolo.columns import ForeignKey, Integer, OnDelete, Timestamptz, Varchar
+from piccolo.columns import BigInt, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -81,3 +81,22 @@ class SecurityEvent(Table):
     detail = Varchar(length=500, default="")
     path = Varchar(length=300, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class TwoFactor(Table):
+    """An account's TOTP second factor (participation.accounts.two_factor); a row exists once
+    enrolment was confirmed with a right code. The secret must be readable to check codes."""
+
+    account = ForeignKey(Account, null=False, unique=True, on_delete=OnDelete.cascade)
+    secret = Varchar(length=64)
+    # The last time step whose code was accepted: its code, or an earlier one, is refused (no replay).
+    last_used_step = BigInt(default=0)
+    enabled_at = Timestamptz(default=TimestamptzNow())
+
+
+class RecoveryCode(Table):
+    """A one-time code for when the authenticator app is lost; only its SHA-256 is stored."""
+
+    account = ForeignKey(Account, null=False, index=True, on_delete=OnDelete.cascade)
+    code_hash = Varchar(length=64)
+    used_at = Timestamptz(null=True, default=None)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from participation.accounts.tables import Account, Role
+from participation.accounts.tables import Account, Role, TwoFactor
 from tests.accounts.tools import dutch
-from tests.helpers import PASSWORD, make_account, sign_in
+from tests.helpers import PASSWORD, make_account, post_form, sign_in
 
 STAFF_PASSWORD = "staff passphrase for the town hall"
 
@@ -167,3 +167,19 @@ async def test_set_role_refuses_an_unknown_role(cli, settings):
     result = await cli("accounts", "set-role", "--email", "mia@example.org", "--role", "emperor")
     assert result.exit_code != 0
     assert (await Account.objects().get(Account.email == "mia@example.org")).role == "member"
+
+
+async def test_reset_two_step_removes_the_factor_ends_sessions_and_staff_enrol_again(cli, probe_client, settings):
+    """A moderator lost the phone and the recovery codes; an admin resets it from the command line."""
+    moderator = await make_account(settings, email="mod@example.org", role=Role.moderator)
+    await sign_in(probe_client, moderator.email)
+
+    result = await cli("accounts", "reset-two-step", "--email", "MOD@example.org")
+
+    assert result.exit_code == 0, result.output
+    assert not await TwoFactor.exists().where(TwoFactor.account == moderator.id)
+    assert (await probe_client.get("/probe/moderator")).status_code in (302, 303), "the old session ended"
+    probe_client.follow_redirects = False
+    assert (await post_form(probe_client, "/login", {"email": moderator.email, "password": PASSWORD})).headers[
+        "location"
+    ] == "/login/enrol"

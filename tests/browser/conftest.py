@@ -28,7 +28,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from participation.demo import DEMO_ACCOUNTS
 from tests.browser.people import PointerPerson
+from tests.sign_in_codes import code_after
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -130,6 +132,19 @@ class DemoServer:
                 return found[-1].group("link")
             time.sleep(0.1)
         raise AssertionError(f"no mail to {to} with a link to {path} in the server output")
+
+    def sign_in_code(self, email: str) -> str | None:
+        """What the authenticator app shows for a demo staff account (its key is printed at start-up)."""
+        secret = next((a.two_factor_secret for a in DEMO_ACCOUNTS if a.email == email), None)
+        if secret is None:
+            return None
+        with sqlite3.connect(f"file:{self.database}?mode=ro", uri=True) as db:
+            row = db.execute(
+                "SELECT last_used_step FROM two_factor JOIN account ON account.id = two_factor.account "
+                "WHERE account.email = ?",
+                (email,),
+            ).fetchone()
+        return code_after(secret, row[0] if row else 0)
 
     def stop(self) -> None:
         self.process.terminate()
@@ -241,6 +256,9 @@ def pages_of(browser, server) -> Callable[[str | None], Page]:
                 person.fill("E-mailadres", who)
                 person.fill("Wachtwoord", DEMO_PASSWORD)
                 person.press("Inloggen")
+                if code := server.sign_in_code(who):
+                    person.fill("Code", code)
+                    person.press("Inloggen")
             opened[who] = person.page
         return opened[who]
 

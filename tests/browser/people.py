@@ -54,11 +54,15 @@ class Person:
     def sees(self, text: str) -> None:
         expect(self.page.get_by_text(text, exact=False).first).to_be_visible()
 
-    def sign_in(self, email: str, password: str) -> None:
+    def sign_in(self, email: str, password: str, code: Callable[[str], str | None] | None = None) -> None:
+        """`code`: what the authenticator app shows for `email` (staff sign in in two steps)."""
         self.follow("Inloggen")
         self.fill("E-mailadres", email)
         self.fill("Wachtwoord", password)
         self.press("Inloggen")
+        if code is not None and (shown := code(email)):
+            self.fill("Code", shown)
+            self.press("Inloggen")
         expect(self.page.get_by_role("button", name="Uitloggen")).to_be_visible()
 
     # -- where things are -------------------------------------------------------

@@ -137,7 +137,7 @@ def test_core_loop(mode: str, server, new_context) -> None:
     # A moderator publishes the first and rejects the second with a reason.
     moderator = person()
     moderator.go("/")
-    moderator.sign_in("moderator@example.org", PASSWORD)
+    moderator.sign_in("moderator@example.org", PASSWORD, code=server.sign_in_code)
     moderator.follow("Moderatie")
     moderator.follow(routed_title)
     moderator.press("Publiceren")
@@ -158,7 +158,7 @@ def test_core_loop(mode: str, server, new_context) -> None:
     # An editor follows it into the register and takes the entry to completed.
     editor = person()
     editor.go("/")
-    editor.sign_in("editor@example.org", PASSWORD)
+    editor.sign_in("editor@example.org", PASSWORD, code=server.sign_in_code)
     editor.go(f"/ideas/{routed_id}")
     editor.follow("Volg het in het projectregister")
     entry_url = editor.page.url

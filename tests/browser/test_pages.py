@@ -48,6 +48,8 @@ PAGES: list[tuple[str, str | None, str]] = [
     ("report-comment", RESIDENT, "/report/comment/{other_comment}"),
     ("change-password", RESIDENT, "/account/password"),
     ("notifications", RESIDENT, "/account/notifications"),
+    ("two-step-enrolment", RESIDENT, "/account/two-step"),
+    ("two-step-manage", MODERATOR, "/account/two-step"),
     ("moderation-queue", MODERATOR, "/moderation"),
     ("moderation-idea-submitted", MODERATOR, "/moderation/ideas/{submitted_idea}"),
     ("moderation-idea-published", MODERATOR, "/moderation/ideas/{commented_idea}"),

@@ -14,9 +14,10 @@ import pytest
 from ideas.tables import Idea
 from participation.accounts.tables import Account, Role
 from tests.accounts.tools import another_browser
-from tests.forms import expect_status, follow, open_form
+from tests.forms import expect_status, follow, form_on, open_form
 from tests.helpers import PASSWORD, make_account
 from tests.ideas.factories import make_comment, make_idea
+from tests.sign_in_codes import sign_in_code
 
 
 class Clock:
@@ -66,7 +67,12 @@ async def sign_in_with_form(browser: httpx.AsyncClient, email: str, password: st
     """Sign in through the login page's form; returns the page shown after the redirect."""
     form = await open_form(browser, "/login", action="/login")
     form.fill(email=email, password=password)
-    return await follow(browser, await form.submit(browser))
+    page = await follow(browser, await form.submit(browser))
+    if page.url.path == "/login/code":  # two-step sign-in: the code the app shows
+        form = form_on(page, action="/login/code")
+        form.fill(code=await sign_in_code(email))
+        page = await follow(browser, await form.submit(browser))
+    return page
 
 
 @pytest.fixture
