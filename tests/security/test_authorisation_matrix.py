@@ -37,6 +37,7 @@ PARTICIPANT = "participant"  # signed in, email confirmed, not suspended
 MODERATOR = "moderator"  # moderators and admins (active accounts)
 EDITOR = "editor"  # register editors and admins
 ADMIN = "admin"
+NON_STAFF = "non-staff"  # signed-in accounts without a staff role (staff cannot turn two-step sign-in off)
 OWNER = "owner"  # only the author of the idea or comment: the targets here are someone else's, so all are refused
 
 ALLOWED = {
@@ -48,6 +49,7 @@ ALLOWED = {
     MODERATOR: {"moderator", "admin"},
     EDITOR: {"editor", "admin"},
     ADMIN: {"admin"},
+    NON_STAFF: {"unverified", "member", "organisation", "suspended"},
 }
 
 # The one table: route -> access class. One line per route.
@@ -62,6 +64,10 @@ ACCESS = {
     "HEAD /static/{file_path:path}": PUBLIC,
     "GET /login": PUBLIC,
     "POST /login": SIGN_IN,
+    "GET /login/code": PUBLIC,
+    "POST /login/code": SIGN_IN,
+    "GET /login/enrol": PUBLIC,
+    "POST /login/enrol": SIGN_IN,
     "POST /logout": PUBLIC,
     "GET /account": ACCOUNT,
     "GET /account/register": PUBLIC,
@@ -79,6 +85,10 @@ ACCESS = {
     "POST /account/password": ACCOUNT,
     "GET /account/ideas": ACCOUNT,
     "GET /account/tokens/new": ACCOUNT,
+    "GET /account/two-step": ACCOUNT,
+    "POST /account/two-step/enable": ACCOUNT,
+    "POST /account/two-step/recovery-codes": ACCOUNT,
+    "POST /account/two-step/disable": NON_STAFF,
     "POST /account/tokens": ACCOUNT,
     "POST /account/tokens/{token_id:int}/revoke": ACCOUNT,
     "POST /account/sign-out-everywhere": ACCOUNT,
