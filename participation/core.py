@@ -27,6 +27,8 @@ from participation import __version__, tasks
 from participation.accounts.api import AccountApi
 from participation.accounts.auth import AccountMiddleware
 from participation.accounts.controllers import AccountPages
+from participation.accounts.privacy_api import PrivacyApi
+from participation.accounts.privacy_pages import PrivacyPages
 from participation.composition import Parts
 from participation.database import close_database, open_database
 from participation.engines import build_engine
@@ -70,6 +72,8 @@ class ApplicationCore(InitPluginProtocol):
                 SitePages,
                 AccountPages,
                 AccountApi,
+                PrivacyPages,
+                PrivacyApi,
                 IdeaPages,
                 IdeaApi,
                 RegisterPages,

@@ -11,6 +11,7 @@ from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
 
 from ideas.lifecycle import expire_due_ideas
+from participation.accounts.retention import purge_unverified
 from participation.accounts.tables import LoginFailure
 from participation.composition import Parts
 from participation.lib.clock import utcnow
@@ -44,6 +45,8 @@ async def run_once(parts: Parts, app: Litestar | None = None) -> dict[str, int]:
         "trending_refreshed": await refresh_trending_batch(),
         # Sent mail holds addresses and names: kept 30 days for questions ("did it go out?"), then deleted.
         "outbox_purged": await purge_sent(),
+        # An address never confirmed within 7 days: the sign-up is deleted (privacy statement, retention).
+        "unverified_accounts_deleted": await purge_unverified(events=parts.events),
         # Once per day and recipient however often this runs (a unique digest row per day).
         "digests_sent": await send_daily_digests(parts.notifier),
         "staff_summaries_sent": await send_staff_summaries(parts.notifier),

@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "lift_suspension": N_("Suspension lifted"),
     "set_role": N_("Role changed"),
     "set_threshold": N_("Threshold changed"),
+    "erase_account": N_("Account deleted on request"),
 }
 
 
