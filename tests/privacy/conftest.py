@@ -22,6 +22,7 @@ from participation.notifications.services import notify
 from participation.notifications.tables import Category, NotificationSetting
 from participation.register.services import follow_entry
 from participation.register.tables import RegisterEntry
+from tests.flows.conftest import browser, people  # noqa: F401 - people in every role, a browser each
 from tests.helpers import make_account
 from tests.ideas.factories import make_comment, make_idea
 from voting.services import support_idea
