@@ -107,3 +107,22 @@ async def test_staff_delete_an_account_for_someone_who_cannot_sign_in(client, se
     account = await Account.objects().get(Account.id == world.subject.id)
     assert account.deleted_at is not None and account.display_name == ""
     assert (await client.get(f"/moderation/accounts/{world.subject.id}")).status_code in (302, 303, 401, 404)
+
+
+async def test_decisions_of_a_deleted_staff_member_say_a_former_staff_member_decided(client, settings, world):
+    """Not "the platform": a person did decide; they are just no longer named."""
+    admin = await make_account(settings, email="beheer@example.org", name="Beheerder", role=Role.admin)
+    moderator = await make_account(settings, email="mod@example.org", name="Mia Moderatorius", role=Role.moderator)
+    mod_browser = await signed_in(client, moderator.email)
+    path = f"/moderation/accounts/{world.other.id}"
+    form = await open_form(mod_browser, path, action=f"{path}/suspend")
+    await follow(mod_browser, await form.fill(reason="Herhaaldelijk reclame geplaatst.").submit(mod_browser))
+
+    browser = await signed_in(client, admin.email)
+    form = await open_form(
+        browser, f"/moderation/accounts/{moderator.id}", action=f"/moderation/accounts/{moderator.id}/erase"
+    )
+    await follow(browser, await form.fill(erase_reason="Medewerker uit dienst; verzoek via HR.").submit(browser))
+
+    log = text_of(await browser.get(f"/moderation/log?target_type=account&target_id={world.other.id}"))
+    assert "een oud-medewerker" in log and "Mia Moderatorius" not in log
