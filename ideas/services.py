@@ -50,6 +50,8 @@ PILOT_WEEKS = (1, 104)
 PILOT_TEXT_MAX = 1_000
 PERSONAL_DATA_LIMITS = (5, 1_000)
 MIN_FILL_SECONDS = 3
+# Shown instead of the name of an author whose account was deleted.
+FORMER_PARTICIPANT = N_("Former participant")
 FORM_TOKEN_MAX_AGE_S = 24 * 3600
 
 NOT_FOUND = N_("This idea does not exist.")
@@ -585,7 +587,7 @@ async def delete_comment(account: Account | None, comment_id: int) -> None:
 def _comment_author(row: dict) -> str:
     if row.get("author.kind") == AccountKind.organisation.value and row.get("author.organisation_name"):
         return f"{row['author.display_name']} ({row['author.organisation_name']})"
-    return row.get("author.display_name") or ""
+    return row.get("author.display_name") or gettext(FORMER_PARTICIPANT)
 
 
 async def list_comments(idea_id: int, newest_first: bool = True) -> list[CommentView]:
@@ -651,7 +653,8 @@ def author_name(idea: Idea, author: Account | dict | None) -> str:
     get = author.get if isinstance(author, dict) else (lambda k, d=None: getattr(author, k, d))
     if get("kind") == AccountKind.organisation.value and get("organisation_name"):
         return get("organisation_name")
-    return get("display_name") or ""
+    # A deleted account keeps its ideas and comments but no name (participation.accounts.deletion).
+    return get("display_name") or gettext(FORMER_PARTICIPANT)
 
 
 async def load_author(idea: Idea) -> Account | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,31 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class PrivacyConfig:
+    """[privacy]: who is responsible for the personal data, for the privacy statement (/privacy)."""
+
+    controller: str | None  # the controller (verwerkingsverantwoordelijke): the municipality's executive
+    address: str | None
+    contact_email: str | None  # where people send a request to see, correct or delete their data
+    dpo_email: str | None  # the data protection officer (functionaris gegevensbescherming)
+    hosting: str | None  # processors: who hosts the platform, who delivers its mail
+    mail: str | None
+
+
+ACCESSIBILITY_STATUSES = ("compliant", "partially_compliant", "not_compliant")
+
+
+@dataclass(frozen=True)
+class AccessibilityConfig:
+    """[accessibility]: the accessibility statement (/accessibility) in the government's format."""
+
+    status: str  # one of ACCESSIBILITY_STATUSES (voldoet / voldoet gedeeltelijk / voldoet niet)
+    last_checked: date | None
+    contact_email: str | None
+    limitations: tuple[Choice, ...]  # known limitations, per language (slug: a short key)
+
+
+@dataclass(frozen=True)
 class CityConfig:
     name: str
     slug: str
@@ -56,6 +82,8 @@ class CityConfig:
     # [city] logo and favicon: files under static/ (the city's name as text, and the platform's icon, without).
     logo: str | None = None
     favicon: str | None = None
+    privacy: PrivacyConfig | None = None
+    accessibility: AccessibilityConfig | None = None
 
     def neighbourhood(self, slug: str | None) -> Choice | None:
         return next((n for n in self.neighbourhoods if n.slug == slug), None)
@@ -204,6 +232,43 @@ class _Reader:
             report_threshold=self._report_threshold(),
             logo=self.static_file(city, "logo", "city.logo"),
             favicon=self.static_file(city, "favicon", "city.favicon"),
+            privacy=self._privacy(),
+            accessibility=self._accessibility(),
+        )
+
+    def _optional_table(self, key: str) -> dict[str, Any]:
+        value = self.data.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(key, "must be a table")
+        return value
+
+    def _privacy(self) -> PrivacyConfig:
+        """Missing keys make the statement name the municipality in general, never an invented contact."""
+        table = self._optional_table("privacy")
+        text = lambda key: self.text(table, key, f"privacy.{key}", required=False)  # noqa: E731
+        return PrivacyConfig(
+            controller=text("controller"),
+            address=text("address"),
+            contact_email=text("contact_email"),
+            dpo_email=text("dpo_email"),
+            hosting=text("hosting"),
+            mail=text("mail"),
+        )
+
+    def _accessibility(self) -> AccessibilityConfig:
+        table = self._optional_table("accessibility")
+        status = table.get("status", "partially_compliant")
+        if status not in ACCESSIBILITY_STATUSES:
+            raise self.fail("accessibility.status", f"must be one of {', '.join(ACCESSIBILITY_STATUSES)}")
+        checked = table.get("last_checked")
+        if checked is not None and not isinstance(checked, date):
+            raise self.fail("accessibility.last_checked", "must be a date, e.g. 2026-11-29 (without quotes)")
+        limitations = self.choices("accessibility_limitations") if "accessibility_limitations" in self.data else ()
+        return AccessibilityConfig(
+            status=status,
+            last_checked=checked,
+            contact_email=self.text(table, "contact_email", "accessibility.contact_email", required=False),
+            limitations=limitations,
         )
 
     def _report_threshold(self) -> int:

@@ -26,19 +26,23 @@ from typing import Any
 
 from litestar.di import Provide
 
+from ideas import erasure as ideas_erasure
 from ideas import page_parts as ideas_parts
 from ideas.events import CommentAdded, ContentWritten, IdeaActivity, IdeaStatusChanged
 from ideas.extensions import IdeaExtensions
+from participation.accounts.events import AccountErased
 from participation.accounts.extensions import AccountSections
 from participation.accounts.two_factor_pages import two_factor_section
 from participation.lib.events import DomainEvents
 from participation.moderation import events as moderation_events
 from participation.moderation import page_parts as moderation_parts
+from participation.notifications import erasure as notifications_erasure
 from participation.notifications import page_parts as notification_parts
 from participation.notifications.handlers import NotificationHandlers
 from participation.notifications.mailer import SendMail
 from participation.notifications.services import Notifier
 from participation.outbox.transport import Transport, build_transport
+from participation.register import erasure as register_erasure
 from participation.register.events import EntryUpdated
 from participation.register.extensions import RegisterExtensions
 from participation.settings import Settings
@@ -84,6 +88,12 @@ def build_parts(settings: Settings, send_mail: SendMail | None = None) -> Parts:
             IdeaStatusChanged: (notifications.on_idea_status_changed,),
             CommentAdded: (notifications.on_comment_added,),
             EntryUpdated: (notifications.on_entry_updated,),
+            # Inside the deletion's transaction: what only concerned the person, and quotes of their name.
+            AccountErased: (
+                ideas_erasure.on_account_erased,
+                register_erasure.on_account_erased,
+                notifications_erasure.on_account_erased,
+            ),
         }
     )
     return Parts(

@@ -27,6 +27,8 @@ from participation import __version__, tasks
 from participation.accounts.api import AccountApi
 from participation.accounts.auth import AccountMiddleware
 from participation.accounts.controllers import AccountPages
+from participation.accounts.privacy_api import PrivacyApi
+from participation.accounts.privacy_pages import PrivacyPages
 from participation.accounts.signed_in import signed_in_answers
 from participation.accounts.token_pages import TokenPages
 from participation.accounts.two_factor_pages import TwoFactorPages
@@ -79,6 +81,8 @@ class ApplicationCore(InitPluginProtocol):
                 TokenPages,
                 TwoFactorPages,
                 AccountApi,
+                PrivacyPages,
+                PrivacyApi,
                 IdeaPages,
                 IdeaApi,
                 RegisterPages,

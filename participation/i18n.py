@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -125,7 +125,8 @@ def machine_datetime(value: datetime | None) -> str:
     return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def format_date(value: datetime | None, fmt: str = "long") -> str:
+def format_date(value: datetime | date | None, fmt: str = "long") -> str:
     if value is None:
         return ""
-    return babel_format_date(local_time(value).date(), format=fmt, locale=_formatting_locale())
+    day = local_time(value).date() if isinstance(value, datetime) else value  # a plain date has no time zone
+    return babel_format_date(day, format=fmt, locale=_formatting_locale())

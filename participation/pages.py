@@ -9,12 +9,33 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.response import File, Response, Template
 
+from participation.accounts.retention import UNVERIFIED_DAYS
+from participation.accounts.security_log import RETENTION_DAYS as SECURITY_LOG_DAYS
 from participation.database import current_engine
+from participation.i18n import get_locale
 from participation.lib.clock import utcnow
 from participation.lib.events import DomainEvents
+from participation.outbox.services import SENT_RETENTION
 from participation.register.services import recent_updates
 from participation.settings import ROOT, Settings
 from voting.page_parts import close_to_routing
+
+
+def statement(name: str) -> str:
+    """Statements are written per language (templates/statements/), not sentence by sentence: legal
+    text at B1 level reads better written for its readers than translated line by line."""
+    return f"statements/{name}.{'en' if get_locale() == 'en' else 'nl'}.html"
+
+
+def retention(settings: Settings) -> dict[str, int]:
+    """How long things are kept, from the code that enforces it, so the statement cannot drift."""
+    return {
+        "unverified_days": UNVERIFIED_DAYS,
+        "sent_mail_days": SENT_RETENTION.days,
+        "security_log_days": SECURITY_LOG_DAYS,
+        "login_failure_minutes": settings.login_lockout_minutes,
+        "session_hours": settings.session_absolute_hours,
+    }
 
 
 class SitePages(Controller):
@@ -26,12 +47,13 @@ class SitePages(Controller):
         return Template("home.html", context={"sections": sections, "register_updates": await recent_updates(5)})
 
     @get("/privacy", name="privacy")
-    async def privacy(self) -> Template:
-        return Template("privacy.html")
+    async def privacy(self, settings: NamedDependency[Settings]) -> Template:
+        """The privacy statement, from the city configuration and the retention the code enforces."""
+        return Template(statement("privacy"), context={"privacy": settings.city.privacy, **retention(settings)})
 
     @get("/accessibility", name="accessibility")
-    async def accessibility(self) -> Template:
-        return Template("accessibility.html")
+    async def accessibility(self, settings: NamedDependency[Settings]) -> Template:
+        return Template(statement("accessibility"), context={"accessibility": settings.city.accessibility})
 
     @get("/healthz", name="healthz", cache_control=None)
     async def healthz(self, request: Request) -> Response:

@@ -12,6 +12,7 @@ from litestar.stores.memory import MemoryStore
 from ideas.lifecycle import expire_due_ideas
 from participation.accounts import security_log_admin, tokens
 from participation.accounts.attempts import purge_expired as purge_attempt_counts
+from participation.accounts.retention import purge_unverified
 from participation.composition import Parts
 from participation.idempotency.services import purge_expired as purge_idempotency_keys
 from participation.notifications.digests import send_daily_digests, send_staff_summaries
@@ -47,6 +48,8 @@ async def run_once(parts: Parts, app: Litestar | None = None) -> dict[str, int]:
         "outbox_purged": await purge_sent(),
         # Idempotency keys answer repeats for 24 hours; their stored answers hold what people wrote.
         "idempotency_keys_purged": await purge_idempotency_keys(),
+        # An address never confirmed within 7 days: the sign-up is deleted (privacy statement, retention).
+        "unverified_accounts_deleted": await purge_unverified(events=parts.events),
         # Once per day and recipient however often this runs (a unique digest row per day).
         "digests_sent": await send_daily_digests(parts.notifier),
         "staff_summaries_sent": await send_staff_summaries(parts.notifier),

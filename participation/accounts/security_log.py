@@ -39,6 +39,8 @@ class SecurityEventKind(str, Enum):
     account_suspended = "account_suspended"
     suspension_lifted = "suspension_lifted"
     access_denied = "access_denied"
+    data_exported = "data_exported"
+    account_deleted = "account_deleted"
 
 
 KIND_LABELS = {
@@ -60,6 +62,8 @@ KIND_LABELS = {
     SecurityEventKind.account_suspended: N_("Account suspended"),
     SecurityEventKind.suspension_lifted: N_("Suspension lifted"),
     SecurityEventKind.access_denied: N_("Access refused"),
+    SecurityEventKind.data_exported: N_("Data downloaded"),
+    SecurityEventKind.account_deleted: N_("Account deleted"),
 }
 
 RETENTION_DAYS = 365

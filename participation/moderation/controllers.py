@@ -21,13 +21,14 @@ from participation.accounts.guards import requires_account
 from participation.accounts.tables import Account, Role
 from participation.i18n import gettext
 from participation.lib.events import DomainEvents
-from participation.moderation import accounts, decisions, hiding, log, queue, reports, spam
+from participation.moderation import accounts, decisions, erasure, hiding, log, queue, reports, spam
 from participation.moderation.guards import requires_administration, requires_moderation, requires_role_management
 from participation.moderation.permissions import (
     allowed_decisions,
     can_administer,
     can_change_role,
     can_change_roles,
+    can_erase,
     can_set_threshold,
     report_refusal,
 )
@@ -426,6 +427,7 @@ class ModerationPages(Controller):
                 **_staff(request),
                 "account": account,
                 "log": account_log,
+                "can_erase": can_erase(request.user, account),
                 "errors": errors or {},
                 "values": values or {},
             },
@@ -451,6 +453,19 @@ class ModerationPages(Controller):
         await accounts.lift_suspension(request.user, account_id)
         flash(request, gettext("The suspension has been lifted."), category="success")
         return Redirect(f"/moderation/accounts/{account_id}")
+
+    @post("/accounts/{account_id:int}/erase", name="moderation_erase")
+    async def erase(
+        self, request: Request[Account, Any, Any], account_id: FromPath[int], events: NamedDependency[DomainEvents]
+    ) -> Template | Redirect:
+        """Delete an account for a person who asked but cannot sign in (administrators)."""
+        values = await form_data(request)
+        try:
+            await erasure.erase_on_request(request.user, account_id, values.get("erase_reason", ""), events=events)
+        except FormErrors as exc:
+            return await self._account_page(request, account_id, errors=exc.errors, values=values, status_code=422)
+        flash(request, gettext("The account has been deleted."), category="success")
+        return Redirect(f"/moderation/log?target_type=account&target_id={account_id}", status_code=303)
 
     # -- roles (admins only) ----------------------------------------------------------
     @get("/roles", name="moderation_roles", guards=[requires_role_management])

@@ -11,12 +11,14 @@ import math
 from dataclasses import dataclass
 
 from participation.accounts.tables import Account
-from participation.i18n import N_
+from participation.i18n import N_, gettext
 from participation.lib.clock import utcnow
 from participation.moderation.tables import ModerationDecision, TargetType
 from participation.validation import whole_number
 
 LOG_PER_PAGE = 50
+# Who decided, when that account has since been deleted (not "the platform": a person did act).
+FORMER_STAFF = N_("a former staff member")
 REASON_MAX = 2_000  # the staff's free text on a decision
 
 ACTION_LABELS = {
@@ -37,6 +39,7 @@ ACTION_LABELS = {
     "lift_suspension": N_("Suspension lifted"),
     "set_role": N_("Role changed"),
     "set_threshold": N_("Threshold changed"),
+    "erase_account": N_("Account deleted on request"),
 }
 
 
@@ -114,6 +117,9 @@ async def decision_log(filters: LogFilters, per_page: int = LOG_PER_PAGE) -> Log
         .limit(per_page)
         .offset((filters.page - 1) * per_page)
     )
+    for row in rows:
+        if row["actor"] is not None and not row["actor_name"]:
+            row["actor_name"] = gettext(FORMER_STAFF)
     return LogPage(rows=rows, total=total, page=filters.page, pages=max(1, math.ceil(total / per_page)))
 
 

@@ -88,6 +88,20 @@ def suspend_refusal(actor: Account | None, target: Account) -> Message | None:
     return None
 
 
+def erase_refusal(actor: Account | None, target: Account) -> Message | None:
+    """Only administrators delete an account on someone's behalf, and not their own (that is /account/delete)."""
+    if not can_administer(actor):
+        return Message(N_("Only administrators can delete an account on request."))
+    assert actor is not None
+    if actor.id == target.id:
+        return Message(N_("Delete your own account from your account page."))
+    return None
+
+
+def can_erase(actor: Account | None, target: Account) -> bool:
+    return erase_refusal(actor, target) is None
+
+
 def report_refusal(account: Account | None, author: int | None) -> tuple[Message, int] | None:
     """Why `account` may not report content written by `author` (with the HTTP status); None if it may."""
     if refusal := participation_refusal(account):

@@ -10,7 +10,7 @@ from ideas import services as ideas
 from ideas.search import similar_ideas
 from ideas.tables import Comment, CommentStatus, Idea, IdeaKind, IdeaStatus
 from participation.accounts.tables import Account
-from participation.i18n import N_
+from participation.i18n import N_, gettext
 from participation.lib.clock import utcnow
 from participation.moderation.decisions import notices_for_idea
 from participation.moderation.permissions import author_id, authorize, can_moderate
@@ -175,7 +175,10 @@ async def flagged_comments(limit: int = 20) -> list[dict]:
         comment = comments.get(row["target_id"])
         if comment and comment["id"] not in seen:
             seen.add(comment["id"])
-            out.append({**comment, "signals": row["signals"].split(","), "flagged_at": row["created_at"]})
+            name = comment["author_name"] or gettext(ideas.FORMER_PARTICIPANT)  # a deleted account has no name
+            out.append(
+                {**comment, "author_name": name, "signals": row["signals"].split(","), "flagged_at": row["created_at"]}
+            )
     return out[:limit]
 
 

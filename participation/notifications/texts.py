@@ -126,7 +126,7 @@ def describe(kind: str, category: str, payload: Mapping[str, Any]) -> str:
         reason=payload.get("reason") or "-",
         original=payload.get("original_title") or "",
         due=_due(payload),
-        name=payload.get("name") or "",
+        name=payload.get("name") or gettext(N_("A former participant")),
         status=gettext(ENTRY_STATUS_LABELS[status]) if status in ENTRY_STATUS_LABELS else status,
     )
 

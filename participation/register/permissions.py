@@ -27,6 +27,11 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 INITIAL_STATUSES = (Status.received, Status.under_assessment, Status.planned, Status.running)
 NEEDS_LESSONS = frozenset({Status.completed, Status.stopped})
 LESSON_FIELDS = ("lessons_tried", "lessons_outcome", "lessons_decision", "lessons_decision_reason", "lessons_advice")
+# What an entry that processes personal data must say before it runs (before that, "unknown" is fine).
+PRIVACY_FIELDS = ("data_description", "legal_basis", "dpia_status")
+PRIVACY_BEFORE_RUNNING = N_(
+    "This project processes personal data: before it runs, fill in which data, the legal basis and the DPIA status."
+)
 
 
 def can_edit_register(account: Account | None) -> bool:
@@ -48,6 +53,13 @@ def lessons_complete(entry: Mapping[str, Any]) -> bool:
     return all(_filled(entry.get(name)) for name in LESSON_FIELDS)
 
 
+def privacy_missing(entry: Mapping[str, Any]) -> tuple[str, ...]:
+    """The privacy fields a running entry still lacks: only when it says it processes personal data."""
+    if entry.get("personal_data") is not True:
+        return ()
+    return tuple(name for name in PRIVACY_FIELDS if not _filled(entry.get(name)))
+
+
 def transition_refusal(entry: Mapping[str, Any], target: str, declined_reason: str | None = None) -> Message | None:
     """Why `entry` may not move to `target` (None: it may)."""
     try:
@@ -58,6 +70,8 @@ def transition_refusal(entry: Mapping[str, Any], target: str, declined_reason: s
         return Message(N_("This status change is not allowed from the entry's current status."))
     if wanted is Status.declined and not (declined_reason or "").strip():
         return Message(N_("Give the public reason for declining."))
+    if wanted is Status.running and privacy_missing(entry):
+        return Message(PRIVACY_BEFORE_RUNNING)
     if wanted in NEEDS_LESSONS and not lessons_complete(entry):
         return Message(N_("Record the lessons learned (all five parts) before the entry is completed or stopped."))
     return None

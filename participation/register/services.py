@@ -28,9 +28,12 @@ from participation.register.permissions import (
     INITIAL_STATUSES,
     LESSON_FIELDS,
     NEEDS_LESSONS,
+    PRIVACY_BEFORE_RUNNING,
+    PRIVACY_FIELDS,
     can_edit_register,
     is_overdue,
     lessons_complete,
+    privacy_missing,
     transition_refusal,
 )
 from participation.register.tables import (
@@ -677,6 +680,8 @@ async def create_entry(settings: Settings, account: Account, raw: Mapping[str, A
     status = clean_text(raw.get("status")) or DEFAULT_STATUS
     if status not in {s.value for s in INITIAL_STATUSES}:
         raise FormErrors({"status": N_("A new entry starts as received, under assessment, planned or running.")})
+    if status == Status.running.value and (missing := privacy_missing(values)):
+        raise FormErrors({name: PRIVACY_BEFORE_RUNNING for name in missing})
     for attempt in range(3):
         try:
             async with write_transaction():
@@ -746,6 +751,8 @@ async def update_entry(settings: Settings, account: Account, slug: str, raw: Map
             raise FormErrors(
                 {"lessons_tried": N_("A completed or stopped entry keeps its lessons learned (all five parts).")}
             )
+        if entry.status == Status.running.value and (missing := privacy_missing(values)):
+            raise FormErrors({name: PRIVACY_BEFORE_RUNNING for name in missing})
         await RegisterEntry.update({**_entry_columns(values), RegisterEntry.updated_at: utcnow()}).where(
             RegisterEntry.id == entry.id
         )
@@ -773,7 +780,7 @@ async def post_update(
     errors.raise_if_any()
     async with write_transaction():
         entry = await _entry_row(slug)
-        values = {name: getattr(entry, name) for name in ("status", *LESSON_FIELDS)}
+        values = {name: getattr(entry, name) for name in ("status", "personal_data", *PRIVACY_FIELDS, *LESSON_FIELDS)}
         if wanted is not None:
             if wanted == Status.declined.value and not reason:
                 raise FormErrors({"reason": N_("Give the public reason for declining.")})

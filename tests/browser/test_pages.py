@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.checks import page_problems
-from tests.browser.conftest import ADMIN, EDITOR, MODERATOR, RESIDENT
+from tests.browser.conftest import ADMIN, DEMO_PASSWORD, EDITOR, MODERATOR, RESIDENT
 from tests.browser.people import PointerPerson, wait_until
 
 LANGUAGES = ["nl", "en"]
@@ -50,6 +50,7 @@ PAGES: list[tuple[str, str | None, str]] = [
     ("notifications", RESIDENT, "/account/notifications"),
     ("two-step-enrolment", RESIDENT, "/account/two-step"),
     ("two-step-manage", MODERATOR, "/account/two-step"),
+    ("confirm-password", RESIDENT, "/account/confirm?next=/account/data"),
     ("moderation-queue", MODERATOR, "/moderation"),
     ("moderation-idea-submitted", MODERATOR, "/moderation/ideas/{submitted_idea}"),
     ("moderation-idea-published", MODERATOR, "/moderation/ideas/{commented_idea}"),
@@ -133,6 +134,24 @@ def test_forms_with_errors(lang: str, pages_of) -> None:
     page.locator("#f-password").fill("not the password")
     with page.expect_navigation():
         page.locator("form[action='/login'] button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert_page_ok(page, lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_my_data_and_delete_pages(lang: str, pages_of) -> None:
+    """After confirming the password: the download page, the delete page, and its error (nothing is deleted)."""
+    page = pages_of(RESIDENT)
+    page.goto(with_language("/account/confirm?next=/account/data", lang))
+    page.locator("#f-password").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.locator("form[action='/account/confirm'] button[type=submit]").click()
+    assert page.url.endswith("/account/data")
+    assert_page_ok(page, lang)
+    page.goto(with_language("/account/delete", lang))
+    assert_page_ok(page, lang)
+    with page.expect_navigation():
+        page.locator("form[action='/account/delete'] button[type=submit]").click()
     expect(page.locator(".error-summary")).to_be_visible()
     assert_page_ok(page, lang)
 

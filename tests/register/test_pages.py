@@ -63,6 +63,10 @@ async def portfolio(new_entry):
             programme_line="smart-municipality",
             neighbourhoods=["whole-city"],
             personal_data=True,
+            # A running entry that processes personal data says what, on which basis, and its DPIA.
+            data_description="Naam en e-mailadres van wie een afspraak maakt.",
+            legal_basis="Publieke taak",
+            dpia_status="done",
             scope="narrow",
             status="running",
         ),
