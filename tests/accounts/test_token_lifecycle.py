@@ -12,6 +12,7 @@ import pytest
 from participation.accounts.tables import Account, ApiToken, Role, SecurityEvent
 from tests.accounts.test_api import assert_problem
 from tests.accounts.tools import another_browser
+from tests.flows.conftest import sign_in_with_form
 from tests.forms import follow, form_on, open_form, text_of
 from tests.helpers import PASSWORD, api_token, link_from, make_account
 
@@ -22,9 +23,7 @@ async def browser_of(client, email: str) -> httpx.AsyncClient:
     """A browser of its own, signed in through the login form."""
     browser = another_browser(client)
     browser.follow_redirects = False
-    form = await open_form(browser, "/login", action="/login")
-    form.fill(email=email, password=PASSWORD)
-    await follow(browser, await form.submit(browser))
+    await sign_in_with_form(browser, email)  # with the app's code for staff
     return browser
 
 

@@ -63,7 +63,7 @@ class Person:
         if code is not None and (shown := code(email)):
             self.fill("Code", shown)
             self.press("Inloggen")
-        expect(self.page.get_by_role("button", name="Uitloggen")).to_be_visible()
+        expect(self.page.get_by_role("button", name="Uitloggen", exact=True)).to_be_visible()
 
     # -- where things are -------------------------------------------------------
     def link(self, name: str) -> Locator:

@@ -38,7 +38,9 @@ async def test_suspension_ends_the_session_and_refuses_everything(client, settin
     await post(browser, f"/ideas/{published.id}/support")  # refused: a flash message, no support (counted below)
     assert (await post(browser, f"/report/idea/{published.id}", {"reason": "spam"})).status_code == 403
 
-    # And through the API with a token made before the suspension.
+    # A token made before the suspension ended with it; one made since can do nothing either.
+    assert (await client.get("/api/v1/me", headers=token)).status_code == 401
+    token = await token_for(client, member)
     assert (
         await client.post("/api/v1/ideas", json={k: v for k, v in idea_form().items()}, headers=token)
     ).status_code == 403
