@@ -7,7 +7,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from participation.accounts import signed_links
-from participation.accounts.tables import Account, AttemptCount
+from participation.accounts.tables import Account, AttemptCount, SecurityEvent
 from participation.lib.clock import utcnow
 from tests.accounts.tools import dutch, page_text
 from tests.forms import open_form
@@ -125,6 +125,13 @@ async def test_twelve_requests_in_a_row_send_three_mails(client, settings, outbo
     assert {a.status_code for a in answers} == {200}
     assert all(dutch(SAME_ANSWER) in page_text(a) for a in answers), "the 4th and later get the same answer"
     assert [m.to for m in outbox] == ["anna@example.org"] * settings.reset_mails_per_hour == ["anna@example.org"] * 3
+    # Every request is in the security log, the capped ones marked: a flood shows there.
+    logged = (
+        await SecurityEvent.select(SecurityEvent.detail)
+        .where(SecurityEvent.kind == "password_reset_requested")
+        .order_by(SecurityEvent.id)
+    )
+    assert [row["detail"] for row in logged] == [""] * 3 + ["no mail: hourly cap"] * 9
 
 
 async def test_the_mail_cap_is_per_address_and_ends_after_an_hour(client, settings, outbox):
