@@ -34,16 +34,20 @@ async def count_attempt(key: str, window: timedelta) -> Attempt:
     now = utcnow()
     async with write_transaction():
         await AttemptCount.delete().where((AttemptCount.key == key) & (AttemptCount.expires_at <= now))
-        await AttemptCount.insert(AttemptCount(key=key, attempts=0, expires_at=now + window)).on_conflict(
-            target=AttemptCount.key, action="DO NOTHING"
-        )
-        await AttemptCount.update({AttemptCount.attempts: AttemptCount.attempts + 1}).where(AttemptCount.key == key)
-        row = (
-            await AttemptCount.select(AttemptCount.attempts, AttemptCount.expires_at)
-            .where(AttemptCount.key == key)
-            .first()
-        )
-    return Attempt(key=key, number=row["attempts"], expires_at=row["expires_at"])
+        # A concurrent `forget` (a right answer elsewhere) may delete the row between the insert
+        # and the increment; then the window starts again with this attempt.
+        for _ in range(3):
+            await AttemptCount.insert(AttemptCount(key=key, attempts=0, expires_at=now + window)).on_conflict(
+                target=AttemptCount.key, action="DO NOTHING"
+            )
+            rows = (
+                await AttemptCount.update({AttemptCount.attempts: AttemptCount.attempts + 1})
+                .where(AttemptCount.key == key)
+                .returning(AttemptCount.attempts, AttemptCount.expires_at)
+            )
+            if rows:
+                return Attempt(key=key, number=rows[0]["attempts"], expires_at=rows[0]["expires_at"])
+    raise RuntimeError(f"attempt count {key!r} kept vanishing")
 
 
 async def forget(key: str) -> None:

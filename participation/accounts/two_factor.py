@@ -19,11 +19,11 @@ from datetime import timedelta
 import pyotp
 import segno
 
-from participation.accounts import security_log
+from participation.accounts import attempts, security_log
 from participation.accounts.passwords import verify_password
 from participation.accounts.permissions import is_staff
 from participation.accounts.security_log import SecurityEventKind
-from participation.accounts.tables import Account, RecoveryCode, SecurityEvent, TwoFactor
+from participation.accounts.tables import Account, RecoveryCode, TwoFactor
 from participation.database import is_unique_violation, write_transaction
 from participation.i18n import N_
 from participation.lib.clock import utcnow
@@ -164,15 +164,14 @@ async def _enable(account: Account, secret: str, last_used_step: int) -> list[st
 
 async def check_code(account: Account, code: str, *, path: str | None = None) -> None:
     """Accept a TOTP code (each time step once) or an unused recovery code (once); else record and refuse."""
-    recent_failures = await SecurityEvent.count().where(
-        (SecurityEvent.kind == SecurityEventKind.two_factor_failed.value)
-        & (SecurityEvent.account == account.id)
-        & (SecurityEvent.created_at >= utcnow() - WRONG_CODES_WINDOW)
-    )
-    if recent_failures >= MAX_WRONG_CODES:
+    # Counted before the check, atomically (as the password lockout): concurrent guesses cannot
+    # slip past the limit; a right code clears the count.
+    key = f"two-factor:{account.id}"
+    if (await attempts.count_attempt(key, WRONG_CODES_WINDOW)).over(MAX_WRONG_CODES):
         raise TooManyWrongCodes(N_("Too many wrong codes for this account. Try again in 15 minutes."))
     factor = await factor_of(account)
     if factor is not None and await _claim(account, factor, normalise(code), path):
+        await attempts.forget(key)
         return
     await security_log.record(SecurityEventKind.two_factor_failed, account=account, path=path)
     raise WrongCode(WRONG_CODE)
