@@ -151,14 +151,21 @@ class ApplicationCore(InitPluginProtocol):
         backend = self.settings.store_backend
         if backend == "redis":
             redis = RedisStore.with_client(url=self.settings.redis_url or "", namespace="participation")
-            return {"sessions": redis.with_namespace("sessions"), "rate_limit": redis.with_namespace("rate_limit")}
+            return {
+                "sessions": redis.with_namespace("sessions"),
+                "rate_limit": redis.with_namespace("rate_limit"),
+                # Computed pages and figures (participation.lib.cache), shared by every worker and host.
+                "cache": redis.with_namespace("cache"),
+            }
         if backend == "file":
             root = self.settings.var_dir / "stores"
             return {
                 "sessions": FileStore(root / "sessions", create_directories=True),
                 "rate_limit": FileStore(root / "rate_limit", create_directories=True),
+                # In memory even on one host: a per-process copy of short-lived figures costs little.
+                "cache": MemoryStore(),
             }
-        return {"sessions": MemoryStore(), "rate_limit": MemoryStore()}
+        return {"sessions": MemoryStore(), "rate_limit": MemoryStore(), "cache": MemoryStore()}
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Litestar) -> AsyncIterator[None]:
