@@ -256,11 +256,15 @@ def tasks() -> None:
 
 @tasks.command("run-once")
 def tasks_run_once() -> None:
-    """Run every periodic task once (for cron)."""
+    """Run every periodic task once (for cron), unless another process is running them right now."""
     from participation import tasks as periodic
+    from participation.leases.services import holder_name
 
     parts = _parts()
-    result = _with_database(parts.settings, lambda: periodic.run_once(parts))
+    result = _with_database(parts.settings, lambda: periodic.run_when_due(parts, holder=holder_name(), force=True))
+    if result is None:
+        click.echo("Another process is running the periodic tasks right now; nothing done.", err=True)
+        return
     for name, count in result.items():
         click.echo(f"{name}: {count}")
 
