@@ -104,7 +104,7 @@ async def _noop() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, envvar="WEB_CONCURRENCY", help="Or WEB_CONCURRENCY.")
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the platform (no demo data)."""
     settings = _settings()
