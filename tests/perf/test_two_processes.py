@@ -1,4 +1,4 @@
-"""Two app processes, one database, one Redis: what one process does, the other sees.
+"""Two app processes, one database, one Redis: what one process does, the other sees, and mail goes once.
 
 This is the multi-host set-up of docs/deployment.md on one machine: two `participation serve`
 processes on their own ports (as two app hosts behind a proxy), the test's database (PostgreSQL,
@@ -26,6 +26,8 @@ from litestar.stores.redis import RedisStore
 from ideas.tables import Idea
 from participation import tasks
 from participation.leases.services import lease_of
+from participation.outbox.services import enqueue
+from participation.outbox.tables import OutboxMessage
 from tests.forms import follow, open_form
 from tests.helpers import PASSWORD, make_account, post_form
 from tests.voting.conftest import publish_idea
@@ -61,7 +63,8 @@ def _start(database_url: str, var_dir: Path, name: str) -> Server:
         "BASE_URL": "http://participation.test",
         "PARTICIPATION_VAR_DIR": str(var_dir),
         "PERIODIC_TASKS": "on",
-        "OUTBOX_WORKER": "off",
+        # Both deliver mail; without SMTP_URL each saves what it sends under its own var/mail/.
+        "OUTBOX_WORKER": "on",
         "PARTICIPATION_RATE_LIMITS": f"registration={REGISTRATIONS_PER_MINUTE}",
     }
     log = var_dir / f"{name}.log"
@@ -137,10 +140,13 @@ async def _signed_in_as(browser: httpx.AsyncClient, email: str) -> bool:
     return email in page.text
 
 
-async def test_two_app_processes_share_sessions_rate_limits_supports_and_one_round_of_tasks(
+async def test_two_app_processes_share_sessions_rate_limits_supports_mail_and_one_round_of_tasks(
     settings, two_hosts, tmp_path
 ):
     a, b = two_hosts
+    # Mail for both outbox workers to race for while the rest goes on.
+    for i in range(30):
+        await enqueue(to=f"person{i}@example.org", subject=f"Bericht {i}", text="t", category="account", locale="nl")
     author = await make_account(settings, email="author@example.org", name="Auteur")
     await make_account(settings, email="member@example.org", name="Lid")
     idea = await publish_idea(settings, author)
@@ -193,5 +199,15 @@ async def test_two_app_processes_share_sessions_rate_limits_supports_and_one_rou
     assert lease is not None and lease.holder is None, "a round finished"
     await asyncio.sleep(1)
     assert (await lease_of(tasks.JOB)).runs == 1
+
+    # Each message was sent once, by one of the two processes.
+    for _ in range(150):
+        if await OutboxMessage.count().where(OutboxMessage.status == "sent") == 30:
+            break
+        await asyncio.sleep(0.2)
+    sent = [path.name for name in ("a", "b") for path in (tmp_path / name / "mail").glob("*.eml")]
+    assert len(sent) == len(set(sent)) == 30, sorted(sent)
+    assert {r["attempts"] for r in await OutboxMessage.select(OutboxMessage.attempts)} == {1}
+
     for server in (a, b):
         assert server.process.poll() is None, server.log.read_text()[-3000:]
