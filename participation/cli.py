@@ -104,7 +104,7 @@ async def _noop() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, envvar="WEB_CONCURRENCY", help="Or WEB_CONCURRENCY.")
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the platform (no demo data)."""
     settings = _settings()
@@ -256,11 +256,15 @@ def tasks() -> None:
 
 @tasks.command("run-once")
 def tasks_run_once() -> None:
-    """Run every periodic task once (for cron)."""
+    """Run every periodic task once (for cron), unless another process is running them right now."""
     from participation import tasks as periodic
+    from participation.leases.services import holder_name
 
     parts = _parts()
-    result = _with_database(parts.settings, lambda: periodic.run_once(parts))
+    result = _with_database(parts.settings, lambda: periodic.run_when_due(parts, holder=holder_name(), force=True))
+    if result is None:
+        click.echo("Another process is running the periodic tasks right now; nothing done.", err=True)
+        return
     for name, count in result.items():
         click.echo(f"{name}: {count}")
 

@@ -74,6 +74,8 @@ class Settings:
     mail_backend: str = "console"
     # Sessions and rate-limit counters: "redis" (REDIS_URL), "file" (one host), "memory" (tests).
     store_backend: str = "file"
+    # The periodic tasks inside the app (PERIODIC_TASKS=off when cron runs `participation tasks run-once`);
+    # however many processes run them, one round runs at a time (participation.tasks).
     run_periodic_tasks: bool = True
     # The outbox worker inside the app process (OUTBOX_WORKER=off when separate
     # `participation outbox work` processes deliver the mail).
@@ -155,6 +157,7 @@ class Settings:
                 env.get("PARTICIPATION_ACCOUNT_RATE_LIMITS", ""), AccountRateLimits, "PARTICIPATION_ACCOUNT_RATE_LIMITS"
             ),
             outbox_worker=_on_off("OUTBOX_WORKER", env.get("OUTBOX_WORKER", "on")),
+            run_periodic_tasks=_on_off("PERIODIC_TASKS", env.get("PERIODIC_TASKS", "on")),
             security_contact=env.get("SECURITY_CONTACT") or None,
             api_token_days=_token_days(env.get("API_TOKEN_DAYS", "90")),
             staff_session_idle_minutes=_minutes(

@@ -1,9 +1,15 @@
-"""Periodic housekeeping inside the app (and `participation tasks run-once` for cron)."""
+"""Periodic housekeeping inside the app (and `participation tasks run-once` for cron).
+
+Every app process (every worker on every host) checks once a minute; a lease row
+(`participation.leases`) lets one of them run a round, at most once per `INTERVAL_S`
+and never two at a time, on SQLite and PostgreSQL alike.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 from litestar import Litestar
 from litestar.stores.file import FileStore
@@ -15,6 +21,8 @@ from participation.accounts.attempts import purge_expired as purge_attempt_count
 from participation.accounts.retention import purge_unverified
 from participation.composition import Parts
 from participation.idempotency.services import purge_expired as purge_idempotency_keys
+from participation.leases import services as leases
+from participation.lib.clock import utcnow
 from participation.notifications.digests import send_daily_digests, send_staff_summaries
 from participation.outbox.services import purge_sent
 from voting.services import route_ideas_over_threshold
@@ -22,6 +30,11 @@ from voting.trending import refresh_trending_batch
 
 logger = logging.getLogger("participation.tasks")
 INTERVAL_S = 300
+CHECK_S = 60
+JOB = "periodic-tasks"
+# Far longer than a round takes (seconds, even at city scale): only a holder that died keeps
+# the others waiting this long.
+HOLD_FOR = timedelta(minutes=15)
 
 
 async def run_once(parts: Parts, app: Litestar | None = None) -> dict[str, int]:
@@ -56,10 +69,24 @@ async def run_once(parts: Parts, app: Litestar | None = None) -> dict[str, int]:
     }
 
 
+async def run_when_due(
+    parts: Parts, app: Litestar | None = None, *, holder: str, force: bool = False
+) -> dict[str, int] | None:
+    """`run_once` if this process takes the lease; None when another holds it or (unless `force`) it is not due."""
+    started = utcnow()
+    if not await leases.take(JOB, holder, now=started, hold_for=HOLD_FOR, only_when_due=not force):
+        return None
+    try:
+        return await run_once(parts, app)
+    finally:
+        await leases.give_back(JOB, holder, now=started, next_due=started + timedelta(seconds=INTERVAL_S))
+
+
 async def run_forever(parts: Parts, app: Litestar) -> None:
+    holder = leases.holder_name()
     while True:
-        await asyncio.sleep(INTERVAL_S)
         try:
-            await run_once(parts, app)
+            await run_when_due(parts, app, holder=holder)
         except Exception:  # a failed round must not end the loop; it is logged and retried
             logger.exception("Periodic tasks failed")
+        await asyncio.sleep(CHECK_S)

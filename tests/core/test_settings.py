@@ -145,3 +145,10 @@ def test_account_rate_limits_from_the_environment():
     assert settings.rate_limits.comment == 20, "the per-address limits are separate"
     with pytest.raises(ConfigurationError, match="PARTICIPATION_ACCOUNT_RATE_LIMITS: 'votes=3'"):
         Settings.from_env({"PARTICIPATION_ACCOUNT_RATE_LIMITS": "votes=3"})
+
+
+def test_periodic_tasks_can_be_left_to_cron(tmp_path):
+    assert Settings.from_env(environ(tmp_path)).run_periodic_tasks
+    assert not Settings.from_env(environ(tmp_path, PERIODIC_TASKS="off")).run_periodic_tasks
+    with pytest.raises(ConfigurationError, match="PERIODIC_TASKS"):
+        Settings.from_env(environ(tmp_path, PERIODIC_TASKS="sometimes"))
