@@ -122,8 +122,9 @@ def serve(host: str, port: int, workers: int) -> None:
     default=None,
     help="Add generated data for measuring: 1k ideas, a city (50,000) or national (PostgreSQL only).",
 )
+@click.option("--factor", default=1.0, show_default=True, type=float, help="Multiply the --scale sizes (e.g. 0.1).")
 @click.option("--no-serve", is_flag=True, help="Load the data and exit (for benchmarks).")
-def demo(host: str, port: int, scale: str | None, no_serve: bool) -> None:
+def demo(host: str, port: int, scale: str | None, factor: float, no_serve: bool) -> None:
     """Migrate, load demo data (once) and serve."""
     from participation.accounts import two_factor
     from participation.database import migrate as run_migrations
@@ -136,7 +137,7 @@ def demo(host: str, port: int, scale: str | None, no_serve: bool) -> None:
         await run_migrations()
         if scale is None:
             return await load_demo(parts)
-        return (await _load_scale(parts, scale)).demo_accounts
+        return (await _load_scale(parts, scale, factor)).demo_accounts
 
     accounts = _with_database(settings, prepare, require_migrated=False)
     click.echo(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
@@ -151,11 +152,11 @@ def demo(host: str, port: int, scale: str | None, no_serve: bool) -> None:
         _serve(settings, host, port, workers=1)
 
 
-async def _load_scale(parts: Parts, scale: str):
+async def _load_scale(parts: Parts, scale: str, factor: float):
     from participation.scale_data import ScaleDataError, describe, load_scale_data
 
     try:
-        report = await load_scale_data(parts, scale, progress=click.echo)
+        report = await load_scale_data(parts, scale, factor, progress=click.echo)
     except ScaleDataError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(describe(report))

@@ -56,7 +56,7 @@ def test_sizes_keep_the_city_ratios():
         sizes_for("village")
 
 
-async def test_counters_equal_rows_statuses_are_valid_and_a_second_load_adds_nothing(parts, settings):
+async def test_counters_equal_rows_statuses_are_valid_supports_skewed_and_a_second_load_adds_nothing(parts, settings):
     report = await load_scale_data(parts, "1k", FACTOR)
     sizes = sizes_for("1k", FACTOR, settings.city.support_threshold)
     assert report.loaded and report.counts["idea"] == sizes.ideas and report.counts["support"] == sizes.supports
@@ -97,15 +97,7 @@ async def test_counters_equal_rows_statuses_are_valid_and_a_second_load_adds_not
     stored = next(i["trending_score"] for i in ideas if i["id"] == hot)
     assert math.isclose(stored, await trending.refresh_trending(hot), rel_tol=1e-3)
 
-    before = [await t.count() for t in (Account, Idea, Support, Comment, RegisterEntry)]
-    again = await load_scale_data(parts, "1k", FACTOR)
-    assert not again.loaded and again.counts == {} and again.hot_idea_id == hot
-    assert [await t.count() for t in (Account, Idea, Support, Comment, RegisterEntry)] == before
-
-
-async def test_supports_and_comments_are_skewed_with_one_hot_idea(parts, settings):
-    report = await load_scale_data(parts, "1k", FACTOR)
-    ideas = await _scale_ideas()
+    # Skewed like real participation: the top 5% of ideas hold more than half of the supports.
     counts = sorted((i["support_count"] for i in ideas), reverse=True)
     top = counts[: math.ceil(len(counts) * 0.05)]
     assert sum(top) > sum(counts) / 2
@@ -113,12 +105,17 @@ async def test_supports_and_comments_are_skewed_with_one_hot_idea(parts, setting
     for idea in ideas:
         if idea["status"] == S.published.value:
             assert idea["support_count"] < (idea["threshold_override"] or settings.city.support_threshold)
-    hot = next(i for i in ideas if i["id"] == report.hot_idea_id)
-    rows = await Comment.select(Comment.parent, Comment.status).where(Comment.idea == hot["id"])
-    assert hot["status"] == S.published.value
-    assert len(rows) == sizes_for("1k", FACTOR).hot_comments
-    assert hot["comment_count"] == max(i["comment_count"] for i in await Idea.select(Idea.comment_count))
+    hot_idea = next(i for i in ideas if i["id"] == hot)
+    rows = await Comment.select(Comment.parent, Comment.status).where(Comment.idea == hot)
+    assert hot_idea["status"] == S.published.value
+    assert len(rows) == sizes.hot_comments
+    assert hot_idea["comment_count"] == max(i["comment_count"] for i in await Idea.select(Idea.comment_count))
     assert any(r["parent"] is not None for r in rows) and any(r["status"] == "hidden" for r in rows)
+
+    before = [await t.count() for t in (Account, Idea, Support, Comment, RegisterEntry)]
+    again = await load_scale_data(parts, "1k", FACTOR)
+    assert not again.loaded and again.counts == {} and again.hot_idea_id == hot
+    assert [await t.count() for t in (Account, Idea, Support, Comment, RegisterEntry)] == before
 
 
 async def test_generated_ideas_are_searchable_and_the_main_pages_answer(parts, client):
@@ -189,3 +186,15 @@ async def test_national_scale_is_refused_on_sqlite(parts, database_kind):
     with pytest.raises(ScaleDataError, match="PostgreSQL"):
         await load_scale_data(parts, "national", FACTOR)
     assert await Idea.count() == 0
+
+
+async def test_the_demo_command_loads_scale_data_without_serving(cli, database_kind):
+    result = await cli("demo", "--scale", "1k", "--factor", str(FACTOR), "--no-serve")
+    assert result.exit_code == 0, result.output
+    assert "1k scale (x0.05)" in result.output and "/ideas/" in result.output
+    assert await Account.count().where(Account.email.like(f"%@{EMAIL_DOMAIN}")) == sizes_for("1k", FACTOR).accounts
+    again = await cli("demo", "--scale", "1k", "--factor", str(FACTOR), "--no-serve")
+    assert again.exit_code == 0 and "already loaded" in again.output
+    if database_kind == "sqlite":
+        refused = await cli("demo", "--scale", "national", "--no-serve")
+        assert refused.exit_code != 0 and "needs PostgreSQL" in refused.output
