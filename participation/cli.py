@@ -116,7 +116,15 @@ def serve(host: str, port: int, workers: int) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def demo(host: str, port: int) -> None:
+@click.option(
+    "--scale",
+    type=click.Choice(["1k", "city", "national"]),
+    default=None,
+    help="Add generated data for measuring: 1k ideas, a city (50,000) or national (PostgreSQL only).",
+)
+@click.option("--factor", default=1.0, show_default=True, type=float, help="Multiply the --scale sizes (e.g. 0.1).")
+@click.option("--no-serve", is_flag=True, help="Load the data and exit (for benchmarks).")
+def demo(host: str, port: int, scale: str | None, factor: float, no_serve: bool) -> None:
     """Migrate, load demo data (once) and serve."""
     from participation.accounts import two_factor
     from participation.database import migrate as run_migrations
@@ -127,7 +135,9 @@ def demo(host: str, port: int) -> None:
 
     async def prepare():
         await run_migrations()
-        return await load_demo(parts)
+        if scale is None:
+            return await load_demo(parts)
+        return (await _load_scale(parts, scale, factor)).demo_accounts
 
     accounts = _with_database(settings, prepare, require_migrated=False)
     click.echo(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
@@ -138,7 +148,19 @@ def demo(host: str, port: int) -> None:
             uri = two_factor.provisioning_uri(account.two_factor_secret, account.email, settings.city.name)
             click.echo(f"  {'':<32} authenticator key {two_factor.grouped(account.two_factor_secret)}  ({uri})")
     click.echo("")
-    _serve(settings, host, port, workers=1)
+    if not no_serve:
+        _serve(settings, host, port, workers=1)
+
+
+async def _load_scale(parts: Parts, scale: str, factor: float):
+    from participation.scale_data import ScaleDataError, describe, load_scale_data
+
+    try:
+        report = await load_scale_data(parts, scale, factor, progress=click.echo)
+    except ScaleDataError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(describe(report))
+    return report
 
 
 @main.group()

@@ -28,6 +28,8 @@ ROOT_MODULES = {
     "participation.outbox_pages",  # the admin page of failed mail: joins the outbox with accounts' guards
     "participation.security_log_pages",  # the admin page of the security log, in the staff area's menu
     "participation.templating",  # configures Jinja for the app: staff checks for the navigation
+    "participation.scale_data",  # generated data for measuring: writes every domain's tables
+    "participation.scale_plan",  # what the generated data holds (uses every domain's statuses)
 }
 LAYER_NAMES = ["shared", "accounts", "content", "voting", "moderation", "notifications", "root"]
 
