@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
@@ -105,9 +106,18 @@ def comment_items(views: list[services.CommentView], idea_id: int) -> list[Comme
             edited_at=c.edited_at,
             hidden_reason=c.hidden_reason if view.hidden else None,
             replies=[one(r) for r in view.replies],
+            reply_count=max(view.reply_count, len(view.replies)),
         )
 
     return [one(v) for v in views]
+
+
+TOTAL_COUNT = ResponseHeader(
+    name="X-Total-Count",
+    documentation_only=True,
+    required=True,
+    description="How many comments (threads, or replies with `parent_id`) there are on all pages.",
+)
 
 
 def _bad_filter(name: str) -> DomainError:
@@ -246,14 +256,33 @@ class IdeaApi(Controller):
         idea = await services.withdraw_idea(request.user, idea_id, data.reason, events=events)
         return await idea_detail(settings, idea_extensions, idea, request.user)
 
-    @get("/ideas/{idea_id:int}/comments", summary="Comments on an idea")
+    @get(
+        "/ideas/{idea_id:int}/comments",
+        summary="Comments on an idea",
+        responses=problem_responses(400),
+        response_headers=[TOTAL_COUNT],
+    )
     async def comments(
-        self, request: Request, idea_id: FromPath[int], order: FromQuery[str] = "newest"
-    ) -> list[CommentItem]:
-        """Top-level comments newest (or `order=oldest`) first, each with its replies oldest first."""
+        self,
+        request: Request,
+        idea_id: FromPath[int],
+        order: FromQuery[str] = "newest",
+        page: PageNumber = 1,
+        per_page: FromQuery[int] = services.THREADS_PER_PAGE,
+        parent_id: FromQuery[int | None] = None,
+    ) -> Response[list[CommentItem]]:
+        """Top-level comments newest (or `order=oldest`) first, `per_page` (1-100, default 30) a page,
+        each with its first 5 replies oldest first; `reply_count` says how many replies it has.
+
+        With `parent_id`, the replies of that top-level comment, oldest first, a page at a time.
+        The `X-Total-Count` header gives the number of comments (threads, or replies) on all pages.
+        """
         await services.get_visible_idea(request.user, idea_id)
-        views = await services.list_comments(idea_id, newest_first=order != "oldest")
-        return comment_items(views, idea_id)
+        if parent_id is not None:
+            _, result = await services.list_replies(idea_id, parent_id, page, per_page)
+        else:
+            result = await services.list_comments(idea_id, newest_first=order != "oldest", page=page, per_page=per_page)
+        return Response(comment_items(result.items, idea_id), headers={"X-Total-Count": str(result.total)})
 
     @post(
         "/ideas/{idea_id:int}/comments",

@@ -27,9 +27,30 @@ from participation.lib.clock import utcnow
 from participation.lib.events import DomainEvents
 from participation.markdown import render_markdown
 from participation.settings import Settings
-from participation.validation import DomainError, FormErrors
+from participation.validation import DomainError, FormErrors, PageNumber
 
 MULTI_FIELDS = ("pilot_asks",)
+
+
+def _id(value: object) -> int:
+    return getattr(value, "id", value)  # type: ignore[return-value]
+
+
+def comment_url(idea_id: int, comment_id: int) -> str:
+    """The permalink of a comment: it finds the page that shows it (comments come a page at a time)."""
+    return f"/ideas/{idea_id}/comments/{comment_id}"
+
+
+def _comment_context(request: Request, idea: Any) -> dict[str, Any]:
+    """What ideas/_comment.html asks of each comment."""
+    user, now = request.user, utcnow()
+    return {
+        "comment_refusal": permissions.comment_refusal(user, idea),
+        "can_edit_comment": lambda c: permissions.can_edit_comment(user, c, now),
+        "can_delete_comment": lambda c: permissions.can_delete_comment(user, c),
+        "render_comment": render_comment,
+        "hidden_notice": services.hidden_notice,
+    }
 
 
 async def read_form(request: Request) -> tuple[dict[str, Any], list[str]]:
@@ -136,8 +157,9 @@ class IdeaPages(Controller):
         idea_extensions: NamedDependency[IdeaExtensions],
         idea_id: FromPath[int],
         order: FromQuery[str] = "newest",
+        comments_page: PageNumber = 1,
     ) -> Template:
-        return await self._detail(request, idea_extensions, idea_id, order)
+        return await self._detail(request, idea_extensions, idea_id, order, comments_page)
 
     async def _detail(
         self,
@@ -145,42 +167,90 @@ class IdeaPages(Controller):
         extensions: IdeaExtensions,
         idea_id: int,
         order: str = "newest",
+        comments_page: int = 1,
         errors: dict | None = None,
         values: dict | None = None,
         status_code: int = 200,
     ) -> Template:
         user = request.user
-        idea = await services.get_idea(idea_id)
+        idea, author = await services.get_idea_with_author(idea_id)
         if permissions.shows_hidden_notice(user, idea):
             return Template(
                 "ideas/hidden.html", context={"idea_id": idea.id, "notice": services.hidden_notice(idea.hidden_reason)}
             )
-        idea = await services.get_visible_idea(user, idea_id)
-        author = await services.load_author(idea)
-        comments = await services.list_comments(idea_id, newest_first=order != "oldest")
-        now = utcnow()
+        if not permissions.can_view(user, idea):
+            raise DomainError(services.NOT_FOUND, 404)
+        order = "oldest" if order == "oldest" else "newest"
+        comments = await services.list_comments(idea_id, newest_first=order != "oldest", page=comments_page)
         extra = await extensions.for_detail(request, idea)
         return Template(
             "ideas/detail.html",
             context={
                 **extra,
+                **_comment_context(request, idea),
                 "idea": idea,
                 "author_name": services.author_name(idea, author),
                 "body_html": render_markdown(idea.body),
-                "comments": comments,
-                "order": "oldest" if order == "oldest" else "newest",
+                "comments": comments.items,
+                "comment_page": comments,
+                "order": order,
                 "following": await services.is_following(user, idea_id),
                 "is_author": permissions.is_author(user, idea),
                 "can_edit": permissions.can_edit(user, idea),
                 "can_withdraw": permissions.can_withdraw(user, idea),
-                "comment_refusal": permissions.comment_refusal(user, idea),
                 "comments_open": permissions.comments_open(idea),
                 "can_follow": permissions.follow_refusal(user, idea) is None,
-                "can_edit_comment": lambda c: permissions.can_edit_comment(user, c, now),
-                "can_delete_comment": lambda c: permissions.can_delete_comment(user, c),
-                "render_comment": render_comment,
-                "hidden_notice": services.hidden_notice,
                 "pilot_asks": [a for a in (idea.pilot_asks or "").split(",") if a],
+                "errors": errors or {},
+                "values": values or {},
+            },
+            status_code=status_code,
+        )
+
+    @get("/ideas/{idea_id:int}/comments/{comment_id:int}", name="comment_permalink")
+    async def comment_permalink(self, request: Request, idea_id: FromPath[int], comment_id: FromPath[int]) -> Redirect:
+        """A lasting link to one comment: to the page of the idea (or of its thread) that shows it."""
+        place = await services.locate_comment(request.user, idea_id, comment_id)
+        if place.replies_page is not None:
+            page = f"?page={place.replies_page}" if place.replies_page > 1 else ""
+            return Redirect(f"/ideas/{idea_id}/comments/{place.thread_id}/replies{page}#comment-{comment_id}")
+        page = f"?comments_page={place.comments_page}" if place.comments_page > 1 else ""
+        return Redirect(f"/ideas/{idea_id}{page}#comment-{comment_id}")
+
+    @get("/ideas/{idea_id:int}/comments/{comment_id:int}/replies", name="comment_thread")
+    async def thread(
+        self,
+        request: Request,
+        idea_extensions: NamedDependency[IdeaExtensions],
+        idea_id: FromPath[int],
+        comment_id: FromPath[int],
+        page: PageNumber = 1,
+    ) -> Template:
+        return await self._thread(request, idea_extensions, idea_id, comment_id, page)
+
+    async def _thread(
+        self,
+        request: Request,
+        extensions: IdeaExtensions,
+        idea_id: int,
+        comment_id: int,
+        page: int = 1,
+        errors: dict | None = None,
+        values: dict | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        """One comment with all its replies, a page at a time (the idea page shows the first few)."""
+        idea = await services.get_visible_idea(request.user, idea_id)
+        top, replies = await services.list_replies(idea_id, comment_id, page)
+        extra = await extensions.for_detail(request, idea)
+        return Template(
+            "ideas/thread.html",
+            context={
+                **extra,
+                **_comment_context(request, idea),
+                "idea": idea,
+                "thread": top,
+                "reply_page": replies,
                 "errors": errors or {},
                 "values": values or {},
             },
@@ -263,16 +333,26 @@ class IdeaPages(Controller):
                 events=events,
             )
         except FormErrors as exc:
-            field = f"reply-{parent}" if parent else "body"
+            if parent:  # the thread view holds the reply form of every thread, whatever page it is on
+                field = f"reply-{parent}"
+                return await self._thread(
+                    request,
+                    idea_extensions,
+                    idea_id,
+                    int(parent),
+                    errors={field: exc.errors["body"]},
+                    values={field: values.get("body")},
+                    status_code=422,
+                )
             return await self._detail(
                 request,
                 idea_extensions,
                 idea_id,
-                errors={field: exc.errors["body"]},
-                values={field: values.get("body")},
+                errors={"body": exc.errors["body"]},
+                values={"body": values.get("body")},
                 status_code=422,
             )
-        return Redirect(f"/ideas/{idea_id}#comment-{comment.id}")
+        return Redirect(comment_url(idea_id, comment.id))
 
     @get("/comments/{comment_id:int}/edit", name="comment_edit", guards=[requires_account])
     async def comment_edit_form(self, request: Request[Account, Any, Any], comment_id: FromPath[int]) -> Template:
@@ -298,7 +378,7 @@ class IdeaPages(Controller):
                 context={"comment": comment, "values": values, "errors": exc.errors},
                 status_code=422,
             )
-        return Redirect(f"/ideas/{comment.idea}#comment-{comment.id}")
+        return Redirect(comment_url(_id(comment.idea), comment.id))
 
     @post("/comments/{comment_id:int}/delete", name="comment_delete", guards=[requires_account])
     async def comment_delete(self, request: Request[Account, Any, Any], comment_id: FromPath[int]) -> Redirect:

@@ -128,7 +128,9 @@ class CommentItem(msgspec.Struct):
     edited_at: datetime | None
     # Set while a moderator has hidden the comment: the public reason category (body and author are null).
     hidden_reason: str | None = None
+    # The first replies (oldest first); `reply_count` counts them all (page with `parent_id`).
     replies: list[CommentItem] = []
+    reply_count: int = 0
 
 
 class FollowState(msgspec.Struct):

@@ -496,11 +496,39 @@ async def reclassify(
 # -- comments -----------------------------------------------------------------
 
 
+# The idea page shows threads a page at a time, each with its first replies; the thread view
+# pages through all replies of one comment. No page grows with the number of comments.
+THREADS_PER_PAGE = 30
+REPLIES_SHOWN = 5
+REPLIES_PER_PAGE = 50
+MAX_COMMENTS_PER_PAGE = 100
+
+
+@dataclass(slots=True)
+class CommentRow:
+    """A comment as read for display: the columns a page needs, without a Piccolo object per row.
+
+    Same attribute names as `Comment`, so the permission functions take either.
+    """
+
+    id: int
+    idea: int
+    author: int
+    parent: int | None
+    body: str
+    status: str
+    hidden_reason: str | None
+    created_at: datetime
+    edited_at: datetime | None
+
+
 @dataclass
 class CommentView:
-    comment: Comment
+    comment: Comment | CommentRow
     author_name: str
     replies: list[CommentView] = field(default_factory=list)
+    # Replies shown to people (not deleted), also those beyond `replies` (see the thread view).
+    reply_count: int = 0
 
     @property
     def deleted(self) -> bool:
@@ -510,6 +538,37 @@ class CommentView:
     @property
     def hidden(self) -> bool:
         return self.comment.status == CommentStatus.hidden.value
+
+    @property
+    def more_replies(self) -> bool:
+        return self.reply_count > len(self.replies)
+
+
+@dataclass
+class CommentPage:
+    """One page of threads (or of one thread's replies), and how many there are in all."""
+
+    items: list[CommentView]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    def window(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link: the first, the last and those around this one; None where pages are skipped.
+
+        Bounded, so the page links do not grow with the number of comments either.
+        """
+        shown = sorted({1, self.pages, *range(max(1, self.page - around), min(self.pages, self.page + around) + 1)})
+        numbers: list[int | None] = []
+        for n in shown:
+            if numbers and n - numbers[-1] > 1:  # type: ignore[operator]
+                numbers.append(None)
+            numbers.append(n)
+        return numbers
 
 
 def clean_comment(body: str) -> str:
@@ -585,36 +644,175 @@ async def delete_comment(account: Account | None, comment_id: int) -> None:
 
 
 def _comment_author(row: dict) -> str:
-    if row.get("author.kind") == AccountKind.organisation.value and row.get("author.organisation_name"):
-        return f"{row['author.display_name']} ({row['author.organisation_name']})"
-    return row.get("author.display_name") or gettext(FORMER_PARTICIPANT)
+    if row.get("author_kind") == AccountKind.organisation.value and row.get("author_organisation_name"):
+        return f"{row['author_display_name']} ({row['author_organisation_name']})"
+    return row.get("author_display_name") or gettext(FORMER_PARTICIPANT)
 
 
-async def list_comments(idea_id: int, newest_first: bool = True) -> list[CommentView]:
-    """Threads in one query: top-level comments in the chosen order, replies oldest first.
+# A top-level comment is shown unless deleted without replies left to show; replies unless deleted.
+_SHOWN_THREAD = """t.idea = {} AND t.parent IS NULL AND (t.status <> 'deleted'
+    OR EXISTS (SELECT 1 FROM "comment" r WHERE r.parent = t.id AND r.status <> 'deleted'))"""
+
+_COMMENT_COLUMNS = """c.id, c.idea, c.author, c.parent, c.body, c.status, c.hidden_reason, c.created_at, c.edited_at,
+    a.display_name AS author_display_name, a.kind AS author_kind, a.organisation_name AS author_organisation_name"""
+
+
+# The page of threads and the first replies of each, with both counts, in one query (window functions:
+# SQLite 3.25+ and PostgreSQL). `total` is the number of threads on a thread row, of replies on a reply row.
+def _threads_sql(direction: str) -> str:
+    return f"""
+WITH threads AS (
+    SELECT t.id, COUNT(*) OVER () AS total FROM "comment" t WHERE {_SHOWN_THREAD}
+    ORDER BY t.id {direction} LIMIT {{}} OFFSET {{}}
+), replies AS (
+    SELECT r.id, COUNT(*) OVER (PARTITION BY r.parent) AS total,
+        ROW_NUMBER() OVER (PARTITION BY r.parent ORDER BY r.id) AS position
+    FROM "comment" r WHERE r.parent IN (SELECT id FROM threads) AND r.status <> 'deleted'
+), shown AS (
+    SELECT id, total FROM threads UNION ALL SELECT id, total FROM replies WHERE position <= {{}}
+)
+SELECT {_COMMENT_COLUMNS}, shown.total AS total
+FROM shown JOIN "comment" c ON c.id = shown.id LEFT JOIN account a ON a.id = c.author
+ORDER BY c.id"""
+
+
+# One thread: the top-level comment and a page of its replies, with the number of replies.
+_THREAD_SQL = f"""
+WITH replies AS (
+    SELECT r.id, COUNT(*) OVER () AS total FROM "comment" r
+    WHERE r.parent = {{}} AND r.status <> 'deleted' ORDER BY r.id LIMIT {{}} OFFSET {{}}
+), shown AS (
+    SELECT id, total FROM replies
+    UNION ALL SELECT id, NULL FROM "comment" WHERE id = {{}} AND idea = {{}} AND parent IS NULL
+)
+SELECT {_COMMENT_COLUMNS}, shown.total AS total
+FROM shown JOIN "comment" c ON c.id = shown.id LEFT JOIN account a ON a.id = c.author
+ORDER BY c.id"""
+
+
+def _comment_view(row: dict) -> CommentView:
+    comment = CommentRow(
+        row["id"],
+        row["idea"],
+        row["author"],
+        row["parent"],
+        row["body"],
+        row["status"],
+        row["hidden_reason"],
+        row["created_at"],
+        row["edited_at"],
+    )
+    return CommentView(comment=comment, author_name=_comment_author(row))
+
+
+def _page_number(page: int, per_page: int) -> tuple[int, int]:
+    if page < 1 or not 1 <= per_page <= MAX_COMMENTS_PER_PAGE:
+        raise DomainError(N_("There is no such page of comments."), 400)
+    return page, (page - 1) * per_page
+
+
+async def list_comments(
+    idea_id: int,
+    newest_first: bool = True,
+    page: int = 1,
+    per_page: int = THREADS_PER_PAGE,
+    replies_shown: int = REPLIES_SHOWN,
+) -> CommentPage:
+    """A page of threads in one query: top-level comments in the chosen order, each with its first replies.
 
     A deleted comment shows as "comment deleted" only while it has visible replies; a
     hidden one always shows the moderator's public reason category in its place.
     """
-    rows = (
-        await Comment.select(
-            *Comment.all_columns(), Comment.author.display_name, Comment.author.kind, Comment.author.organisation_name
-        )
-        .where(Comment.idea == idea_id)
-        .order_by(Comment.id)
-    )
-    views: dict[int, CommentView] = {}
-    top: list[CommentView] = []
-    for row in rows:
-        comment = Comment(**{k: v for k, v in row.items() if "." not in k}, _exists_in_db=True)
-        view = CommentView(comment=comment, author_name=_comment_author(row))
+    page, offset = _page_number(page, per_page)
+    sql = _threads_sql("DESC" if newest_first else "ASC")
+    rows = await Comment.raw(sql, idea_id, per_page, offset, replies_shown)
+    threads: dict[int, CommentView] = {}
+    total = 0
+    for row in rows:  # by id: a parent comes before its replies
+        view = _comment_view(row)
         if row["parent"] is None:
-            views[comment.id] = view
-            top.append(view)
-        elif row["parent"] in views and comment.status != CommentStatus.deleted.value:
-            views[row["parent"]].replies.append(view)
-    shown = [v for v in top if v.comment.status != CommentStatus.deleted.value or v.replies]
-    return list(reversed(shown)) if newest_first else shown
+            threads[row["id"]] = view
+            total = int(row["total"])
+        elif parent := threads.get(row["parent"]):
+            parent.replies.append(view)
+            parent.reply_count = int(row["total"])
+    items = sorted(threads.values(), key=lambda v: v.comment.id, reverse=newest_first)
+    if not rows and page > 1:  # past the last page: the count has no row to ride on
+        total = await _thread_count(idea_id)
+    return CommentPage(items=items, page=page, per_page=per_page, total=total)
+
+
+async def _thread_count(idea_id: int) -> int:
+    rows = await Comment.raw(f'SELECT COUNT(*) AS n FROM "comment" t WHERE {_SHOWN_THREAD}', idea_id)
+    return int(rows[0]["n"]) if rows else 0
+
+
+async def list_replies(
+    idea_id: int, comment_id: int, page: int = 1, per_page: int = REPLIES_PER_PAGE
+) -> tuple[CommentView, CommentPage]:
+    """One thread: the top-level comment and a page of its replies, oldest first (one query).
+
+    404 when the comment is not a top-level comment of this idea, or is deleted with no replies left.
+    """
+    page, offset = _page_number(page, per_page)
+    rows = await Comment.raw(_THREAD_SQL, comment_id, per_page, offset, comment_id, idea_id)
+    top = next((_comment_view(row) for row in rows if row["id"] == comment_id), None)
+    if top is None:
+        raise DomainError(N_("This comment does not exist."), 404)
+    replies = [_comment_view(row) for row in rows if row["id"] != comment_id]
+    total = next((int(row["total"]) for row in rows if row["id"] != comment_id), 0)
+    if not replies and page > 1:
+        total = await Comment.count().where((Comment.parent == comment_id) & (Comment.status != "deleted"))
+    if top.deleted and not top.hidden and total == 0:
+        raise DomainError(N_("This comment does not exist."), 404)
+    top.replies, top.reply_count = replies, total
+    return top, CommentPage(items=replies, page=page, per_page=per_page, total=total)
+
+
+@dataclass(frozen=True)
+class CommentPlace:
+    """Where a comment shows: the page of threads holding it, and for a reply beyond the first
+    few, the page of its thread view."""
+
+    idea_id: int
+    comment_id: int
+    thread_id: int
+    comments_page: int
+    replies_page: int | None
+
+
+async def locate_comment(account: Account | None, idea_id: int, comment_id: int) -> CommentPlace:
+    """The page a comment is on (newest threads first), counted in one query.
+
+    404 as for a missing comment when its idea is not for this account to see, or for a deleted
+    reply (never shown). A hidden comment is found: the page shows everyone the moderator's
+    reason in its place, and moderators restore it there.
+    """
+    comment = await Comment.objects().get((Comment.id == comment_id) & (Comment.idea == idea_id))
+    idea = await Idea.objects().get(Idea.id == idea_id) if comment is not None else None
+    if (
+        comment is None
+        or idea is None
+        or not permissions.can_view(account, idea)
+        or (comment.status == CommentStatus.deleted.value and comment.parent is not None)
+    ):
+        raise DomainError(N_("This comment does not exist."), 404)
+    thread_id = _id(comment.parent) or comment.id
+    rows = await Comment.raw(
+        f"""SELECT
+            (SELECT COUNT(*) FROM "comment" t WHERE {_SHOWN_THREAD} AND t.id > {{}}) AS threads_before,
+            (SELECT COUNT(*) FROM "comment" r
+             WHERE r.parent = {{}} AND r.status <> 'deleted' AND r.id < {{}}) AS replies_before""",
+        idea_id,
+        thread_id,
+        thread_id,
+        comment.id,
+    )
+    threads_before, replies_before = int(rows[0]["threads_before"]), int(rows[0]["replies_before"])
+    replies_page = None
+    if comment.parent is not None and replies_before >= REPLIES_SHOWN:
+        replies_page = replies_before // REPLIES_PER_PAGE + 1
+    return CommentPlace(idea_id, comment.id, thread_id, threads_before // THREADS_PER_PAGE + 1, replies_page)
 
 
 # -- follows ------------------------------------------------------------------
@@ -655,6 +853,24 @@ def author_name(idea: Idea, author: Account | dict | None) -> str:
         return get("organisation_name")
     # A deleted account keeps its ideas and comments but no name (participation.accounts.deletion).
     return get("display_name") or gettext(FORMER_PARTICIPANT)
+
+
+async def get_idea_with_author(idea_id: int) -> tuple[Idea, dict | None]:
+    """The idea and its author's public name fields in one query (the idea page pays one, not two)."""
+    row = (
+        await Idea.select(
+            *Idea.all_columns(),
+            Idea.author.display_name.as_alias("author_display_name"),
+            Idea.author.kind.as_alias("author_kind"),
+            Idea.author.organisation_name.as_alias("author_organisation_name"),
+        )
+        .where(Idea.id == idea_id)
+        .first()
+    )
+    if row is None:
+        raise DomainError(NOT_FOUND, 404)
+    author = {name: row.pop(f"author_{name}") for name in ("display_name", "kind", "organisation_name")}
+    return Idea(**row, _exists_in_db=True), author if author["kind"] is not None else None
 
 
 async def load_author(idea: Idea) -> Account | None:

@@ -9,18 +9,18 @@ services' messages both read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, date, datetime
-from functools import cache
+from datetime import UTC, date, datetime, time
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.core import Locale
-from babel.dates import format_date as babel_format_date
-from babel.dates import format_time as babel_format_time
+from babel.dates import DateTimePattern, get_date_format, get_time_format, parse_pattern
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -101,19 +101,61 @@ def local_time(value: datetime) -> datetime:
 _FORMATTING_LOCALES = {"en": "en_GB"}
 
 
-def _formatting_locale() -> Locale:
-    locale = get_locale()
-    return Locale.parse(_FORMATTING_LOCALES.get(locale, locale))
+PREDEFINED_FORMATS = ("full", "long", "medium", "short")
+# Pattern fields that depend on the hour and minute only (no zone, no date, no seconds).
+CLOCK_FIELDS = frozenset("HhKkma")
+
+
+@cache
+def _date_pattern(locale_name: str, fmt: str) -> tuple[Locale, DateTimePattern]:
+    """Babel's locale and parsed pattern, looked up once: Babel resolves both on every call."""
+    locale = Locale.parse(_FORMATTING_LOCALES.get(locale_name, locale_name))
+    return locale, parse_pattern(get_date_format(fmt, locale) if fmt in PREDEFINED_FORMATS else fmt)
+
+
+@cache
+def _time_pattern(locale_name: str) -> tuple[Locale, DateTimePattern, bool]:
+    locale = _date_pattern(locale_name, "medium")[0]
+    pattern = parse_pattern(get_time_format("short", locale))
+    clock_only = set("".join(re.findall(r"%\((\w+)\)s", pattern.format))) <= CLOCK_FIELDS
+    return locale, pattern, clock_only
+
+
+# A page shows many comments of the same days and minutes: each day and each minute is formatted once.
+@lru_cache(maxsize=4096)
+def _formatted_day(day: date, locale_name: str, fmt: str) -> str:
+    locale, pattern = _date_pattern(locale_name, fmt)
+    return pattern.apply(day, locale)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_clock(hour: int, minute: int, locale_name: str) -> str:
+    locale, pattern, _ = _time_pattern(locale_name)
+    return pattern.apply(time(hour, minute), locale)
+
+
+def _formatted_time(local: datetime, locale_name: str) -> str:
+    """What babel.dates.format_time(local, "short") gives, from the cache when the pattern is a plain clock."""
+    locale, pattern, clock_only = _time_pattern(locale_name)
+    if clock_only:
+        return _formatted_clock(local.hour, local.minute, locale_name)
+    return pattern.apply(local.timetz(), locale, reference_date=local.date())
 
 
 def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
     """Date and time to the minute ("29 nov 2026 14:03"): seconds are noise on a page."""
     if value is None:
         return ""
-    local, locale = local_time(value), _formatting_locale()
-    date = babel_format_date(local.date(), format=fmt, locale=locale)
-    time = babel_format_time(local, format="short", locale=locale)
-    return str(locale.datetime_formats[fmt]).replace("{1}", date).replace("{0}", time)
+    local, locale_name = local_time(value), get_locale()
+    combined = _combined_format(locale_name, fmt)
+    return combined.replace("{1}", _formatted_day(local.date(), locale_name, fmt)).replace(
+        "{0}", _formatted_time(local, locale_name)
+    )
+
+
+@cache
+def _combined_format(locale_name: str, fmt: str) -> str:
+    return str(_date_pattern(locale_name, fmt)[0].datetime_formats[fmt])
 
 
 def machine_datetime(value: datetime | None) -> str:
@@ -129,4 +171,4 @@ def format_date(value: datetime | date | None, fmt: str = "long") -> str:
     if value is None:
         return ""
     day = local_time(value).date() if isinstance(value, datetime) else value  # a plain date has no time zone
-    return babel_format_date(day, format=fmt, locale=_formatting_locale())
+    return _formatted_day(day, get_locale(), fmt)

@@ -344,9 +344,9 @@ class ModerationPages(Controller):
             )
         except FormErrors:
             flash(request, gettext("Choose a reason category."), category="error")
-            return Redirect(f"/ideas/{idea_id}#comment-{comment_id}")
+            return Redirect(f"/ideas/{idea_id}/comments/{comment_id}")
         flash(request, gettext("The comment has been hidden."), category="success")
-        return Redirect(f"/ideas/{idea_id}#comment-{comment_id}")
+        return Redirect(f"/ideas/{idea_id}/comments/{comment_id}")
 
     @post("/comments/{comment_id:int}/restore", name="moderation_restore_comment")
     async def restore_comment(
@@ -355,7 +355,7 @@ class ModerationPages(Controller):
         idea_id = await self._comment_idea(comment_id)
         await hiding.restore(request.user, "comment", comment_id, events=events)
         flash(request, gettext("The comment is visible again."), category="success")
-        return Redirect(f"/ideas/{idea_id}#comment-{comment_id}")
+        return Redirect(f"/ideas/{idea_id}/comments/{comment_id}")
 
     # -- reports --------------------------------------------------------------------
     @get("/reports", name="moderation_reports")
@@ -513,7 +513,7 @@ class ReportPages(Controller):
         if target_type == "comment":
             comment = await ideas_services.get_visible_comment(viewer, target_id)
             body = comment.body if len(comment.body) <= 200 else comment.body[:199] + "…"
-            return body, comment.idea, f"/ideas/{comment.idea}#comment-{comment.id}"
+            return body, comment.idea, f"/ideas/{comment.idea}/comments/{comment.id}"
         raise DomainError(gettext("Only ideas and comments can be reported."), 404)
 
     def _page(

@@ -221,6 +221,13 @@ def demo(server) -> dict[str, object]:
                 "SELECT idea.id FROM idea JOIN comment ON comment.idea = idea.id WHERE idea.status = 'published' "
                 "AND idea.kind = 'idea' AND comment.status = 'visible' ORDER BY idea.id",
             ),
+            # "<idea>/comments/<comment>": a thread view's path.
+            "comment_thread": _one(
+                db,
+                "SELECT comment.idea || '/comments/' || comment.id FROM comment JOIN idea ON idea.id = comment.idea "
+                "WHERE comment.parent IS NULL AND comment.status = 'visible' AND idea.status = 'published' "
+                "ORDER BY comment.id",
+            ),
             "pilot": _one(db, "SELECT id FROM idea WHERE kind = 'pilot' AND status = 'published' ORDER BY id"),
             "routed_idea": _one(db, "SELECT id FROM idea WHERE status = 'routed' ORDER BY id"),
             "submitted_idea": _one(db, "SELECT id FROM idea WHERE status = 'submitted' ORDER BY id"),

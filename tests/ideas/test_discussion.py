@@ -101,7 +101,7 @@ async def test_replies_are_one_level_deep(author, reader, events):
     other = await make_idea(author)
     with pytest.raises(DomainError):
         await services.add_comment(reader, other.id, "Verkeerd idee", parent_id=top.id, events=events)
-    threads = await services.list_comments(idea.id)
+    threads = (await services.list_comments(idea.id)).items
     assert len(threads) == 1 and [r.comment.body for r in threads[0].replies] == ["Antwoord"]
 
 
@@ -131,7 +131,7 @@ async def test_deleted_comment_shows_only_when_it_has_replies(client, author, re
     await services.delete_comment(reader, alone.id)
     with pytest.raises(DomainError):
         await services.delete_comment(author, alone.id)
-    threads = await services.list_comments(idea.id)
+    threads = (await services.list_comments(idea.id)).items
     assert len(threads) == 1 and threads[0].deleted and threads[0].replies
     page = (await client.get(f"/ideas/{idea.id}?lang=en")).text
     assert "Comment deleted" in page
@@ -143,8 +143,8 @@ async def test_comment_order(author, reader, events):
     idea = await make_idea(author)
     for text in ("een", "twee", "drie"):
         await services.add_comment(reader, idea.id, text, events=events)
-    assert [t.comment.body for t in await services.list_comments(idea.id)] == ["drie", "twee", "een"]
-    assert [t.comment.body for t in await services.list_comments(idea.id, newest_first=False)] == [
+    assert [t.comment.body for t in (await services.list_comments(idea.id)).items] == ["drie", "twee", "een"]
+    assert [t.comment.body for t in (await services.list_comments(idea.id, newest_first=False)).items] == [
         "een",
         "twee",
         "drie",

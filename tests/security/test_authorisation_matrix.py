@@ -116,6 +116,8 @@ ACCESS = {
     "GET /ideas/{idea_id:int}/withdraw": OWNER,
     "POST /ideas/{idea_id:int}/withdraw": OWNER,
     "POST /ideas/{idea_id:int}/comments": PARTICIPANT,
+    "GET /ideas/{idea_id:int}/comments/{comment_id:int}": PUBLIC,
+    "GET /ideas/{idea_id:int}/comments/{comment_id:int}/replies": PUBLIC,
     "GET /comments/{comment_id:int}/edit": OWNER,
     "POST /comments/{comment_id:int}/edit": OWNER,
     "POST /comments/{comment_id:int}/delete": OWNER,
