@@ -29,13 +29,15 @@ ROOT_MODULES = {
     "participation.security_log_pages",  # the admin page of the security log, in the staff area's menu
     "participation.templating",  # configures Jinja for the app: staff checks for the navigation
 }
-LAYER_NAMES = ["shared", "accounts", "content", "voting", "moderation", "notifications", "root"]
+LAYER_NAMES = ["shared", "accounts", "content", "voting", "moderation", "stats", "notifications", "root"]
 
 
 def layer_of(module: str) -> int:
     if module in ROOT_MODULES:
-        return 6
+        return 7
     if module.startswith("participation.notifications"):
+        return 6
+    if module.startswith("participation.stats"):
         return 5
     if module.startswith("participation.moderation"):
         return 4

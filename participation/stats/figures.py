@@ -33,7 +33,7 @@ SUBMISSION_DECISIONS = ("publish", "request_changes", "reject", "duplicate")
 OUTCOMES = (Status.planned, Status.running, Status.completed, Status.stopped, Status.declined)
 
 
-class _Sql:
+class Where:
     """A WHERE clause and its parameters, in Piccolo's raw placeholder style (`{}`)."""
 
     def __init__(self) -> None:
@@ -48,20 +48,20 @@ class _Sql:
         return " AND ".join(self.conditions) or "1 = 1"
 
 
-def _seconds_between(earlier: str, later: str) -> str:
+def seconds_between(earlier: str, later: str) -> str:
     if isinstance(current_engine(), PostgresEngine):
         return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
     return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
 
 
-def _idea_conditions(sql: _Sql, filters: StatsFilters, alias: str = "i") -> None:
+def idea_conditions(sql: Where, filters: StatsFilters, alias: str = "i") -> None:
     if filters.theme:
         sql.add(f"{alias}.theme = {{}}", filters.theme)
     if filters.neighbourhood:
         sql.add(f"{alias}.neighbourhood = {{}}", filters.neighbourhood)
 
 
-def _period(sql: _Sql, column: str, since: datetime | None, until: datetime | None) -> None:
+def period_condition(sql: Where, column: str, since: datetime | None, until: datetime | None) -> None:
     if since:
         sql.add(f"{column} >= {{}}", since)
     if until:
@@ -113,15 +113,15 @@ async def _month_counts(
     on both engines (an expression on the stored UTC text would put midnight's hour in the wrong month)."""
     starts = [start for _, start in months]
     cases = " ".join(f"WHEN t.created_at < {{}} THEN {n}" for n in range(len(starts) - 2))
-    sql = _Sql()
+    sql = Where()
     sql.add("t.created_at >= {}", max(starts[0], since) if since else starts[0])
     sql.add("t.created_at < {}", min(starts[-1], until) if until else starts[-1])
     join = ""
     if join_idea is None:
-        _idea_conditions(sql, filters, alias="t")
+        idea_conditions(sql, filters, alias="t")
     elif filters.theme or filters.neighbourhood:
         join = f"JOIN idea i ON i.id = t.{join_idea}"
-        _idea_conditions(sql, filters)
+        idea_conditions(sql, filters)
     query = (
         f"SELECT CASE {cases} ELSE {len(starts) - 2} END AS bucket, COUNT(*) AS n "
         f"FROM {table} t {join} WHERE {sql.where()} GROUP BY 1"
@@ -133,9 +133,9 @@ async def _idea_breakdown(
     filters: StatsFilters, since: datetime | None, until: datetime | None
 ) -> list[dict[str, Any]]:
     """Ideas per (neighbourhood, theme, kind, scope) with their supports, published and routed counts."""
-    sql = _Sql()
-    _idea_conditions(sql, filters)
-    _period(sql, "i.created_at", since, until)
+    sql = Where()
+    idea_conditions(sql, filters)
+    period_condition(sql, "i.created_at", since, until)
     query = (
         "SELECT i.neighbourhood, i.theme, i.kind, i.scope, COUNT(*) AS ideas, SUM(i.support_count) AS supports, "
         "SUM(CASE WHEN i.published_at IS NOT NULL THEN 1 ELSE 0 END) AS published, "
@@ -151,10 +151,10 @@ async def _idea_breakdown(
 
 async def _outcomes(filters: StatsFilters, since: datetime | None, until: datetime | None) -> dict[str, int]:
     """The register status of the entries that ideas (submitted in the period) became."""
-    sql = _Sql()
+    sql = Where()
     sql.add("e.origin IN ('idea', 'pilot')")
-    _idea_conditions(sql, filters)
-    _period(sql, "i.created_at", since, until)
+    idea_conditions(sql, filters)
+    period_condition(sql, "i.created_at", since, until)
     query = (
         "SELECT e.status, COUNT(*) AS n FROM register_entry e JOIN idea i ON i.id = e.idea_id "
         f"WHERE {sql.where()} GROUP BY e.status"
@@ -162,7 +162,7 @@ async def _outcomes(filters: StatsFilters, since: datetime | None, until: dateti
     return {row["status"]: int(row["n"]) for row in await _raw(query, sql.params)}
 
 
-def _entry_conditions(sql: _Sql, filters: StatsFilters, since: datetime | None, until: datetime | None) -> None:
+def _entry_conditions(sql: Where, filters: StatsFilters, since: datetime | None, until: datetime | None) -> None:
     if filters.theme:
         sql.add("e.theme = {}", filters.theme)
     if filters.neighbourhood:
@@ -170,7 +170,7 @@ def _entry_conditions(sql: _Sql, filters: StatsFilters, since: datetime | None, 
             "EXISTS (SELECT 1 FROM register_neighbourhood n WHERE n.entry = e.id AND n.neighbourhood = {})",
             filters.neighbourhood,
         )
-    _period(sql, "e.created_at", since, until)
+    period_condition(sql, "e.created_at", since, until)
 
 
 def _median_query(durations: str) -> str:
@@ -187,7 +187,7 @@ def _median_query(durations: str) -> str:
 async def _register(
     settings: Settings, filters: StatsFilters, since: datetime | None, until: datetime | None, now: datetime
 ) -> dict[str, Any]:
-    sql = _Sql()
+    sql = Where()
     _entry_conditions(sql, filters, since, until)
     query = (
         "SELECT e.programme_line, e.status, e.personal_data, e.dpia_status, COUNT(*) AS n, "
@@ -213,11 +213,11 @@ async def _register(
         overdue += int(row["overdue"] or 0)
     total = sum(by_status.values())
 
-    responses = _Sql()
+    responses = Where()
     responses.add("e.origin IN ('idea', 'pilot')")
     _entry_conditions(responses, filters, since, until)
     durations = (
-        f"SELECT {_seconds_between('e.created_at', 'MIN(u.created_at)')} AS x FROM register_entry e "
+        f"SELECT {seconds_between('e.created_at', 'MIN(u.created_at)')} AS x FROM register_entry e "
         "JOIN register_update u ON u.entry = e.id AND u.author_role <> 'system' "
         f"WHERE {responses.where()} GROUP BY e.id, e.created_at"
     )
@@ -241,12 +241,12 @@ async def _register(
 async def _moderation_turnaround(
     filters: StatsFilters, since: datetime | None, until: datetime | None
 ) -> dict[str, Any]:
-    sql = _Sql()
-    _idea_conditions(sql, filters)
-    _period(sql, "i.created_at", since, until)
+    sql = Where()
+    idea_conditions(sql, filters)
+    period_condition(sql, "i.created_at", since, until)
     actions = ", ".join(f"'{action}'" for action in SUBMISSION_DECISIONS)
     durations = (
-        f"SELECT {_seconds_between('i.created_at', 'MIN(m.created_at)')} AS x FROM idea i "
+        f"SELECT {seconds_between('i.created_at', 'MIN(m.created_at)')} AS x FROM idea i "
         f"JOIN moderation_decision m ON m.target_type = 'idea' AND m.target_id = i.id AND m.action IN ({actions}) "
         f"WHERE {sql.where()} GROUP BY i.id, i.created_at"
     )
