@@ -163,13 +163,18 @@ def _register_cell(name: str, value: Any) -> Any:
     return value
 
 
-DATASETS = {
-    "ideas": ideas_table,
-    "comments": comments_table,
-    "supports": supports_table,
-    "decisions": decisions_table,
-    "register": register_table,
-}
+DATASETS = ("ideas", "comments", "supports", "decisions", "register")
+
+
+async def dataset_table(name: str, settings: Settings, filters: StatsFilters) -> Table:
+    tables = {
+        "ideas": ideas_table,
+        "comments": comments_table,
+        "supports": supports_table,
+        "decisions": decisions_table,
+        "register": register_table,
+    }
+    return await tables[name](settings, filters)
 
 
 def _cell(value: Any) -> Any:
@@ -224,7 +229,7 @@ class StaffExports(Controller):
         if name not in DATASETS or extension not in ("csv", "xlsx"):
             raise NotFoundException()
         filters = parse_filters(settings, request.query_params)
-        table = await DATASETS[name](settings, filters)
+        table = await dataset_table(name, settings, filters)
         filename = f"{name}-{settings.city.slug}.{extension}"
         content, media_type = (
             (to_csv(table), "text/csv; charset=utf-8") if extension == "csv" else (to_xlsx(table, name), XLSX)
