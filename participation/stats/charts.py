@@ -17,12 +17,16 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import pygal
+from pygal.style import Style
 
 SVG_NS = "http://www.w3.org/2000/svg"
 ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 
 Number = int | float | None
+
+# Only the sizes matter here (pygal leaves room for labels by them); static/stats.css draws with the same.
+SIZES = Style(label_font_size=13, major_label_font_size=13, value_font_size=13, legend_font_size=14)
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ def bar_chart(
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
     rows = len(labels) * (len(series) if horizontal else 1)
     chart = kind(
+        style=SIZES,
         js=[],
         css=[],
         no_prefix=True,
@@ -75,9 +80,11 @@ def bar_chart(
         margin=12,
         spacing=8,
     )
-    chart.x_labels = list(labels)
+    # pygal draws horizontal bars from the bottom up: reversed, they read top-down in the table's order.
+    order = slice(None, None, -1) if horizontal else slice(None)
+    chart.x_labels = list(labels)[order]
     for name, values in series:
-        chart.add(name, list(values))
+        chart.add(name, list(values)[order])
     return accessible_svg(chart.render(is_unicode=True), chart_id, title, summary)
 
 
