@@ -17,5 +17,6 @@ APP_REGISTRY = AppRegistry(
         "participation.outbox.piccolo_app",
         "participation.notifications.piccolo_app",
         "participation.idempotency.piccolo_app",
+        "participation.stats.piccolo_app",
     ]
 )

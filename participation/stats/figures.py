@@ -84,8 +84,9 @@ async def compute(settings: Settings, filters: StatsFilters, now: datetime, toda
         ("supports", "support", "idea"),
         ("comments", "comment", "idea"),
     ):
-        for row in await _month_counts(table, join_idea, filters, months, since, until):
-            activity[labels[int(row["bucket"])]][name] = int(row["n"])
+        counts = await _month_counts(table, join_idea, filters, months, since, until)
+        for label, count in zip(labels, counts, strict=True):
+            activity[label][name] = count
 
     ideas = await _idea_breakdown(filters, since, until)
     outcomes = await _outcomes(filters, since, until)
@@ -108,25 +109,58 @@ async def _month_counts(
     months: list[tuple[str, datetime]],
     since: datetime | None,
     until: datetime | None,
-) -> list[dict[str, Any]]:
-    """Rows of `table` per month in one statement: a CASE over the month starts, exact in the city's time zone
-    on both engines (an expression on the stored UTC text would put midnight's hour in the wrong month)."""
+) -> list[int]:
+    """Rows of `table` per month in one statement: one COUNT over an index range of `created_at` per month
+    (month starts computed in the city's time zone, so midnight's hour lands in the right month on both
+    engines; ranges count far faster than grouping a scan by an expression: 0.1 s vs 3.5 s for a million
+    supports on SQLite)."""
+    if join_idea and (filters.theme or filters.neighbourhood):
+        return await _month_counts_of_ideas(table, join_idea, filters, months, since, until)
+    counts, params = [], []
+    for (_, start), (_, end) in zip(months, months[1:], strict=False):
+        low, high = max(start, since) if since else start, min(end, until) if until else end
+        if low >= high:
+            counts.append("0")
+            continue
+        sql = Where()
+        sql.add("t.created_at >= {}", low)
+        sql.add("t.created_at < {}", high)
+        if join_idea is None:
+            idea_conditions(sql, filters, alias="t")
+        counts.append(f"(SELECT COUNT(*) FROM {table} t WHERE {sql.where()})")
+        params.extend(sql.params)
+    row = (await _raw("SELECT " + ", ".join(f"{count} AS m{n}" for n, count in enumerate(counts)), params))[0]
+    return [int(row[f"m{n}"]) for n in range(len(counts))]
+
+
+async def _month_counts_of_ideas(
+    table: str,
+    join_idea: str,
+    filters: StatsFilters,
+    months: list[tuple[str, datetime]],
+    since: datetime | None,
+    until: datetime | None,
+) -> list[int]:
+    """With a theme or neighbourhood, start from those ideas and bucket their rows by month with a CASE over
+    the month starts: a range count would look up the idea of every row of the month (4 s vs 1.3 s for a
+    theme's share of a million supports on SQLite)."""
     starts = [start for _, start in months]
     cases = " ".join(f"WHEN t.created_at < {{}} THEN {n}" for n in range(len(starts) - 2))
     sql = Where()
     sql.add("t.created_at >= {}", max(starts[0], since) if since else starts[0])
     sql.add("t.created_at < {}", min(starts[-1], until) if until else starts[-1])
-    join = ""
-    if join_idea is None:
-        idea_conditions(sql, filters, alias="t")
-    elif filters.theme or filters.neighbourhood:
-        join = f"JOIN idea i ON i.id = t.{join_idea}"
-        idea_conditions(sql, filters)
+    idea_conditions(sql, filters)
+    sql.add(f"t.{join_idea} = i.id")
+    # CROSS JOIN: SQLite keeps this order (the ideas by their theme or neighbourhood index first), where it
+    # would otherwise take the month range of the rows' own index; PostgreSQL plans it as an inner join.
     query = (
         f"SELECT CASE {cases} ELSE {len(starts) - 2} END AS bucket, COUNT(*) AS n "
-        f"FROM {table} t {join} WHERE {sql.where()} GROUP BY 1"
+        f"FROM idea i CROSS JOIN {table} t WHERE {sql.where()} GROUP BY 1"
     )
-    return await _raw(query, [*starts[1:-1], *sql.params])
+    counts = [0] * (len(starts) - 1)
+    for row in await _raw(query, [*starts[1:-1], *sql.params]):
+        counts[int(row["bucket"])] = int(row["n"])
+    return counts
 
 
 async def _idea_breakdown(
