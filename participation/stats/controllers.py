@@ -45,9 +45,7 @@ async def figures_for(request: Request, settings: Settings, filters: StatsFilter
     return msgspec.json.decode(await cached(request.app.stores.get("cache"), key, CACHE_SECONDS, fresh))
 
 
-async def charts_for(
-    request: Request, settings: Settings, filters: StatsFilters, figures: dict[str, Any]
-) -> list[dict[str, Any]]:
+async def charts_for(request: Request, settings: Settings, figures: dict[str, Any]) -> list[dict[str, Any]]:
     async def fresh() -> bytes:
         return msgspec.json.encode(build_charts(settings.city, figures))
 
@@ -71,7 +69,7 @@ class StatsPages(Controller):
                 "filters": filters,
                 "figures": figures,
                 "generated_at": datetime.fromisoformat(figures["generated_at"]),
-                "charts": await charts_for(request, settings, filters, figures),
+                "charts": await charts_for(request, settings, figures),
                 "key_figures": key_figures(figures),
                 "query": f"?{query}" if query else "",
                 "can_export": can_export(request.user),
