@@ -18,5 +18,6 @@ APP_REGISTRY = AppRegistry(
         "participation.notifications.piccolo_app",
         "participation.idempotency.piccolo_app",
         "participation.leases.piccolo_app",
+        "participation.stats.piccolo_app",
     ]
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,11 @@ class CityConfig:
     favicon: str | None = None
     privacy: PrivacyConfig | None = None
     accessibility: AccessibilityConfig | None = None
+    # [[neighbourhoods]] population: residents per neighbourhood slug, for figures per 1,000 residents
+    # (a neighbourhood without one, such as a business area, gets no such figure).
+    populations: dict[str, int] = field(default_factory=dict)
+    # [statistics] populations_approximate: the figures are estimates, and the statistics page says so.
+    populations_approximate: bool = False
 
     def neighbourhood(self, slug: str | None) -> Choice | None:
         return next((n for n in self.neighbourhoods if n.slug == slug), None)
@@ -234,7 +239,22 @@ class _Reader:
             favicon=self.static_file(city, "favicon", "city.favicon"),
             privacy=self._privacy(),
             accessibility=self._accessibility(),
+            populations=self._populations(),
+            populations_approximate=self._populations_approximate(),
         )
+
+    def _populations(self) -> dict[str, int]:
+        populations = {}
+        for i, item in enumerate(self.data.get("neighbourhoods") or []):
+            if isinstance(item, dict) and "population" in item:
+                populations[item["slug"]] = self.positive_int(item, "population", f"neighbourhoods[{i}].population")
+        return populations
+
+    def _populations_approximate(self) -> bool:
+        value = self._optional_table("statistics").get("populations_approximate", False)
+        if not isinstance(value, bool):
+            raise self.fail("statistics.populations_approximate", "must be true or false")
+        return value
 
     def _optional_table(self, key: str) -> dict[str, Any]:
         value = self.data.get(key, {})

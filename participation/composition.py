@@ -10,6 +10,7 @@ below; tests/test_architecture.py checks it):
     content     ideas, participation.register
     voting      voting
     moderation  participation.moderation
+    stats       participation.stats (public figures and staff exports: reads the tables of the layers below)
     notifications participation.notifications (who is told what; mail through the outbox)
     root        participation.composition, .core, .app, .cli, .pages, .tasks, .demo
 

@@ -54,6 +54,8 @@ from participation.register.exports import RegisterExports
 from participation.security_log_pages import SecurityLogPages
 from participation.sessions import SessionConfig
 from participation.settings import ROOT
+from participation.stats.controllers import StatsApi, StatsPages
+from participation.stats.exports import StaffExports
 from participation.templating import template_config
 from voting.api import SupportApi
 from voting.controllers import EntryIdeaPages, SupportPages
@@ -98,6 +100,9 @@ class ApplicationCore(InitPluginProtocol):
                 OutboxPages,
                 SecurityLogPages,
                 NotificationPages,
+                StatsPages,
+                StatsApi,
+                StaffExports,
                 create_static_files_router(path="/static", directories=[ROOT / "static"], name="static"),
             ]
         )

@@ -31,13 +31,15 @@ ROOT_MODULES = {
     "participation.scale_data",  # generated data for measuring: writes every domain's tables
     "participation.scale_plan",  # what the generated data holds (uses every domain's statuses)
 }
-LAYER_NAMES = ["shared", "accounts", "content", "voting", "moderation", "notifications", "root"]
+LAYER_NAMES = ["shared", "accounts", "content", "voting", "moderation", "stats", "notifications", "root"]
 
 
 def layer_of(module: str) -> int:
     if module in ROOT_MODULES:
-        return 6
+        return 7
     if module.startswith("participation.notifications"):
+        return 6
+    if module.startswith("participation.stats"):
         return 5
     if module.startswith("participation.moderation"):
         return 4

@@ -54,6 +54,7 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.response import Response
 
+from participation.lib.cells import neutralise_formula
 from participation.register import services
 from participation.register.schemas import entry_url, idea_url
 from participation.settings import Settings
@@ -137,8 +138,7 @@ def _csv_cell(name: str, value: Any) -> str:
         value = "; ".join(f"{p['name']} ({p['kind']})" for p in value)
     elif name == "neighbourhoods":
         value = ";".join(value)
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return neutralise_formula(str(value))
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:

@@ -17,6 +17,7 @@ SHOTS = [
     ("idea", None, "/ideas/{commented_idea}"),
     ("register", None, "/register"),
     ("register-entry", None, "/register/{completed_entry}"),
+    ("stats", None, "/stats"),
     ("moderation", MODERATOR, "/moderation"),
     ("moderation-idea", MODERATOR, "/moderation/ideas/{submitted_idea}"),
 ]

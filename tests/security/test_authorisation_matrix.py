@@ -37,6 +37,7 @@ PARTICIPANT = "participant"  # signed in, email confirmed, not suspended
 MODERATOR = "moderator"  # moderators and admins (active accounts)
 EDITOR = "editor"  # register editors and admins
 ADMIN = "admin"
+STAFF = "staff"  # moderators, register editors and admins (the statistics' staff exports)
 NON_STAFF = "non-staff"  # signed-in accounts without a staff role (staff cannot turn two-step sign-in off)
 OWNER = "owner"  # only the author of the idea or comment: the targets here are someone else's, so all are refused
 
@@ -49,6 +50,7 @@ ALLOWED = {
     MODERATOR: {"moderator", "admin"},
     EDITOR: {"editor", "admin"},
     ADMIN: {"admin"},
+    STAFF: {"moderator", "editor", "admin"},
     NON_STAFF: {"unverified", "member", "organisation", "suspended"},
 }
 
@@ -142,6 +144,10 @@ ACCESS = {
     "POST /register/{slug:str}/unfollow": ACCOUNT,
     "GET /register/{slug:str}/ideas": EDITOR,
     "POST /register/{slug:str}/ideas": EDITOR,
+    "GET /stats": PUBLIC,
+    "GET /stats.csv": PUBLIC,
+    "GET /stats/exports": STAFF,
+    "GET /stats/exports/{dataset:str}": STAFF,
     "GET /moderation": MODERATOR,
     "GET /moderation/ideas/{idea_id:int}": MODERATOR,
     "POST /moderation/ideas/{idea_id:int}/publish": MODERATOR,
@@ -200,6 +206,7 @@ ACCESS = {
     "GET /api/v1/moderation/queue": MODERATOR,
     "GET /api/v1/moderation/reports": MODERATOR,
     "POST /api/v1/moderation/ideas/{idea_id:int}/decision": MODERATOR,
+    "GET /api/v1/stats": PUBLIC,
     "GET /api/v1/schema": PUBLIC,
     "GET /api/v1/schema/openapi.json": PUBLIC,
     "GET /api/v1/schema/openapi.yaml": PUBLIC,
@@ -313,6 +320,7 @@ async def targets(settings) -> dict[str, str]:
         "what": "digest",
         "file_path": "site.css",
         "path": "openapi.json",
+        "dataset": "ideas.xlsx",
     }
 
 
