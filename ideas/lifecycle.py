@@ -77,6 +77,17 @@ def _due_to_expire_where(now: datetime):
     return (Idea.status == S.published.value) & (Idea.support_closes_at <= now)
 
 
+def as_read(idea: Idea, now: datetime) -> Idea:
+    """The idea as readers see it at `now`: published with its window closed reads as expired.
+
+    Lists and cards use this instead of writing on every request: the periodic task (or the
+    idea's own page) does the change itself, with its event, once. Only the loaded copy changes.
+    """
+    if due_to_expire(idea, now):
+        idea.status = S.expired.value
+    return idea
+
+
 # -- the changes ------------------------------------------------------------------
 # Each change locks the idea's row, checks the table, updates, and publishes IdeaStatusChanged
 # in the same transaction, so what reacts (notifications, the outbox) commits with it.

@@ -10,7 +10,6 @@ from ideas import services
 from ideas.search import IdeaFilters, dutch_prefix, filters_from_params, list_ideas
 from ideas.tables import Idea
 from participation.database import current_engine
-from participation.lib.events import NO_EVENTS
 from tests.helpers import make_account
 from tests.ideas.factories import make_idea
 
@@ -21,7 +20,7 @@ async def author(settings):
 
 
 async def _titles(**filters) -> list[str]:
-    return [i.title for i in (await list_ideas(IdeaFilters(**filters), events=NO_EVENTS)).items]
+    return [i.title for i in (await list_ideas(IdeaFilters(**filters))).items]
 
 
 @pytest.mark.parametrize(
@@ -79,13 +78,13 @@ async def test_sorts(author):
 async def test_pagination_bounds(client, settings, author):
     for i in range(45):
         await make_idea(author, title=f"Idee voor pagina nummer {i:02d}")
-    first = await list_ideas(IdeaFilters(page=1), events=NO_EVENTS)
-    last = await list_ideas(IdeaFilters(page=3), events=NO_EVENTS)
-    beyond = await list_ideas(IdeaFilters(page=4), events=NO_EVENTS)
+    first = await list_ideas(IdeaFilters(page=1))
+    last = await list_ideas(IdeaFilters(page=3))
+    beyond = await list_ideas(IdeaFilters(page=4))
     assert (len(first.items), len(last.items), len(beyond.items)) == (20, 5, 0)
     assert first.total == 45 and first.pages == 3 and not first.has_previous and first.has_next
     assert last.has_previous and not last.has_next
-    ids = {i.id for p in (1, 2, 3) for i in (await list_ideas(IdeaFilters(page=p), events=NO_EVENTS)).items}
+    ids = {i.id for p in (1, 2, 3) for i in (await list_ideas(IdeaFilters(page=p))).items}
     assert len(ids) == 45
     page = await client.get("/ideas", params={"page": "3"})
     assert page.status_code == 200 and 'rel="prev"' in page.text and 'rel="next"' not in page.text
@@ -152,7 +151,7 @@ async def test_search_covers_description_and_follows_edits(settings, author, eve
 
 async def test_search_with_only_punctuation_finds_nothing(author):
     await make_idea(author)
-    page = await list_ideas(IdeaFilters(q="!!! ???"), events=NO_EVENTS)
+    page = await list_ideas(IdeaFilters(q="!!! ???"))
     assert page.items == [] and page.total == 0
 
 
