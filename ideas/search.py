@@ -214,6 +214,9 @@ class _Sql:
         self.args: list[object] = []
         self.order: str = ""
         self.order_args: list[object] = []
+        # Only for the page's rows, not for the count: which matches are ranked at all.
+        self.ranked: str = ""
+        self.ranked_args: list[object] = []
 
     def add(self, clause: str, *args: object) -> None:
         self.where.append(clause)
@@ -222,6 +225,9 @@ class _Sql:
     def from_where(self) -> str:
         where = " AND ".join(self.where) or "1 = 1"
         return f"FROM idea {' '.join(self.joins)} WHERE {where}"
+
+    def page_from_where(self) -> str:
+        return self.from_where() + (f" AND {self.ranked}" if self.ranked else "")
 
 
 _PUBLISHED, _EXPIRED = IdeaStatus.published.value, IdeaStatus.expired.value
@@ -294,9 +300,14 @@ def _search_sql(filters: IdeaFilters, statuses: tuple[str, ...], now: datetime) 
 
 
 def _bound_candidates(sql: _Sql, title: str) -> None:
-    """Rank only the newest SEARCH_CANDIDATES matches (found in id order, no ranking) and exact title matches."""
+    """Rank only the newest SEARCH_CANDIDATES matches (found in id order, no ranking) and exact title matches.
+
+    A union inside IN, not an OR: an OR made PostgreSQL test the match on every row again.
+    """
     newest = f"SELECT idea.id {sql.from_where()} ORDER BY idea.id DESC LIMIT {SEARCH_CANDIDATES}"
-    sql.add(f"(idea.id IN ({newest}) OR lower(idea.title) = {{}})", *sql.args, title)
+    exact = f"SELECT idea.id {sql.from_where()} AND lower(idea.title) = {{}}"
+    sql.ranked = f"idea.id IN (SELECT id FROM ({newest}) AS newest UNION {exact})"
+    sql.ranked_args = [*sql.args, *sql.args, title]
 
 
 async def list_ideas(
@@ -311,8 +322,9 @@ async def list_ideas(
         return page
     offset = (filters.page - 1) * filters.per_page
     rows = await Idea.raw(
-        f"SELECT idea.id AS id {sql.from_where()} ORDER BY {sql.order} LIMIT {{}} OFFSET {{}}",
+        f"SELECT idea.id AS id {sql.page_from_where()} ORDER BY {sql.order} LIMIT {{}} OFFSET {{}}",
         *sql.args,
+        *sql.ranked_args,
         *sql.order_args,
         filters.per_page + 1,  # one more tells whether a next page exists, whatever the count says
         offset,

@@ -23,7 +23,6 @@ from piccolo.table import Table
 
 import piccolo_conf
 
-
 # Rows SQLite's periodic ANALYZE reads per index: enough for the planner's estimates.
 ANALYSIS_LIMIT = 1000
 
