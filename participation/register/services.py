@@ -370,6 +370,7 @@ async def _views(
     limit: int | None = None,
     now: datetime | None = None,
     ascending: bool = True,
+    keep_id: bool = False,
 ) -> list[dict[str, Any]]:
     query = RegisterEntry.select(RegisterEntry.id, *_public_columns())
     for clause in where:
@@ -378,7 +379,7 @@ async def _views(
     if limit is not None:
         query = query.offset(offset).limit(limit)
     rows = await query
-    ids = [row.pop("id") for row in rows]
+    ids = [row["id"] if keep_id else row.pop("id") for row in rows]
     await _attach_children(rows, ids, now or utcnow())
     return rows
 
@@ -588,10 +589,11 @@ async def recent_updates(limit: int = 5) -> list[dict[str, Any]]:
 
 async def get_entry(slug: str, now: datetime | None = None) -> dict[str, Any]:
     """One entry's public view with partners, neighbourhoods and timeline."""
-    entry = await _entry_row(slug)
-    views = await _views([RegisterEntry.id == entry.id], [RegisterEntry.id], now=now)
+    views = await _views([RegisterEntry.slug == slug], [RegisterEntry.id], now=now, keep_id=True)
+    if not views:
+        raise DomainError(N_("There is no register entry at this address."), 404)
     view = views[0]
-    view["timeline"] = await timeline(entry.id)
+    view["timeline"] = await timeline(view.pop("id"))  # the id is internal: never shown or exported
     return view
 
 
