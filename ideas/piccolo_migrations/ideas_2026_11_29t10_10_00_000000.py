@@ -5,6 +5,7 @@ Raw SQL, the same on both engines (Piccolo has no composite or expression index)
   every listed idea; a theme or neighbourhood with the default (trending) sort likewise;
 - (status, support_closes_at): the periodic expiry's query and the list's "still open" test
   are a range probe, not a scan of every published idea;
+- (status, support_count): the home page's open ideas with the most supports, without a sort;
 - lower(title): a search's exact title match, which ranks first, is found without a scan.
 The single-column indexes of the table stay: other queries (moderation, statistics) use them.
 """
@@ -22,6 +23,8 @@ INDEXES = (
     ("idea_theme_trending", "idea (theme, trending_score DESC, id DESC)"),
     ("idea_neighbourhood_trending", "idea (neighbourhood, trending_score DESC, id DESC)"),
     ("idea_status_closes", "idea (status, support_closes_at)"),
+    # The home page's "almost there": published ideas by supports, read from the top.
+    ("idea_status_supports", "idea (status, support_count DESC)"),
     ("idea_lower_title", "idea (lower(title))"),
 )
 
