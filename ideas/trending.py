@@ -10,7 +10,10 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
+from piccolo.query.functions.aggregate import Count
+
 from ideas.tables import Comment, CommentStatus, Idea, IdeaStatus
+from participation.database import write_transaction
 
 TRENDING_WINDOW = timedelta(days=30)
 TRENDING_GRAVITY = 1.4
@@ -39,6 +42,34 @@ async def store_score(idea_id: int, recent_supports: int, now: datetime) -> floa
     score = trending_score(recent_supports, comments, age_hours)
     await Idea.update({Idea.trending_score: score}).where(Idea.id == idea_id)
     return score
+
+
+async def store_scores(recent_supports: dict[int, int], now: datetime) -> int:
+    """Many ideas' scores at once (the periodic refresh): two reads, then the updates in one transaction.
+
+    One score per idea read and written separately cost four queries, each its own SQLite
+    connection and commit: 500 ideas took 11 s at city scale. Returns how many were stored.
+    """
+    ids = list(recent_supports)
+    if not ids:
+        return 0
+    ideas = await Idea.select(Idea.id, Idea.published_at, Idea.created_at).where(Idea.id.is_in(ids))
+    comments = {
+        row["idea"]: row["count"]
+        for row in await Comment.select(Comment.idea, Count())
+        .where(
+            Comment.idea.is_in(ids)
+            & (Comment.status == CommentStatus.visible.value)
+            & (Comment.created_at >= window_start(now))
+        )
+        .group_by(Comment.idea)
+    }
+    async with write_transaction():
+        for idea in ideas:
+            age_hours = (now - (idea["published_at"] or idea["created_at"])).total_seconds() / 3600
+            score = trending_score(recent_supports[idea["id"]], comments.get(idea["id"], 0), age_hours)
+            await Idea.update({Idea.trending_score: score}).where(Idea.id == idea["id"])
+    return len(ideas)
 
 
 async def busiest_published(limit: int) -> list[int]:
