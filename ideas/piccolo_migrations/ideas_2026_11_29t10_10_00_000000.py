@@ -5,7 +5,8 @@ Raw SQL, the same on both engines (Piccolo has no composite or expression index)
   every listed idea; a theme or neighbourhood with the default (trending) sort likewise;
 - (status, support_closes_at): the periodic expiry's query and the list's "still open" test
   are a range probe, not a scan of every published idea;
-- (status, support_count): the home page's open ideas with the most supports, without a sort;
+- (status, support_count) and (status, trending_score): the home page's open ideas with the
+  most supports and the periodic refresh's busiest ideas, read from the top without a sort;
 - lower(title): a search's exact title match, which ranks first, is found without a scan.
 The single-column indexes of the table stay: other queries (moderation, statistics) use them.
 """
@@ -25,6 +26,8 @@ INDEXES = (
     ("idea_status_closes", "idea (status, support_closes_at)"),
     # The home page's "almost there": published ideas by supports, read from the top.
     ("idea_status_supports", "idea (status, support_count DESC)"),
+    # The periodic trending refresh: the busiest published ideas.
+    ("idea_status_trending", "idea (status, trending_score DESC)"),
     ("idea_lower_title", "idea (lower(title))"),
 )
 
