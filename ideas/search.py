@@ -304,7 +304,12 @@ def _bound_candidates(sql: _Sql, title: str) -> None:
 
     A union inside IN, not an OR: an OR made PostgreSQL test the match on every row again.
     """
-    newest = f"SELECT idea.id {sql.from_where()} ORDER BY idea.id DESC LIMIT {SEARCH_CANDIDATES}"
+    # SQLite's full-text tables hand out matches newest first by themselves (their rowid is the idea's id).
+    order = "idea.id DESC"
+    for table in ("idea_trigram", "idea_fts"):
+        if any(f"JOIN {table} " in join for join in sql.joins):
+            order = f"{table}.rowid DESC"
+    newest = f"SELECT idea.id {sql.from_where()} ORDER BY {order} LIMIT {SEARCH_CANDIDATES}"
     exact = f"SELECT idea.id {sql.from_where()} AND lower(idea.title) = {{}}"
     sql.ranked = f"idea.id IN (SELECT id FROM ({newest}) AS newest UNION {exact})"
     sql.ranked_args = [*sql.args, *sql.args, title]
