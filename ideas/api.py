@@ -132,7 +132,6 @@ class IdeaApi(Controller):
     async def index(
         self,
         settings: NamedDependency[Settings],
-        events: NamedDependency[DomainEvents],
         theme: FromQuery[str | None] = None,
         neighbourhood: FromQuery[str | None] = None,
         kind: FromQuery[str | None] = None,
@@ -143,7 +142,10 @@ class IdeaApi(Controller):
         page: PageNumber = 1,
         per_page: FromQuery[int] = 20,
     ) -> IdeaList:
-        """Published, routed and expired ideas; `sort` is trending, supports, newest or closing (relevance with `q`)."""
+        """Published, routed and expired ideas; `sort` is trending, supports, newest or closing (relevance with `q`).
+
+        `total` is exact up to 1,000 (`total_exact`); beyond that it is 1,000 and `has_next` tells whether
+        another page follows. A relevance search ranks the newest 1,000 matches (and any exact title match)."""
         city = settings.city
         checks = {
             "theme": (theme, {t.slug for t in city.themes}),
@@ -172,9 +174,14 @@ class IdeaApi(Controller):
             page=page,
             per_page=per_page,
         )
-        result = await list_ideas(filters, events=events)
+        result = await list_ideas(filters)
         return IdeaList(
-            items=[idea_item(settings, i) for i in result.items], total=result.total, page=page, per_page=per_page
+            items=[idea_item(settings, i) for i in result.items],
+            total=result.total,
+            page=page,
+            per_page=per_page,
+            total_exact=result.total_exact,
+            has_next=result.has_next,
         )
 
     @get("/ideas/{idea_id:int}", summary="One idea", responses=problem_responses(410))

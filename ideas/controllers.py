@@ -84,11 +84,10 @@ class IdeaPages(Controller):
         self,
         request: Request,
         settings: NamedDependency[Settings],
-        events: NamedDependency[DomainEvents],
         idea_extensions: NamedDependency[IdeaExtensions],
     ) -> Template:
         filters = filters_from_params(settings.city, dict(request.query_params))
-        page = await list_ideas(filters, events=events)
+        page = await list_ideas(filters)
         extra = await idea_extensions.for_list(request, page.items)
         return Template("ideas/list.html", context={**extra, "page": page, "filters": filters})
 

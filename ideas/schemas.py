@@ -103,9 +103,12 @@ class IdeaDetail(IdeaItem, omit_defaults=True):
 
 class IdeaList(msgspec.Struct):
     items: list[IdeaItem]
+    # Exact up to 1,000; beyond that counting would scan every match, so `total` is 1,000 and not exact.
     total: int
     page: int
     per_page: int
+    total_exact: bool = True
+    has_next: bool = False
 
 
 class CommentCreate(msgspec.Struct, forbid_unknown_fields=True):

@@ -1,7 +1,14 @@
 """The idea list: filters, sorts, full-text search and paging, in a bounded number of queries.
 
 A page costs three queries whatever the number of ideas: the ids of the page
-(filtered, searched, sorted, limited), the total, and the rows for those ids.
+(filtered, searched, sorted, limited), the total, and the rows for those ids. Each
+stays bounded at city scale: the sorts follow indexes (see the ideas migration of
+2026-11-29 10:10), the total is counted up to COUNT_CAP ("more than 1,000 ideas"),
+and a relevance search ranks at most SEARCH_CANDIDATES matches, the newest, so a
+common word does not rank every idea that contains it.
+
+An idea whose support window has closed reads as expired at once (`lifecycle.as_read`),
+before the periodic task writes the change: the list never writes.
 Search is engine-specific: SQLite FTS5 (bm25, title weighted highest) with a
 light Dutch suffix rule turned into prefix queries, PostgreSQL's full-text
 search with the 'dutch' configuration (ts_rank over a weighted tsvector). An
@@ -19,15 +26,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from urllib.parse import urlencode
 
 from piccolo.engine.sqlite import SQLiteEngine
 
-from ideas.lifecycle import expire_due_ideas
+from ideas.lifecycle import as_read
 from ideas.tables import Idea, IdeaKind, IdeaStatus, Scope
 from participation.city import CityConfig
 from participation.database import current_engine
-from participation.lib.events import DomainEvents
+from participation.lib.clock import utcnow
 from participation.validation import whole_number
 
 # What the public list shows (withdrawn and merged ideas stay reachable by their link).
@@ -37,6 +45,10 @@ SEARCH_SORT = "relevance"
 PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_QUERY_TERMS = 12
+# Counting every match is a scan at city scale: past this the list says "more than 1,000".
+COUNT_CAP = 1000
+# A relevance search ranks at most this many matches (the newest; an exact title match always).
+SEARCH_CANDIDATES = 1000
 
 # Too common to help find a similar idea.
 STOPWORDS = frozenset(
@@ -119,19 +131,23 @@ def filters_from_params(city: CityConfig, params: Mapping[str, object]) -> IdeaF
 class IdeaPage:
     filters: IdeaFilters
     items: list[Idea] = field(default_factory=list)
+    # Exact up to COUNT_CAP; beyond it `total_exact` is False and `total` is the cap.
     total: int = 0
+    total_exact: bool = True
+    has_next: bool = False
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.filters.per_page))
+    def pages(self) -> int | None:
+        """The number of pages, when the total is exact."""
+        return max(1, -(-self.total // self.filters.per_page)) if self.total_exact else None
 
     @property
     def has_previous(self) -> bool:
         return self.filters.page > 1
 
     @property
-    def has_next(self) -> bool:
-        return self.filters.page < self.pages
+    def paged(self) -> bool:
+        return self.has_previous or self.has_next
 
 
 # -- full-text query building ---------------------------------------------------
@@ -198,6 +214,9 @@ class _Sql:
         self.args: list[object] = []
         self.order: str = ""
         self.order_args: list[object] = []
+        # Only for the page's rows, not for the count: which matches are ranked at all.
+        self.ranked: str = ""
+        self.ranked_args: list[object] = []
 
     def add(self, clause: str, *args: object) -> None:
         self.where.append(clause)
@@ -207,11 +226,28 @@ class _Sql:
         where = " AND ".join(self.where) or "1 = 1"
         return f"FROM idea {' '.join(self.joins)} WHERE {where}"
 
+    def page_from_where(self) -> str:
+        return self.from_where() + (f" AND {self.ranked}" if self.ranked else "")
 
-def _search_sql(filters: IdeaFilters, statuses: tuple[str, ...]) -> _Sql | None:
+
+_PUBLISHED, _EXPIRED = IdeaStatus.published.value, IdeaStatus.expired.value
+
+
+def _add_statuses(sql: _Sql, statuses: tuple[str, ...], now: datetime) -> None:
+    """`statuses` as readers see them at `now`: published with a closed window counts as expired."""
+    wanted = set(statuses)
+    if _EXPIRED in wanted and _PUBLISHED not in wanted:
+        wanted.add(_PUBLISHED)
+        sql.add("(idea.status <> {} OR idea.support_closes_at <= {})", _PUBLISHED, now)
+    elif _PUBLISHED in wanted and _EXPIRED not in wanted:
+        sql.add("(idea.status <> {} OR idea.support_closes_at > {})", _PUBLISHED, now)
+    ordered = sorted(wanted)
+    sql.add(f"idea.status IN ({', '.join('{}' for _ in ordered)})", *ordered)
+
+
+def _search_sql(filters: IdeaFilters, statuses: tuple[str, ...], now: datetime) -> _Sql | None:
     sql = _Sql()
-    placeholders = ", ".join("{}" for _ in statuses)
-    sql.add(f"idea.status IN ({placeholders})", *statuses)
+    _add_statuses(sql, statuses, now)
     for name in ("theme", "neighbourhood", "kind", "scope"):
         value = getattr(filters, name)
         if value:
@@ -246,42 +282,68 @@ def _search_sql(filters: IdeaFilters, statuses: tuple[str, ...]) -> _Sql | None:
         if sort == SEARCH_SORT:
             sql.order = f"(lower(idea.title) = {{}}) DESC, {rank}, idea.id DESC"
             sql.order_args = [filters.q.lower()] + ([] if is_sqlite() else [filters.q])
+            _bound_candidates(sql, filters.q.lower())
     if not sql.order:
-        sql.order = {
-            "trending": "idea.trending_score DESC, idea.id DESC",
-            "supports": "idea.support_count DESC, idea.id DESC",
-            "newest": "idea.published_at DESC, idea.id DESC",
-            "closing": (
-                "CASE WHEN idea.status = 'published' THEN 0 ELSE 1 END, idea.support_closes_at ASC, idea.id DESC"
-            ),
-        }.get(sort, "idea.trending_score DESC, idea.id DESC")
+        if sort == "closing":
+            # Open ideas first, closing soonest; a closed window counts as closed before the task expires it.
+            sql.order = (
+                "CASE WHEN idea.status = 'published' AND idea.support_closes_at > {} THEN 0 ELSE 1 END, "
+                "idea.support_closes_at ASC, idea.id DESC"
+            )
+            sql.order_args = [now]
+        else:
+            sql.order = {
+                "supports": "idea.support_count DESC, idea.id DESC",
+                "newest": "idea.published_at DESC, idea.id DESC",
+            }.get(sort, "idea.trending_score DESC, idea.id DESC")
     return sql
 
 
+def _bound_candidates(sql: _Sql, title: str) -> None:
+    """Rank only the newest SEARCH_CANDIDATES matches (found in id order, no ranking) and exact title matches.
+
+    A union inside IN, not an OR: an OR made PostgreSQL test the match on every row again.
+    """
+    # SQLite's full-text tables hand out matches newest first by themselves (their rowid is the idea's id).
+    order = "idea.id DESC"
+    for table in ("idea_trigram", "idea_fts"):
+        if any(f"JOIN {table} " in join for join in sql.joins):
+            order = f"{table}.rowid DESC"
+    newest = f"SELECT idea.id {sql.from_where()} ORDER BY {order} LIMIT {SEARCH_CANDIDATES}"
+    exact = f"SELECT idea.id {sql.from_where()} AND lower(idea.title) = {{}}"
+    sql.ranked = f"idea.id IN (SELECT id FROM ({newest}) AS newest UNION {exact})"
+    sql.ranked_args = [*sql.args, *sql.args, title]
+
+
 async def list_ideas(
-    filters: IdeaFilters, statuses: tuple[str, ...] = LISTED_STATUSES, *, events: DomainEvents
+    filters: IdeaFilters, statuses: tuple[str, ...] = LISTED_STATUSES, now: datetime | None = None
 ) -> IdeaPage:
-    await expire_due_ideas(events=events)  # no list shows an idea whose support window has closed as open
+    now = now or utcnow()
     if filters.status:
         statuses = tuple(s for s in statuses if s == filters.status)
     page = IdeaPage(filters=filters)
-    sql = _search_sql(filters, statuses)
+    sql = _search_sql(filters, statuses, now)
     if sql is None or not statuses:
         return page
     offset = (filters.page - 1) * filters.per_page
     rows = await Idea.raw(
-        f"SELECT idea.id AS id {sql.from_where()} ORDER BY {sql.order} LIMIT {{}} OFFSET {{}}",
+        f"SELECT idea.id AS id {sql.page_from_where()} ORDER BY {sql.order} LIMIT {{}} OFFSET {{}}",
         *sql.args,
+        *sql.ranked_args,
         *sql.order_args,
-        filters.per_page,
+        filters.per_page + 1,  # one more tells whether a next page exists, whatever the count says
         offset,
     )
-    count = await Idea.raw(f"SELECT COUNT(*) AS n {sql.from_where()}", *sql.args)
-    page.total = int(count[0]["n"]) if count else 0
-    ids = [row["id"] for row in rows]
+    page.has_next = len(rows) > filters.per_page
+    counted = await Idea.raw(
+        f"SELECT COUNT(*) AS n FROM (SELECT 1 {sql.from_where()} LIMIT {{}}) AS capped", *sql.args, COUNT_CAP + 1
+    )
+    total = int(counted[0]["n"]) if counted else 0
+    page.total, page.total_exact = min(total, COUNT_CAP), total <= COUNT_CAP
+    ids = [row["id"] for row in rows[: filters.per_page]]
     if ids:
         by_id = {idea.id: idea for idea in await Idea.objects().where(Idea.id.is_in(ids))}
-        page.items = [by_id[i] for i in ids if i in by_id]
+        page.items = [as_read(by_id[i], now) for i in ids if i in by_id]
     return page
 
 

@@ -14,7 +14,6 @@ from participation.accounts.security_log import RETENTION_DAYS as SECURITY_LOG_D
 from participation.database import current_engine
 from participation.i18n import get_locale
 from participation.lib.clock import utcnow
-from participation.lib.events import DomainEvents
 from participation.outbox.services import SENT_RETENTION
 from participation.register.services import recent_updates
 from participation.settings import ROOT, Settings
@@ -42,8 +41,8 @@ class SitePages(Controller):
     include_in_schema = False
 
     @get("/", name="home")
-    async def home(self, settings: NamedDependency[Settings], events: NamedDependency[DomainEvents]) -> Template:
-        sections = [await close_to_routing(settings, events)]
+    async def home(self, settings: NamedDependency[Settings]) -> Template:
+        sections = [await close_to_routing(settings)]
         return Template("home.html", context={"sections": sections, "register_updates": await recent_updates(5)})
 
     @get("/privacy", name="privacy")

@@ -20,6 +20,7 @@ from participation.accounts import security_log_admin, tokens
 from participation.accounts.attempts import purge_expired as purge_attempt_counts
 from participation.accounts.retention import purge_unverified
 from participation.composition import Parts
+from participation.database import refresh_statistics
 from participation.idempotency.services import purge_expired as purge_idempotency_keys
 from participation.leases import services as leases
 from participation.lib.clock import utcnow
@@ -66,6 +67,8 @@ async def run_once(parts: Parts, app: Litestar | None = None) -> dict[str, int]:
         # Once per day and recipient however often this runs (a unique digest row per day).
         "digests_sent": await send_daily_digests(parts.notifier),
         "staff_summaries_sent": await send_staff_summaries(parts.notifier),
+        # Last, after this round's writes: the planner's statistics (SQLite gathers none by itself).
+        "statistics_refreshed": await _refresh_statistics(),
     }
 
 
@@ -80,6 +83,11 @@ async def run_when_due(
         return await run_once(parts, app)
     finally:
         await leases.give_back(JOB, holder, now=started, next_due=started + timedelta(seconds=INTERVAL_S))
+
+
+async def _refresh_statistics() -> int:
+    await refresh_statistics()
+    return 1
 
 
 async def run_forever(parts: Parts, app: Litestar) -> None:

@@ -358,7 +358,7 @@ async def linkable_ideas(settings: Settings, query: str, limit: int = 10, *, eve
     if not query.strip():
         return []
     filters = filters_from_params(settings.city, {"q": query, "per_page": limit})
-    return (await list_ideas(filters, statuses=tuple(sorted(LINKABLE_STATUSES)), events=events)).items
+    return (await list_ideas(filters, statuses=tuple(sorted(LINKABLE_STATUSES)))).items
 
 
 async def source_ideas(entry_slug: str) -> list[dict]:

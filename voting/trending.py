@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from piccolo.query.functions.aggregate import Count
+
 from ideas import trending
 from ideas.events import IdeaActivity
 from participation.lib.clock import utcnow
@@ -30,9 +32,15 @@ async def on_idea_activity(event: IdeaActivity) -> None:
 
 
 async def refresh_trending_batch(limit: int = REFRESH_BATCH, now: datetime | None = None) -> int:
-    """Bounded by `limit` per run: one small query per idea, no scan over all supports."""
+    """Bounded by `limit` per run, in a fixed number of queries: the batch's recent supports in one."""
     now = now or utcnow()
     ids = await trending.busiest_published(limit)
-    for idea_id in ids:
-        await refresh_trending(idea_id, now)
-    return len(ids)
+    recent = dict.fromkeys(ids, 0)
+    if ids:
+        rows = (
+            await Support.select(Support.idea, Count())
+            .where(Support.idea.is_in(ids) & (Support.created_at >= trending.window_start(now)))
+            .group_by(Support.idea)
+        )
+        recent.update({row["idea"]: row["count"] for row in rows})
+    return await trending.store_scores(recent, now)

@@ -41,19 +41,28 @@ Booleans (`response_overdue`, `personal_data`, `algorithm_used`): CSV `true` / `
 `true` / `false`; unknown is an empty CSV cell or JSON `null`. In the CSV, a cell that starts
 with `=`, `+`, `-` or `@` gets a leading `'` so spreadsheets do not run it as a formula.
 The JSON document is `{"city", "generated_at", "columns", "entries": [...]}`.
+
+Both files are built once per change and kept in the app's "cache" store (Redis when
+configured, so every worker shares them): the key carries `services.export_version()`, one
+cheap query that changes with any change to an entry, so the next request after an edit builds
+the new file. The same version is the ETag: a client that has the current file gets 304.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from litestar import Controller, get
+import msgspec
+from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.response import Response
 
+from participation.lib.cache import cached
 from participation.lib.cells import neutralise_formula
 from participation.register import services
 from participation.register.schemas import entry_url, idea_url
@@ -150,25 +159,46 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
+# A new version replaces the file at once; the time-to-live only frees the store of old versions.
+CACHE_SECONDS = 3600
+
+
+async def _export_response(
+    request: Request, kind: str, media_type: str, build: Callable[[], Awaitable[bytes]], headers: dict[str, str]
+) -> Response:
+    version = await services.export_version()
+    etag = '"' + hashlib.sha256(f"{kind}:{version}".encode()).hexdigest()[:32] + '"'
+    headers = {**headers, "ETag": etag, "Cache-Control": "no-cache"}  # no-cache: revalidate, cheaply, every time
+    if etag in (request.headers.get("if-none-match") or "").replace(" ", "").split(","):
+        return Response(b"", status_code=304, headers=headers)
+    body = await cached(request.app.stores.get("cache"), f"register-export:{kind}:{version}", CACHE_SECONDS, build)
+    return Response(body, media_type=media_type, headers=headers)
+
+
 class RegisterExports(Controller):
     include_in_schema = False
 
     @get("/register.csv", name="register_csv")
-    async def csv_export(self, settings: NamedDependency[Settings]) -> Response:
-        rows = [export_row(settings, v) for v in await services.all_entries_for_export()]
-        return Response(
-            to_csv(rows),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="register-{settings.city.slug}.csv"'},
+    async def csv_export(self, request: Request, settings: NamedDependency[Settings]) -> Response:
+        async def build() -> bytes:
+            rows = [export_row(settings, v) for v in await services.all_entries_for_export()]
+            return to_csv(rows).encode()
+
+        disposition = f'attachment; filename="register-{settings.city.slug}.csv"'
+        return await _export_response(
+            request, "csv", "text/csv; charset=utf-8", build, {"Content-Disposition": disposition}
         )
 
     @get("/register.json", name="register_json")
-    async def json_export(self, settings: NamedDependency[Settings]) -> Response:
-        rows = [export_row(settings, v) for v in await services.all_entries_for_export()]
-        document = {
-            "city": settings.city.name,
-            "generated_at": datetime.now(UTC).isoformat(),
-            "columns": list(COLUMNS),
-            "entries": rows,
-        }
-        return Response(document, media_type="application/json")
+    async def json_export(self, request: Request, settings: NamedDependency[Settings]) -> Response:
+        async def build() -> bytes:
+            rows = [export_row(settings, v) for v in await services.all_entries_for_export()]
+            document = {
+                "city": settings.city.name,
+                "generated_at": datetime.now(UTC).isoformat(),
+                "columns": list(COLUMNS),
+                "entries": rows,
+            }
+            return msgspec.json.encode(document)
+
+        return await _export_response(request, "json", "application/json", build, {})

@@ -16,7 +16,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from piccolo.engine.sqlite import SQLiteEngine
-from piccolo.query.functions.aggregate import Count
 
 from participation.accounts.tables import Account
 from participation.database import current_engine, is_unique_violation, write_transaction
@@ -371,6 +370,7 @@ async def _views(
     limit: int | None = None,
     now: datetime | None = None,
     ascending: bool = True,
+    keep_id: bool = False,
 ) -> list[dict[str, Any]]:
     query = RegisterEntry.select(RegisterEntry.id, *_public_columns())
     for clause in where:
@@ -379,7 +379,7 @@ async def _views(
     if limit is not None:
         query = query.offset(offset).limit(limit)
     rows = await query
-    ids = [row.pop("id") for row in rows]
+    ids = [row["id"] if keep_id else row.pop("id") for row in rows]
     await _attach_children(rows, ids, now or utcnow())
     return rows
 
@@ -503,18 +503,42 @@ def group_by_programme_line(
 
 
 async def portfolio_summary(now: datetime | None = None) -> dict[str, Any]:
-    """Counts over the whole register: per status, narrow vs broad, overdue responses (three queries)."""
+    """Counts over the whole register: per status, narrow vs broad, overdue responses (one query)."""
     now = now or utcnow()
     by_status = {s.value: 0 for s in Status}
-    for row in await RegisterEntry.select(RegisterEntry.status, Count()).group_by(RegisterEntry.status):
-        by_status[row["status"]] = row["count"]
     by_scope = {s.value: 0 for s in Scope}
-    for row in await RegisterEntry.select(RegisterEntry.scope, Count()).group_by(RegisterEntry.scope):
-        by_scope[row["scope"]] = row["count"]
-    overdue = await RegisterEntry.count().where(
-        (RegisterEntry.status == Status.received.value) & (RegisterEntry.response_due_at < now)
+    overdue = 0
+    rows = await RegisterEntry.raw(
+        "SELECT status, scope, COUNT(*) AS n, "
+        "SUM(CASE WHEN status = {} AND response_due_at < {} THEN 1 ELSE 0 END) AS overdue "
+        "FROM register_entry GROUP BY status, scope",
+        Status.received.value,
+        now,
     )
+    for row in rows:
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+        by_scope[row["scope"]] = by_scope.get(row["scope"], 0) + row["n"]
+        overdue += int(row["overdue"] or 0)
     return {"total": sum(by_status.values()), "by_status": by_status, "by_scope": by_scope, "overdue": overdue}
+
+
+async def export_version(now: datetime | None = None) -> str:
+    """What the open-data export depends on, in one cheap query: it changes with any change to an entry.
+
+    Every write to an entry, its partners or neighbourhoods sets the entry's updated_at (creating,
+    editing, timeline updates, routing); the count catches deletions; the number of overdue
+    responses catches the export's one time-dependent column (`response_overdue`).
+    """
+    now = now or utcnow()
+    rows = await RegisterEntry.raw(
+        "SELECT COUNT(*) AS n, MAX(updated_at) AS changed, "
+        "SUM(CASE WHEN status = {} AND response_due_at < {} THEN 1 ELSE 0 END) AS overdue FROM register_entry",
+        Status.received.value,
+        now,
+    )
+    row = rows[0]
+    changed = row["changed"]
+    return f"{row['n']}-{changed.isoformat() if hasattr(changed, 'isoformat') else changed}-{row['overdue'] or 0}"
 
 
 async def _entry_row(slug: str) -> RegisterEntry:
@@ -565,10 +589,11 @@ async def recent_updates(limit: int = 5) -> list[dict[str, Any]]:
 
 async def get_entry(slug: str, now: datetime | None = None) -> dict[str, Any]:
     """One entry's public view with partners, neighbourhoods and timeline."""
-    entry = await _entry_row(slug)
-    views = await _views([RegisterEntry.id == entry.id], [RegisterEntry.id], now=now)
+    views = await _views([RegisterEntry.slug == slug], [RegisterEntry.id], now=now, keep_id=True)
+    if not views:
+        raise DomainError(N_("There is no register entry at this address."), 404)
     view = views[0]
-    view["timeline"] = await timeline(entry.id)
+    view["timeline"] = await timeline(view.pop("id"))  # the id is internal: never shown or exported
     return view
 
 

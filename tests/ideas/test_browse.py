@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +12,6 @@ from ideas import services
 from ideas.search import IdeaFilters, dutch_prefix, filters_from_params, list_ideas
 from ideas.tables import Idea
 from participation.database import current_engine
-from participation.lib.events import NO_EVENTS
 from tests.helpers import make_account
 from tests.ideas.factories import make_idea
 
@@ -21,7 +22,7 @@ async def author(settings):
 
 
 async def _titles(**filters) -> list[str]:
-    return [i.title for i in (await list_ideas(IdeaFilters(**filters), events=NO_EVENTS)).items]
+    return [i.title for i in (await list_ideas(IdeaFilters(**filters))).items]
 
 
 @pytest.mark.parametrize(
@@ -79,13 +80,13 @@ async def test_sorts(author):
 async def test_pagination_bounds(client, settings, author):
     for i in range(45):
         await make_idea(author, title=f"Idee voor pagina nummer {i:02d}")
-    first = await list_ideas(IdeaFilters(page=1), events=NO_EVENTS)
-    last = await list_ideas(IdeaFilters(page=3), events=NO_EVENTS)
-    beyond = await list_ideas(IdeaFilters(page=4), events=NO_EVENTS)
+    first = await list_ideas(IdeaFilters(page=1))
+    last = await list_ideas(IdeaFilters(page=3))
+    beyond = await list_ideas(IdeaFilters(page=4))
     assert (len(first.items), len(last.items), len(beyond.items)) == (20, 5, 0)
     assert first.total == 45 and first.pages == 3 and not first.has_previous and first.has_next
     assert last.has_previous and not last.has_next
-    ids = {i.id for p in (1, 2, 3) for i in (await list_ideas(IdeaFilters(page=p), events=NO_EVENTS)).items}
+    ids = {i.id for p in (1, 2, 3) for i in (await list_ideas(IdeaFilters(page=p))).items}
     assert len(ids) == 45
     page = await client.get("/ideas", params={"page": "3"})
     assert page.status_code == 200 and 'rel="prev"' in page.text and 'rel="next"' not in page.text
@@ -152,7 +153,7 @@ async def test_search_covers_description_and_follows_edits(settings, author, eve
 
 async def test_search_with_only_punctuation_finds_nothing(author):
     await make_idea(author)
-    page = await list_ideas(IdeaFilters(q="!!! ???"), events=NO_EVENTS)
+    page = await list_ideas(IdeaFilters(q="!!! ???"))
     assert page.items == [] and page.total == 0
 
 
@@ -214,3 +215,40 @@ async def test_list_page_query_count_does_not_grow(client, author, monkeypatch, 
     counter.count = 0
     assert (await client.get("/api/v1/ideas", params=params)).status_code == 200
     assert counter.count <= 5
+
+
+async def test_past_the_count_cap_the_list_says_more_than_and_still_pages_through_everything(
+    author, client, monkeypatch
+):
+    """At city scale counting every match is a scan: the count stops at the cap, the paging still works."""
+    from ideas import search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    for n in range(5):
+        await make_idea(author, title=f"Bankje in het park nummer {n}")
+    seen, path = [], "/ideas?per_page=2"
+    while path:
+        page = await client.get(path)
+        assert page.status_code == 200
+        assert "Meer dan 3 ideeën gevonden" in page.text and " van " not in page.text.split("Pagina", 1)[-1][:20]
+        seen += [n for n in range(5) if f"Bankje in het park nummer {n}<" in page.text]
+        found = re.search(r'rel="next" href="([^"]+)"', page.text)
+        path = html.unescape(found.group(1)) if found else None
+    assert sorted(seen) == [0, 1, 2, 3, 4]
+    api = (await client.get("/api/v1/ideas?per_page=2")).json()
+    assert (api["total"], api["total_exact"], api["has_next"]) == (3, False, True)
+    last = (await client.get("/api/v1/ideas?per_page=2&page=3")).json()
+    assert (len(last["items"]), last["has_next"]) == (1, False)
+
+
+async def test_a_common_word_ranks_only_the_newest_matches_but_an_exact_title_always_first(author, monkeypatch):
+    from ideas import search
+
+    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 2)
+    exact = await make_idea(author, title="Sensor", published_at=datetime.now(UTC) - timedelta(days=30))
+    for n in range(4):
+        await make_idea(author, title=f"Een sensor bij de brug nummer {n}")
+    page = await list_ideas(IdeaFilters(q="sensor", sort="relevance"))
+    assert page.items[0].id == exact.id
+    assert len(page.items) == 3, "the exact title and the two newest matches are ranked"
+    assert page.total == 5 and page.total_exact, "the count is not bounded by the ranking"

@@ -186,3 +186,57 @@ async def test_openapi_documents_the_register_api(client):
     assert {"/api/v1/register", "/api/v1/register/{slug}", "/api/v1/register/{slug}/updates"} <= set(paths)
     assert "scope" in {p["name"] for p in paths["/api/v1/register"]["get"]["parameters"]}
     assert "/register/new" not in paths and "/register.csv" not in paths
+
+
+async def test_exports_are_cached_yet_show_every_change_on_the_next_request(client, editor, entries, monkeypatch):
+    """Built once per version of the register; an edit, a timeline update and a new entry each show at once."""
+    from participation.register import exports
+
+    builds = []
+    real = exports.services.all_entries_for_export
+
+    async def counted():
+        builds.append(1)
+        return await real()
+
+    monkeypatch.setattr(exports.services, "all_entries_for_export", counted)
+    first, again = await client.get("/register.json"), await client.get("/register.json")
+    assert first.content == again.content and len(builds) == 1, "the second request is served from the cache"
+
+    headers = await api_token(client, editor.email)
+    slug = entries[0].slug
+    response = await client.patch(f"/api/v1/register/{slug}", headers=headers, json={"budget_eur": 7777})
+    assert response.status_code == 200, response.text
+    row = next(e for e in (await client.get("/register.json")).json()["entries"] if e["slug"] == slug)
+    assert row["budget_eur"] == 7777
+    csv_rows = list(csv.DictReader(io.StringIO((await client.get("/register.csv")).text)))
+    assert next(r for r in csv_rows if r["slug"] == slug)["budget_eur"] == "7777"
+
+    response = await client.post(
+        f"/api/v1/register/{slug}/updates", headers=headers, json={"text": "Gestart.", "status": "under_assessment"}
+    )
+    assert response.status_code == 201, response.text
+    row = next(e for e in (await client.get("/register.json")).json()["entries"] if e["slug"] == slug)
+    assert row["status"] == "under_assessment"
+
+    response = await client.post(
+        "/api/v1/register",
+        headers=headers,
+        json={"title": "Deelfietsen bij het station", "summary": "Fietsen.", "theme": "mobility", "scope": "narrow"},
+    )
+    assert response.status_code == 201, response.text
+    assert len((await client.get("/register.json")).json()["entries"]) == 3
+
+
+async def test_exports_answer_a_conditional_request_with_304_until_the_register_changes(client, editor, entries):
+    first = await client.get("/register.json")
+    etag = first.headers["etag"]
+    unchanged = await client.get("/register.json", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    assert (await client.get("/register.csv", headers={"If-None-Match": etag})).status_code == 200, "one tag per format"
+
+    headers = await api_token(client, editor.email)
+    response = await client.patch(f"/api/v1/register/{entries[1].slug}", headers=headers, json={"budget_eur": 12})
+    assert response.status_code == 200, response.text
+    changed = await client.get("/register.json", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag

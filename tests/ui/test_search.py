@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from ideas.search import IdeaFilters, list_ideas
-from participation.lib.events import NO_EVENTS
 from tests.helpers import make_account
 from tests.ideas.factories import make_idea
 from tests.ui.page import Page
@@ -38,7 +37,7 @@ async def ideas(settings):
     ],
 )
 async def test_accents_folded_and_words_inside_compounds(ideas, query, expected):
-    page = await list_ideas(IdeaFilters(q=query, sort="relevance"), events=NO_EVENTS)
+    page = await list_ideas(IdeaFilters(q=query, sort="relevance"))
     assert {name for name, idea in ideas.items() if idea.id in {i.id for i in page.items}} == expected
     assert page.total == len(expected)
 
@@ -47,9 +46,9 @@ async def test_an_edit_is_found_by_its_new_words(ideas):
     idea = ideas["bikes"]
     idea.title = "Overdekte fietsparkeerplaats bij het café"
     await idea.save()
-    found = await list_ideas(IdeaFilters(q="cafe"), events=NO_EVENTS)
+    found = await list_ideas(IdeaFilters(q="cafe"))
     assert {i.id for i in found.items} == {ideas["cafe"].id, idea.id}
-    assert not (await list_ideas(IdeaFilters(q="stalling"), events=NO_EVENTS)).items
+    assert not (await list_ideas(IdeaFilters(q="stalling"))).items
 
 
 async def test_the_idea_list_finds_taalcafe_for_cafe(client, ideas):

@@ -58,3 +58,45 @@ async def test_lowering_the_threshold_after_the_window_closed_does_not_route(set
     assert refused.value.status_code == 409
     assert await Routing.count() == 0
     assert await _status(idea) != "routed"
+
+
+async def test_a_closed_window_reads_as_closed_at_once_and_the_task_expires_it_once(
+    settings, author, parts, client, monkeypatch
+):
+    """Lists do not write: they read the closed window as expired; the periodic task makes it so, with one event."""
+    from ideas.events import IdeaStatusChanged
+    from participation import tasks
+
+    closed = await publish_idea(settings, author, title="Een idee waarvan de termijn voorbij is")
+    still_open = await publish_idea(settings, author, title="Een idee dat nog steun zoekt")
+    await _close_window(closed)
+
+    def listed(response) -> dict[int, str]:
+        assert response.status_code == 200, response.text
+        return {item["id"]: item["status"] for item in response.json()["items"]}
+
+    assert listed(await client.get("/api/v1/ideas")) == {closed.id: "expired", still_open.id: "published"}
+    assert listed(await client.get("/api/v1/ideas?status=published")) == {still_open.id: "published"}
+    assert listed(await client.get("/api/v1/ideas?status=expired")) == {closed.id: "expired"}
+    assert list(listed(await client.get("/api/v1/ideas?sort=closing"))) == [still_open.id, closed.id]
+    page = (await client.get("/ideas?status=published")).text
+    assert "Een idee dat nog steun zoekt" in page and "termijn voorbij" not in page
+    assert await _status(closed) == "published", "reading wrote nothing"
+
+    changes: list[IdeaStatusChanged] = []
+    publish = parts.events.publish
+
+    async def recording(event: object) -> None:
+        if isinstance(event, IdeaStatusChanged):
+            changes.append(event)
+        await publish(event)
+
+    monkeypatch.setattr(parts.events, "publish", recording)
+    first, second = await tasks.run_once(parts), await tasks.run_once(parts)
+    assert (first["ideas_expired"], second["ideas_expired"]) == (1, 0)
+    assert [(e.idea_id, e.previous, e.status) for e in changes] == [(closed.id, "published", "expired")]
+    assert await _status(closed) == "expired" and await _status(still_open) == "published"
+
+    ((_supporter, headers),) = await make_supporters(settings, 1)
+    refused = await client.put(f"/api/v1/ideas/{closed.id}/support", headers=headers)
+    assert refused.status_code == 409

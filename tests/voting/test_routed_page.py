@@ -160,8 +160,8 @@ async def test_home_page_after_the_city_lowered_its_threshold(settings, author, 
 
     idea = await publish_idea(settings, author, title="Zestig steunbetuigingen al binnen")
     await Idea.update({Idea.support_count: 60}).where(Idea.id == idea.id)
-    _, before = await close_to_routing(settings, events)
+    _, before = await close_to_routing(settings)
     assert [i.id for i, _ in before["ideas"]] == [idea.id]
     lowered = replace(settings, city=replace(settings.city, support_threshold=50))
-    _, after = await close_to_routing(lowered, events)
+    _, after = await close_to_routing(lowered)
     assert after["ideas"] == []

@@ -62,3 +62,21 @@ async def test_tasks_run_once_from_the_command_line_keeps_supports_in_the_score(
     assert "trending_refreshed: 1" in result.stdout
     assert await _stored(idea.id) == pytest.approx(await _expected(idea.id), rel=0.01)
     assert await _stored(idea.id) > trending.trending_score(0, 0, 0) + 10
+
+
+async def test_the_periodic_batch_scores_each_idea_as_one_refresh_would(settings, author, events):
+    """The batch reads supports and comments for all its ideas at once; each score is still the idea's own."""
+    from voting.trending import refresh_trending_batch
+
+    busy = await publish_idea(settings, author, title="Een druk besproken idee over bankjes")
+    quiet = await publish_idea(settings, author, title="Een rustig idee over lantaarns")
+    for account, _ in await make_supporters(settings, 5):
+        await services.support_idea(settings, account, busy.id, events=events)
+    await Comment.insert(
+        *(Comment(idea=busy.id, author=author.id, body=f"Reactie {n}", created_at=utcnow()) for n in range(3))
+    )
+    await Idea.update({Idea.trending_score: 0.0}, force=True)
+    assert await refresh_trending_batch() == 2
+    for idea in (busy, quiet):
+        assert await _stored(idea.id) == pytest.approx(await _expected(idea.id), rel=0.01)
+    assert await _stored(busy.id) > await _stored(quiet.id)
