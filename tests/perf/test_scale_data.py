@@ -120,7 +120,7 @@ async def test_counters_equal_rows_statuses_are_valid_supports_skewed_and_a_seco
 
 async def test_generated_ideas_are_searchable_and_the_main_pages_answer(parts, client):
     report = await load_scale_data(parts, "1k", FACTOR)
-    found = await list_ideas(IdeaFilters(q="sensor", sort="relevance"), events=parts.events)
+    found = await list_ideas(IdeaFilters(q="sensor", sort="relevance"))
     listed = await Idea.count().where(
         Idea.status.is_in([S.published.value, S.routed.value, S.expired.value])
         & Idea.author.email.like(f"%@{EMAIL_DOMAIN}")
@@ -154,7 +154,7 @@ async def test_generated_ideas_are_searchable_and_the_main_pages_answer(parts, c
             support_closes_at=utcnow() + timedelta(days=30),
         )
     )
-    assert (await list_ideas(IdeaFilters(q="kwartelkoning"), events=parts.events)).total == 1
+    assert (await list_ideas(IdeaFilters(q="kwartelkoning"))).total == 1
     # Generated people sign in with the demo password.
     account = await Account.select(Account.email).where(Account.email.like(f"%@{EMAIL_DOMAIN}")).first()
     await sign_in(client, account["email"], DEMO_PASSWORD)
