@@ -5,7 +5,8 @@ by more people than the mailbox. Mailed account links carry their token as the l
 segment (`/account/reset/<token>`, `/account/verify/<token>`); older mails and the unsubscribe
 links carry it as `?token=`. The filter rewrites both to `[redacted]` before a log line is
 formatted, so the path stays readable (which page, which status) and the secret does not.
-`participation serve` and `demo` install it on uvicorn's access logger (`log_config`).
+`participation serve` and `demo` install it on the access logger of uvicorn (`log_config`) or of
+granian (`log_dictconfig`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,12 @@ class RedactSecrets(logging.Filter):
         if isinstance(record.args, tuple):
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
         elif isinstance(record.args, dict):
-            record.args = {k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()}
+            args = dict(record.args)
+            if args.get("query_string"):
+                # granian logs the query apart from the path: join them so `?token=` is found and shown.
+                args["path"] = f"{args.get('path', '')}?{args['query_string']}"
+                args["query_string"] = ""
+            record.args = {k: redact(v) if isinstance(v, str) else v for k, v in args.items()}
         return True
 
 
@@ -44,5 +50,20 @@ def uvicorn_log_config() -> dict[str, Any]:
     config = copy.deepcopy(LOGGING_CONFIG)
     config.setdefault("filters", {})["redact_secrets"] = {"()": "participation.log_redaction.RedactSecrets"}
     config["loggers"]["uvicorn.access"]["filters"] = ["redact_secrets"]
+    config["handlers"]["access"]["filters"] = ["redact_secrets"]
+    return config
+
+
+# uvicorn's access line (client, request line with the query, status), so logs read the same under either server.
+GRANIAN_ACCESS_FORMAT = '%(addr)s - "%(method)s %(path)s %(protocol)s" %(status)d'
+
+
+def granian_log_config() -> dict[str, Any]:
+    """granian's own logging configuration with the filter on its access log."""
+    from granian.log import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["redact_secrets"] = {"()": "participation.log_redaction.RedactSecrets"}
+    config["loggers"]["granian.access"]["filters"] = ["redact_secrets"]
     config["handlers"]["access"]["filters"] = ["redact_secrets"]
     return config
