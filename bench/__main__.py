@@ -28,6 +28,7 @@ from bench.servers import Server, get, single_request_ms
 from bench.wrk import CLIENT_CORE, run_wrk
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/bench"
+ENDPOINT_NAMES = ("healthz", "ideas", "ideas_theme", "search", "idea_detail", "register", "api_ideas", "stats")
 SECRET_KEY = "benchmark-only-secret-key-0123456789-abcdefghijklmnop"  # a throwaway database, never production
 
 
@@ -52,7 +53,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--single", type=int, default=30, help="sequential requests for the single-request median")
     parser.add_argument("--accounts", type=int, default=1000, help="supports in the write test (0: skip it)")
     parser.add_argument("--search-word", default="sensor")
-    parser.add_argument("--endpoints", type=_list, default=None, help="only these (e.g. healthz,ideas); default all")
+    parser.add_argument("--endpoints", type=_list, default=None, help=f"only some of {','.join(ENDPOINT_NAMES)}")
     parser.add_argument("--port", type=int, default=8210, help="the ceiling's port; the app uses the next one")
     parser.add_argument("--json", type=Path, default=None, help="write the raw figures here")
     parser.add_argument("--quick", action="store_true", help="smoke run: 1k, SQLite, one worker, short runs")
@@ -232,10 +233,11 @@ def main(argv: list[str] | None = None) -> int:
     configurations = len(args.databases) * len(args.scales) * len(args.workers) * len(args.server)
     per_endpoint = args.warmup + args.repeats * args.duration
     print(f"Machine: {about['cpu']}, {about['cores']} cores, {about['memory_gb']} GB, Python {about['python']}")
+    endpoints = 1 + len(args.endpoints or ENDPOINT_NAMES)
     print(
-        f"{configurations} configuration(s) x 9 endpoints x {per_endpoint:.0f} s of wrk "
-        f"(+ single requests, supports and data loading): about {configurations * 9 * per_endpoint / 60:.0f} min "
-        "of load alone"
+        f"{configurations} configuration(s) x {endpoints} endpoints x {per_endpoint:.0f} s of wrk "
+        f"(+ single requests, supports and data loading): about {configurations * endpoints * per_endpoint / 60:.0f}"
+        " min of load alone"
     )
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     bench = Bench(args, work)

@@ -170,17 +170,19 @@ RSS_MB = 300.0
 def evaluate_targets(runs: list[Run]) -> list[Target]:
     """Each target for each database, judged on the one-worker city run (or the largest scale run)."""
     targets: list[Target] = []
-    for database in dict.fromkeys(r.database for r in runs):
-        mine = [r for r in runs if r.database == database and r.workers == 1] or [
-            r for r in runs if r.database == database
-        ]
+    several_servers = len({r.server for r in runs}) > 1
+    for database, server in dict.fromkeys((r.database, r.server) for r in runs):
+        ours = [r for r in runs if (r.database, r.server) == (database, server)]
+        mine = [r for r in ours if r.workers == 1] or ours
         judged = next((r for r in mine if r.scale == "city"), mine[-1])
-        small = next((r for r in mine if r.scale == "1k" and r.server == judged.server), None)
-        where = f"{database} {judged.scale}"
+        small = next((r for r in mine if r.scale == "1k"), None)
+        where = f"{database} {judged.scale}" + (f" {server}" if several_servers else "")
         ceiling = judged.ceiling.load.per_second if judged.ceiling.load else 0.0
         for name in PAGES:
             endpoint = judged.endpoint(name)
-            if endpoint is None or endpoint.load is None:
+            if endpoint is None:
+                continue  # not asked for (--endpoints)
+            if endpoint.load is None:
                 targets.append(Target(f"{where}: {name} ≥20% of ceiling, p95 ≤60 ms", None, "not measured"))
                 continue
             share = ratio(endpoint.load.per_second, ceiling) or 0.0
@@ -205,7 +207,7 @@ def evaluate_targets(runs: list[Run]) -> list[Target]:
                 factor = endpoint.single_ms / base.single_ms
                 targets.append(
                     Target(
-                        f"{database}: flat cost {endpoint.name} city/1k ≤1.5x",
+                        f"{database}{f' {server}' if several_servers else ''}: flat cost {endpoint.name} city/1k ≤1.5x",
                         factor <= FLAT_FACTOR,
                         f"{factor:.2f}x ({base.single_ms:,.1f} -> {endpoint.single_ms:,.1f} ms)",
                     )

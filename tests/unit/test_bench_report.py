@@ -160,3 +160,14 @@ def test_a_page_that_did_not_answer_is_not_measured_and_the_table_says_n_a():
     register_line = next(line for line in table.splitlines() if line.startswith("register"))
     assert "0.30" in register_line, "900 req/s against a 3,000 req/s ceiling"
     assert register_line.rstrip().endswith("1.00"), "the same single-request time at both scales"
+
+
+def test_when_servers_are_compared_each_is_judged_on_its_own_runs():
+    granian = city_run(healthz=load(1600))
+    uvicorn = city_run(healthz=load(1400))
+    uvicorn.server = "uvicorn"
+
+    result = verdicts([granian, uvicorn])
+
+    assert result["sqlite city granian: /healthz ≥50% of ceiling"] == (True, "53%")
+    assert result["sqlite city uvicorn: /healthz ≥50% of ceiling"] == (False, "47%")
