@@ -126,7 +126,7 @@ class Bench:
         self.facts[f"{database}/{scale}"] = {"loaded_by": how, **dataclasses.asdict(facts)}
         return url, facts
 
-    def measure(self, name: str, port: int, path: str) -> Endpoint:
+    def measure(self, name: str, port: int, path: str, server: Server) -> Endpoint:
         endpoint = Endpoint(name=name, path=path)
         status, _body = get(port, path)
         if status != 200:
@@ -135,10 +135,12 @@ class Bench:
         url = f"http://127.0.0.1:{port}{path}"
         run_wrk(url, connections=self.args.connections, seconds=self.args.warmup)
         endpoint.single_ms = single_request_ms(port, path, self.args.single)
-        endpoint.runs = [
-            run_wrk(url, connections=self.args.connections, seconds=self.args.duration)
-            for _ in range(self.args.repeats)
-        ]
+        for _ in range(self.args.repeats):
+            cpu_before = server.cpu_seconds()
+            load = run_wrk(url, connections=self.args.connections, seconds=self.args.duration)
+            if load.requests:
+                load.server_cpu_ms = (server.cpu_seconds() - cpu_before) * 1000 / load.requests
+            endpoint.runs.append(load)
         endpoint.load = median_of_runs(endpoint.runs)
         return endpoint
 
@@ -148,7 +150,7 @@ class Bench:
         process = Server("ceiling", [*command, "--workers", str(workers)], os.environ.copy(), port, self.log("ceiling"))
         try:
             process.wait_ready("/")
-            endpoint = self.measure("ceiling", port, "/")
+            endpoint = self.measure("ceiling", port, "/", process)
             return endpoint, process.peak_rss_mb()
         finally:
             process.stop()
@@ -168,7 +170,7 @@ class Bench:
             process.wait_ready("/healthz")
             for name, path in self.endpoints(facts):
                 print(f"    {name} {path}", flush=True)
-                run.endpoints.append(self.measure(name, port, path))
+                run.endpoints.append(self.measure(name, port, path, process))
             if self.args.accounts:
                 print(f"    supports: {self.args.accounts} accounts", flush=True)
                 self.network += 1

@@ -25,6 +25,7 @@ class Load:
     non_2xx: int = 0
     errors: int = 0  # connect, read, write errors and timeouts
     client_cpu: float = 0.0  # the load generator's CPU time / wall time (1.0: it used its whole core)
+    server_cpu_ms: float | None = None  # the server's CPU time per answered request
 
 
 def parse_wrk(output: str) -> Load:
@@ -57,7 +58,13 @@ def median_of_runs(runs: list[Load]) -> Load:
         non_2xx=max(r.non_2xx for r in runs),
         errors=max(r.errors for r in runs),
         client_cpu=statistics.median(r.client_cpu for r in runs),
+        server_cpu_ms=_median_known([r.server_cpu_ms for r in runs]),
     )
+
+
+def _median_known(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
 
 
 def ratio(value: float, ceiling: float) -> float | None:
@@ -117,7 +124,7 @@ def run_table(run: Run, flat_base: Run | None = None) -> str:
     ceiling_rate = run.ceiling.load.per_second if run.ceiling.load else 0.0
     header = (
         f"{'endpoint':<14} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'x ceil':>7} "
-        f"{'non2xx':>6} {'err':>5} {'wrk cpu':>7} {'1 req ms':>9} {'city/1k':>7}"
+        f"{'non2xx':>6} {'err':>5} {'wrk cpu':>7} {'cpu ms':>7} {'1 req ms':>9} {'city/1k':>7}"
     )
     lines = [
         f"\n{run.database} · {run.scale} · {run.server} · {run.workers} worker(s)"
@@ -137,13 +144,14 @@ def run_table(run: Run, flat_base: Run | None = None) -> str:
         lines.append(
             f"{endpoint.name:<14} {load.per_second:>8,.0f} {load.p50_ms:>8,.1f} {load.p95_ms:>8,.1f} "
             f"{load.p99_ms:>8,.1f} {'' if share is None else f'{share:.2f}':>7} {load.non_2xx:>6} "
-            f"{load.errors:>5} {load.client_cpu:>7.0%} {_ms(endpoint.single_ms):>9} {flat:>7}"
+            f"{load.errors:>5} {load.client_cpu:>7.0%} {_ms(load.server_cpu_ms):>7} {_ms(endpoint.single_ms):>9} "
+            f"{flat:>7}"
         )
     if run.supports:
         s = run.supports
         lines.append(
             f"{'supports':<14} {s.per_second:>8,.0f} {s.p50_ms:>8,.1f} {s.p95_ms:>8,.1f} {'':>8} "
-            f"{'':>7} {'':>6} {'':>5} {s.client_cpu:>7.0%}  {s.accounts} accounts, statuses {s.statuses}, "
+            f"{'':>7} {'':>6} {'':>5} {s.client_cpu:>7.0%} {'':>7}  {s.accounts} accounts, statuses {s.statuses}, "
             f"{'exact' if s.exact else 'MISMATCH'} {s.checked}"
         )
     return "\n".join(lines)

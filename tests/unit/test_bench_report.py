@@ -52,9 +52,9 @@ def test_wrk_output_without_the_bench_line_is_an_error_not_a_zero():
 
 def test_the_median_of_runs_is_taken_figure_by_figure_and_keeps_the_worst_error_count():
     runs = [
-        Load(requests=100, per_second=20.0, p50_ms=5, p95_ms=50, p99_ms=90, non_2xx=0, errors=0, client_cpu=0.1),
-        Load(requests=300, per_second=60.0, p50_ms=4, p95_ms=400, p99_ms=80, non_2xx=2, errors=0, client_cpu=0.3),
-        Load(requests=200, per_second=40.0, p50_ms=6, p95_ms=40, p99_ms=70, non_2xx=0, errors=1, client_cpu=0.2),
+        Load(100, 20.0, p50_ms=5, p95_ms=50, p99_ms=90, non_2xx=0, errors=0, client_cpu=0.1, server_cpu_ms=None),
+        Load(300, 60.0, p50_ms=4, p95_ms=400, p99_ms=80, non_2xx=2, errors=0, client_cpu=0.3, server_cpu_ms=3.0),
+        Load(200, 40.0, p50_ms=6, p95_ms=40, p99_ms=70, non_2xx=0, errors=1, client_cpu=0.2, server_cpu_ms=5.0),
     ]
 
     combined = median_of_runs(runs)
@@ -63,6 +63,7 @@ def test_the_median_of_runs_is_taken_figure_by_figure_and_keeps_the_worst_error_
     assert (combined.p50_ms, combined.p95_ms, combined.p99_ms) == (5, 50, 80)
     assert (combined.non_2xx, combined.errors) == (2, 1)
     assert combined.client_cpu == pytest.approx(0.2)
+    assert combined.server_cpu_ms == 4.0, "a run without a CPU reading does not count"
     with pytest.raises(ValueError):
         median_of_runs([])
 
