@@ -119,6 +119,10 @@ def _ms(value: float | None) -> str:
     return "n/a" if value is None else f"{value:,.1f}"
 
 
+def _cpu(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
 def run_table(run: Run, flat_base: Run | None = None) -> str:
     """The table of one run; `flat_base` (the same database and workers at 1k) adds the flat-cost column."""
     ceiling_rate = run.ceiling.load.per_second if run.ceiling.load else 0.0
@@ -144,7 +148,7 @@ def run_table(run: Run, flat_base: Run | None = None) -> str:
         lines.append(
             f"{endpoint.name:<14} {load.per_second:>8,.0f} {load.p50_ms:>8,.1f} {load.p95_ms:>8,.1f} "
             f"{load.p99_ms:>8,.1f} {'' if share is None else f'{share:.2f}':>7} {load.non_2xx:>6} "
-            f"{load.errors:>5} {load.client_cpu:>7.0%} {_ms(load.server_cpu_ms):>7} {_ms(endpoint.single_ms):>9} "
+            f"{load.errors:>5} {load.client_cpu:>7.0%} {_cpu(load.server_cpu_ms):>7} {_ms(endpoint.single_ms):>9} "
             f"{flat:>7}"
         )
     if run.supports:
