@@ -33,13 +33,17 @@ class RedactSecrets(logging.Filter):
             record.msg = redact(record.msg)
         if isinstance(record.args, tuple):
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
-        elif isinstance(record.args, dict):
+        elif isinstance(record.args, dict) and "path" in record.args:
+            # granian's access record: only the path can hold a token. It logs the query apart from
+            # the path: join them so `?token=` is found, and shown as uvicorn shows it.
             args = dict(record.args)
             if args.get("query_string"):
-                # granian logs the query apart from the path: join them so `?token=` is found and shown.
-                args["path"] = f"{args.get('path', '')}?{args['query_string']}"
+                args["path"] = f"{args['path']}?{args['query_string']}"
                 args["query_string"] = ""
-            record.args = {k: redact(v) if isinstance(v, str) else v for k, v in args.items()}
+            args["path"] = redact(args["path"])
+            record.args = args
+        elif isinstance(record.args, dict):
+            record.args = {k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()}
         return True
 
 
