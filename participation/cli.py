@@ -70,11 +70,12 @@ def _describe(url: str) -> str:
     return url if url.startswith("sqlite") else url.split("@")[-1]
 
 
-def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
-    import uvicorn
+ASGI_SERVERS = ("granian", "uvicorn")
+# The default is chosen by measurement (docs/performance.md).
+DEFAULT_ASGI_SERVER = "uvicorn"
 
-    from participation.log_redaction import uvicorn_log_config
 
+def _serve(settings: Settings, host: str, port: int, workers: int, server: str = DEFAULT_ASGI_SERVER) -> None:
     served = settings.serving_at(host, port)
     if served.base_url != settings.base_url:
         # The app (and each worker process) reads its settings from the environment.
@@ -82,17 +83,53 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
         get_settings.cache_clear()
     # Fail here with a clear message rather than inside a worker's lifespan.
     _with_database(settings, _noop)
-    click.echo(f"Serving {settings.city.name} on http://{host}:{port} ({_describe(settings.database_url)})")
+    click.echo(f"Serving {settings.city.name} on http://{host}:{port} ({_describe(settings.database_url)}, {server})")
+    serve_asgi(
+        server,
+        uvicorn_factory="participation.app:create_app",
+        granian_factory="participation.app:create_served_app",
+        host=host,
+        port=port,
+        workers=workers,
+    )
+
+
+def serve_asgi(server: str, *, uvicorn_factory: str, granian_factory: str, host: str, port: int, workers: int) -> None:
+    """Serve an app factory as production does; the benchmark serves its bare ceiling app through this too.
+
+    Either way X-Forwarded-For/-Proto are trusted only from FORWARDED_ALLOW_IPS (default 127.0.0.1,
+    the local proxy), and tokens in mailed links never reach the access log (participation.log_redaction).
+    """
+    if server == "granian":
+        from granian.constants import Interfaces
+        from granian.server import Server
+
+        from participation.log_redaction import GRANIAN_ACCESS_FORMAT, granian_log_config
+
+        Server(
+            granian_factory,  # wraps the app in granian's proxy-header middleware (participation.proxy_headers)
+            factory=True,
+            address=host,
+            port=port,
+            interface=Interfaces.ASGI,
+            workers=workers,
+            log_dictconfig=granian_log_config(),
+            log_access=True,
+            log_access_format=GRANIAN_ACCESS_FORMAT,
+        ).serve()
+        return
+    import uvicorn
+
+    from participation.log_redaction import uvicorn_log_config
+
     uvicorn.run(
-        "participation.app:create_app",
+        uvicorn_factory,
         factory=True,
         host=host,
         port=port,
         workers=workers,
-        # X-Forwarded-For is trusted only from FORWARDED_ALLOW_IPS (default 127.0.0.1, the local proxy).
         proxy_headers=True,
         log_level="info",
-        # Tokens in mailed links never reach the access log (participation.log_redaction).
         log_config=uvicorn_log_config(),
     )
 
@@ -105,12 +142,13 @@ async def _noop() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int, envvar="WEB_CONCURRENCY", help="Or WEB_CONCURRENCY.")
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--server", type=click.Choice(ASGI_SERVERS), default=DEFAULT_ASGI_SERVER, show_default=True)
+def serve(host: str, port: int, workers: int, server: str) -> None:
     """Serve the platform (no demo data)."""
     settings = _settings()
     if workers > 1 and settings.store_backend != "redis":
         click.echo("Note: several workers without REDIS_URL share sessions through files on this host only.", err=True)
-    _serve(settings, host, port, workers)
+    _serve(settings, host, port, workers, server)
 
 
 @main.command()

@@ -5,7 +5,8 @@ by more people than the mailbox. Mailed account links carry their token as the l
 segment (`/account/reset/<token>`, `/account/verify/<token>`); older mails and the unsubscribe
 links carry it as `?token=`. The filter rewrites both to `[redacted]` before a log line is
 formatted, so the path stays readable (which page, which status) and the secret does not.
-`participation serve` and `demo` install it on uvicorn's access logger (`log_config`).
+`participation serve` and `demo` install it on the access logger of uvicorn (`log_config`) or of
+granian (`log_dictconfig`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,15 @@ class RedactSecrets(logging.Filter):
             record.msg = redact(record.msg)
         if isinstance(record.args, tuple):
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.args, dict) and "path" in record.args:
+            # granian's access record: only the path can hold a token. It logs the query apart from
+            # the path: join them so `?token=` is found, and shown as uvicorn shows it.
+            args = dict(record.args)
+            if args.get("query_string"):
+                args["path"] = f"{args['path']}?{args['query_string']}"
+                args["query_string"] = ""
+            args["path"] = redact(args["path"])
+            record.args = args
         elif isinstance(record.args, dict):
             record.args = {k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()}
         return True
@@ -44,5 +54,20 @@ def uvicorn_log_config() -> dict[str, Any]:
     config = copy.deepcopy(LOGGING_CONFIG)
     config.setdefault("filters", {})["redact_secrets"] = {"()": "participation.log_redaction.RedactSecrets"}
     config["loggers"]["uvicorn.access"]["filters"] = ["redact_secrets"]
+    config["handlers"]["access"]["filters"] = ["redact_secrets"]
+    return config
+
+
+# uvicorn's access line (client, request line with the query, status), so logs read the same under either server.
+GRANIAN_ACCESS_FORMAT = '%(addr)s - "%(method)s %(path)s %(protocol)s" %(status)d'
+
+
+def granian_log_config() -> dict[str, Any]:
+    """granian's own logging configuration with the filter on its access log."""
+    from granian.log import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["redact_secrets"] = {"()": "participation.log_redaction.RedactSecrets"}
+    config["loggers"]["granian.access"]["filters"] = ["redact_secrets"]
     config["handlers"]["access"]["filters"] = ["redact_secrets"]
     return config

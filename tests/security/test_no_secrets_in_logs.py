@@ -1,10 +1,12 @@
-"""The real server (`participation serve`, uvicorn) as a subprocess: what its access log says.
+"""The real server (`participation serve`, under granian and uvicorn) as a subprocess: what its access log says.
 
 Finding 5: reset and confirmation tokens were in the access log. Here a person asks for a reset,
 opens the link from the mail (delivered over SMTP to a local test server, so nothing mail-related
 is printed), chooses a password; the server's whole output then has the paths but no token.
 The same server shows that the per-address limit keys on the address in X-Forwarded-For from the
-trusted proxy (127.0.0.1 here), not on the proxy's own address.
+trusted proxy (127.0.0.1 here), not on the proxy's own address. Both ASGI servers that
+`participation serve --server` offers must keep both behaviours (granian has no proxy-header
+handling of its own: the app is wrapped, see participation.proxy_headers).
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ NEW_PASSWORD = "a fresh passphrase for the lake"
 
 
 class Server:
-    def __init__(self, workdir: Path, smtp_url: str) -> None:
+    def __init__(self, workdir: Path, smtp_url: str, asgi_server: str) -> None:
+        self.asgi_server = asgi_server
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.lines: list[str] = []
@@ -60,7 +63,8 @@ class Server:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "participation.cli", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "participation.cli", "serve", "--port", str(self.port)]
+            + ["--server", self.asgi_server],
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.PIPE,
@@ -96,13 +100,13 @@ class Server:
         return self.output()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[tuple[Server, Mailbox]]:
-    """One server for this module (starting one costs seconds); the tests use different addresses."""
+@pytest.fixture(scope="module", params=["granian", "uvicorn"])
+def server(request, tmp_path_factory) -> Iterator[tuple[Server, Mailbox]]:
+    """One server per ASGI server for this module (starting one costs seconds); the tests use different addresses."""
     mailbox, smtp_port = Mailbox(), free_port()
     smtp = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
     smtp.start()
-    server = Server(tmp_path_factory.mktemp("served"), f"smtp://127.0.0.1:{smtp_port}")
+    server = Server(tmp_path_factory.mktemp("served"), f"smtp://127.0.0.1:{smtp_port}", request.param)
     try:
         server.command("migrate")
         server.command("accounts", "create", "--email", "anna@example.org", "--name", "Anna", "--password", PASSWORD)
@@ -161,6 +165,7 @@ def test_reset_tokens_never_reach_the_access_log(server):
 def test_the_per_address_limit_counts_the_forwarded_address_of_the_trusted_proxy(server):
     server, _mailbox = server
     with httpx.Client(base_url=server.base_url) as http:
+        assert http.get("/healthz").status_code == 200
 
         def ask(address: str) -> int:
             fields = {"email": "nobody@example.org"}
