@@ -96,6 +96,10 @@ class Bench:
             BASE_URL=f"http://127.0.0.1:{port}",
             PARTICIPATION_VAR_DIR=str(self.work / "var"),
             FORWARDED_ALLOW_IPS="127.0.0.1",  # the benchmark is the local reverse proxy
+            # The web path alone: periodic tasks and mail run in their own processes in a larger set-up
+            # (docs/deployment.md); in the app process a task round at start-up would land in the figures.
+            PERIODIC_TASKS="off",
+            OUTBOX_WORKER="off",
         )
         if redis := os.environ.get("BENCH_REDIS_URL"):
             env["REDIS_URL"] = redis  # sessions, rate limits and caches shared by the workers, as in production

@@ -73,24 +73,10 @@ def reset_postgres(database_url: str) -> None:
     query(database_url, "CREATE SCHEMA public")
 
 
-def scale_command_exists(env: dict[str, str]) -> bool:
-    shown = subprocess.run(
-        [sys.executable, "-m", "participation.cli", "demo", "--help"], env=env, cwd=ROOT, capture_output=True, text=True
-    )
-    return "--scale" in shown.stdout
-
-
 def load(scale: str, env: dict[str, str], log: Path) -> str:
-    """Fill the database with `participation demo --scale <scale> --no-serve`; returns how it was filled.
-
-    Until the scale generator is merged, the normal demo data stands in (said loudly: both scales are
-    then the same small data set and the flat-cost column means nothing)."""
-    if scale_command_exists(env):
-        command = [sys.executable, "-m", "participation.cli", "demo", "--scale", scale, "--no-serve"]
-        how = f"participation demo --scale {scale} --no-serve"
-    else:
-        command = [sys.executable, "-m", "bench.fallback_data"]
-        how = "FALLBACK: the normal demo data (participation demo has no --scale yet)"
+    """Fill the database with `participation demo --scale <scale> --no-serve`; returns how it was filled."""
+    command = [sys.executable, "-m", "participation.cli", "demo", "--scale", scale, "--no-serve"]
+    how = f"participation demo --scale {scale} --no-serve"
     with log.open("a") as out:
         done = subprocess.run(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     if done.returncode != 0:
