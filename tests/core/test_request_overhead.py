@@ -115,3 +115,15 @@ async def test_the_language_choice_is_the_one_thing_an_anonymous_session_keeps(a
     assert '<html lang="en"' in english.text and "session=" in " ".join(english.headers.get_list("set-cookie"))
     assert '<html lang="en"' in (await browser.get("/")).text
     assert len(app.stores.get("sessions")._store) == 1  # type: ignore[attr-defined]
+
+
+async def test_a_signed_in_page_reads_its_session_without_writing_it_again(app, browser, settings):
+    await make_account(settings, email="anna@example.org")
+    await sign_in(browser, "anna@example.org")
+    await browser.get("/")  # shows (and so removes) the "signed in" message: a change, written
+    calls(app, "sessions").clear()
+    for path in ("/", "/ideas", "/account"):
+        response = await browser.get(path)
+        assert response.status_code == 200 and "session=" not in " ".join(response.headers.get_list("set-cookie"))
+    assert {kind for kind, _ in calls(app, "sessions")} == {"get"}, "unchanged within the minute: no write"
+    assert "anna@example.org" in (await browser.get("/account")).text, "still signed in"
