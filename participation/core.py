@@ -118,6 +118,8 @@ class ApplicationCore(InitPluginProtocol):
             httponly=True,
             samesite="lax",
             secure=settings.is_production,
+            # Static files and the health check read no session: no store read for them.
+            exclude=["^/static/", "^/healthz$"],
         )
         app_config.stores = StoreRegistry(stores=self._stores())
         app_config.middleware = [
