@@ -27,7 +27,7 @@ import pytest  # noqa: E402
 from participation.app import create_app  # noqa: E402
 from participation.composition import Parts, build_parts  # noqa: E402
 from participation.database import all_tables, bind_engine, migrate  # noqa: E402
-from participation.engines import build_engine  # noqa: E402
+from participation.engines import PooledSQLiteEngine, build_engine  # noqa: E402
 from participation.settings import RateLimits, Settings  # noqa: E402
 from tests.mail import DeliveringTransport, Outbox  # noqa: E402
 
@@ -63,6 +63,9 @@ async def _migrate(url: str) -> None:
         await engine.run_ddl("DROP SCHEMA IF EXISTS public CASCADE")
         await engine.run_ddl("CREATE SCHEMA public")
     await migrate()
+    if isinstance(engine, PooledSQLiteEngine):
+        # Idle connections keep the WAL file open; closed, the template is whole in one file to copy.
+        await engine.close_connection_pool()
 
 
 @pytest.fixture(scope="session", params=DATABASES)
