@@ -127,3 +127,14 @@ async def test_a_signed_in_page_reads_its_session_without_writing_it_again(app, 
         assert response.status_code == 200 and "session=" not in " ".join(response.headers.get_list("set-cookie"))
     assert {kind for kind, _ in calls(app, "sessions")} == {"get"}, "unchanged within the minute: no write"
     assert "anna@example.org" in (await browser.get("/account")).text, "still signed in"
+
+
+async def test_an_unknown_session_cookie_costs_one_store_read_and_no_account_query(app, browser, monkeypatch):
+    from tests.query_counter import counting_queries
+
+    browser.cookies.set("session", "an-id-the-store-never-issued")
+    with counting_queries(monkeypatch) as statements:
+        response = await browser.get("/login")
+    assert response.status_code == 200 and "session=" not in " ".join(response.headers.get_list("set-cookie"))
+    assert calls(app, "sessions") == [("get", "an-id-the-store-never-issued")]
+    assert not [s for s in statements if "account" in s.lower()], statements
