@@ -53,8 +53,11 @@ class PooledSQLiteEngine(SQLiteEngine):
             async with connection.execute(query, args or []) as cursor:
                 rows = await cursor.fetchall()
             await connection.commit()
+        except Exception:
+            await connection.close()  # an error may leave a transaction open: never reused
+            raise
         except BaseException:
-            connection.stop()  # its state is unknown: never reused; closes once the statement ends
+            connection.stop()  # cancelled mid-statement: closes once the statement ends
             raise
         if connection.in_transaction or len(self._idle) >= self.max_idle:
             await connection.close()
