@@ -41,6 +41,8 @@ def is_clean_text(raw: bytes) -> bool:
 
 def _clean_encoded(encoded: bytes) -> bool:
     """A percent-encoded path, query string or form body: every decoded part is UTF-8 without NUL."""
+    if b"%" not in encoded:  # the common case: nothing encoded, so the raw bytes are the text
+        return is_clean_text(encoded)
     return all(is_clean_text(unquote_to_bytes(part.replace(b"+", b" "))) for part in re.split(rb"[&=]", encoded))
 
 
@@ -59,8 +61,11 @@ class BoundedInputMiddleware(ASGIMiddleware):
         raw_path = scope.get("raw_path") or scope["path"].encode()
         if not _clean_encoded(raw_path) or not _clean_encoded(scope.get("query_string", b"")):
             raise ClientException(detail=gettext(BAD_TEXT))
+        if scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await next_app(scope, receive, send)
+            return
         media_type = Headers.from_scope(scope).get("content-type", "").split(";")[0].strip().lower()
-        if scope["method"] in ("GET", "HEAD", "OPTIONS") or media_type not in _CHECKED_BODIES:
+        if media_type not in _CHECKED_BODIES:
             await next_app(scope, receive, send)
             return
         body = await self._read_body(receive)

@@ -47,7 +47,7 @@ from participation.options import OptionsMiddleware
 from participation.outbox.worker import OutboxWorker
 from participation.outbox_pages import OutboxPages
 from participation.pages import SitePages
-from participation.rate_limits import rate_limit_configs
+from participation.rate_limits import BucketRateLimits
 from participation.register.api import RegisterApi
 from participation.register.controllers import RegisterPages
 from participation.register.exports import RegisterExports
@@ -123,6 +123,8 @@ class ApplicationCore(InitPluginProtocol):
             httponly=True,
             samesite="lax",
             secure=settings.is_production,
+            # Static files and the health check read no session: no store read for them.
+            exclude=["^/static/", "^/healthz$"],
         )
         app_config.stores = StoreRegistry(stores=self._stores())
         app_config.middleware = [
@@ -134,7 +136,7 @@ class ApplicationCore(InitPluginProtocol):
             LocaleMiddleware(settings.city.default_locale, settings.city.timezone),
             # After the language is known (its refusals are read by people), before any handler.
             BoundedInputMiddleware(max_body_size=app_config.request_max_body_size or 10_000_000),
-            *(config.middleware for config in rate_limit_configs(settings)),
+            BucketRateLimits(settings),
             *app_config.middleware,
         ]
         app_config.exception_handlers = {Exception: handle_exception}

@@ -22,6 +22,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
 
 import piccolo_conf
+from participation.engines import PooledSQLiteEngine
 
 # Rows SQLite's periodic ANALYZE reads per index: enough for the planner's estimates.
 ANALYSIS_LIMIT = 1000
@@ -180,5 +181,5 @@ async def open_database(engine: Engine, require_migrated: bool = True) -> None:
 
 
 async def close_database(engine: Engine) -> None:
-    if isinstance(engine, PostgresEngine):
+    if isinstance(engine, PostgresEngine | PooledSQLiteEngine):
         await engine.close_connection_pool()

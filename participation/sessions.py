@@ -4,7 +4,9 @@ Litestar's server-side backend reuses whatever session id the client's cookie
 carries, even one the store never issued, and keeps the id across sign-in.
 This backend only reuses ids that exist in the store, issues a fresh id when a
 handler asks for rotation (sign-in, privilege change) and deletes the old one.
-It also writes nothing, and sets no cookie, for a visitor with an empty session.
+It also writes nothing, and sets no cookie, for a visitor with an empty session, draws
+no id until one is needed, and does not rewrite a session that the request left unchanged
+(the sign-in middleware changes it at most once a minute).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from litestar.types import Empty, Message, ScopeSession
 _KNOWN_ID = "_participation_session_known_id"
 _ROTATE = "_participation_session_rotate"
 _ISSUED_ID = "_participation_session_issued_id"
+_LOADED = "_participation_session_loaded"
 
 
 def rotate_session(connection: ASGIConnection) -> None:
@@ -33,15 +36,15 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             data = await self.get(session_id, store=store)
             if data is not None:
                 connection.scope[_KNOWN_ID] = session_id  # type: ignore[literal-required]
+                connection.scope[_LOADED] = data  # type: ignore[literal-required]
                 return self.deserialize_data(data)
         return {}
 
     def get_session_id(self, connection: ASGIConnection) -> str:
+        # Litestar asks on every request; a new id is drawn only when a session is stored.
         scope: dict = connection.scope  # type: ignore[assignment]
         if scope.get(_ROTATE) or not scope.get(_KNOWN_ID):
-            if not scope.get(_ISSUED_ID):
-                scope[_ISSUED_ID] = self.generate_session_id()
-            return scope[_ISSUED_ID]
+            return scope.get(_ISSUED_ID, "")
         return scope[_KNOWN_ID]
 
     async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
@@ -49,8 +52,11 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         known_id = scope.get(_KNOWN_ID)
         if not scope_session and not known_id:
             return  # an anonymous visitor with nothing to keep: no store write, no cookie
-        if scope.get(_ROTATE):
-            scope.pop(_ISSUED_ID, None)  # a fresh id, even if one was drawn earlier in this request
+        rotate = scope.get(_ROTATE)
+        if known_id and not rotate and scope_session and self.serialize_data(scope_session) == scope.get(_LOADED):
+            return  # unchanged: the stored copy and the cookie are still right
+        if rotate or not known_id:
+            scope[_ISSUED_ID] = self.generate_session_id()
         await super().store_in_message(scope_session or Empty, message, connection)
         if known_id and (not scope_session or known_id != self.get_session_id(connection)):
             await self.delete(known_id, store=self.config.get_store_from_app(scope["app"]))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,8 +27,8 @@ import pytest  # noqa: E402
 
 from participation.app import create_app  # noqa: E402
 from participation.composition import Parts, build_parts  # noqa: E402
-from participation.database import all_tables, bind_engine, migrate  # noqa: E402
-from participation.engines import build_engine  # noqa: E402
+from participation.database import all_tables, bind_engine, current_engine, migrate  # noqa: E402
+from participation.engines import PooledSQLiteEngine, build_engine  # noqa: E402
 from participation.settings import RateLimits, Settings  # noqa: E402
 from tests.mail import DeliveringTransport, Outbox  # noqa: E402
 
@@ -63,6 +64,9 @@ async def _migrate(url: str) -> None:
         await engine.run_ddl("DROP SCHEMA IF EXISTS public CASCADE")
         await engine.run_ddl("CREATE SCHEMA public")
     await migrate()
+    if isinstance(engine, PooledSQLiteEngine):
+        # Idle connections keep the WAL file open; closed, the template is whole in one file to copy.
+        await engine.close_connection_pool()
 
 
 @pytest.fixture(scope="session", params=DATABASES)
@@ -83,17 +87,23 @@ def migrated_template(database_kind: str) -> str:
 
 
 @pytest.fixture
-async def database_url(database_kind: str, migrated_template: str, tmp_path: Path) -> str:
+async def database_url(database_kind: str, migrated_template: str, tmp_path: Path) -> AsyncIterator[str]:
     if database_kind == "sqlite":
         target = tmp_path / "test.sqlite3"
         shutil.copyfile(migrated_template, target)
         url = f"sqlite:///{target}"
-        bind_engine(build_engine(url))
-        return url
+        engine = build_engine(url)
+        bind_engine(engine)
+        yield url
+        # Idle pooled connections closed in this test's loop, not by the garbage collector in another's.
+        for used in (engine, current_engine()):
+            if isinstance(used, PooledSQLiteEngine):
+                await used.close_connection_pool()
+        return
     bind_engine(build_engine(migrated_template))
     names = ", ".join(f'"{t._meta.tablename}"' for t in all_tables())
     await all_tables()[0]._meta.db.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-    return migrated_template
+    yield migrated_template
 
 
 @pytest.fixture
