@@ -113,6 +113,15 @@ def is_unique_violation(exc: BaseException) -> bool:
     return isinstance(exc, UniqueViolationError)
 
 
+def is_deadlock(exc: BaseException) -> bool:
+    """PostgreSQL chose this transaction to break a deadlock (rolled back; the use case may run again)."""
+    try:
+        from asyncpg.exceptions import DeadlockDetectedError
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        return False
+    return isinstance(exc, DeadlockDetectedError)
+
+
 async def check_reachable(engine: Engine) -> None:
     try:
         await engine.run_ddl("SELECT 1")

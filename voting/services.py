@@ -26,7 +26,7 @@ from ideas.search import filters_from_params, list_ideas
 from ideas.tables import Idea, IdeaKind, IdeaStatus
 from participation.accounts.tables import Account
 from participation.city import CityConfig
-from participation.database import current_engine, for_update, is_unique_violation, write_transaction
+from participation.database import current_engine, for_update, is_deadlock, is_unique_violation, write_transaction
 from participation.i18n import N_
 from participation.lib.clock import utcnow
 from participation.lib.events import DomainEvents
@@ -144,7 +144,9 @@ async def support_idea(
                 entry = await _route(
                     settings, await Idea.objects().get(Idea.id == idea.id), count, now, "threshold", events=events
                 )
-    except _IdeaChanged:
+    except Exception as exc:
+        if not _decide_again(exc):
+            raise
         return await _support_under_lock(settings, account, idea_id, now, events=events)
     return SupportOutcome(supported=True, support_count=count, routed_entry_slug=entry.slug if entry else None)
 
@@ -197,7 +199,9 @@ async def withdraw_support(
             if not removed:  # the same account's other request came first
                 return SupportOutcome(supported=False, support_count=await _current_count(idea.id))
             count, _ = await _count_while_open(idea, -1, now, -_trending_weight(idea, removed, now))
-    except _IdeaChanged:
+    except Exception as exc:
+        if not _decide_again(exc):
+            raise
         return await _withdraw_under_lock(settings, account, idea_id, now, events=events)
     return SupportOutcome(supported=False, support_count=count)
 
@@ -265,6 +269,13 @@ def _counters(delta: int, weight: float) -> dict:
         Idea.support_count: Idea.support_count + delta,
         Idea.trending_score: QueryString("{} + {}", Idea.trending_score, weight),
     }
+
+
+def _decide_again(exc: Exception) -> bool:
+    """The fast path gave way: the idea changed since the read, or PostgreSQL broke a deadlock by
+    rolling it back (a merge moving a support onto the row it had just inserted, while waiting for
+    the idea's lock the merge held). Both leave nothing behind; the careful path queues for the lock first."""
+    return isinstance(exc, _IdeaChanged) or is_deadlock(exc)
 
 
 def _inside_transaction() -> bool:

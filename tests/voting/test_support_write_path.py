@@ -16,7 +16,7 @@ import pytest
 from ideas import trending
 from ideas.services import hide_idea
 from ideas.tables import Comment, Idea
-from participation.database import current_engine, write_transaction
+from participation.database import current_engine, for_update, write_transaction
 from participation.lib.clock import utcnow
 from participation.validation import DomainError
 from tests.query_counter import counting_queries
@@ -206,3 +206,40 @@ async def test_the_trending_score_follows_supports_without_a_recount(settings, a
     assert stored > trending.trending_score(6, comments, age_hours)
     # The exact recount (activity, the periodic task) agrees.
     assert await refresh_trending(idea.id) == pytest.approx(stored, rel=0.01)
+
+
+async def test_a_support_caught_in_a_merge_moving_the_same_support_is_decided_again(settings, author, events):
+    """A merge moves a support of this account onto the idea while this support waits for the idea's lock.
+
+    On PostgreSQL the two wait for each other (the merge for the uncommitted support row, the support
+    for the row lock): the database rolls the support back to break the deadlock, and the support is
+    decided again under the lock, finding the moved support. On SQLite the merge simply goes first.
+    """
+    idea = await publish_idea(settings, author)
+    [(fan, _)] = await make_supporters(settings, 1)
+    locked, release = asyncio.Event(), asyncio.Event()
+
+    async def merge_moves_the_support() -> None:
+        async with write_transaction():
+            await for_update(Idea.select(Idea.id).where(Idea.id == idea.id))  # as merge_ideas locks both ideas
+            locked.set()
+            await release.wait()
+            # As merge_ideas moves a duplicate's supports: into the original, once per account.
+            moved = await Support.raw(
+                "INSERT INTO support (account, idea, created_at) VALUES ({}, {}, {}) "
+                "ON CONFLICT (account, idea) DO NOTHING RETURNING id",
+                fan.id,
+                idea.id,
+                utcnow(),
+            )
+            await Idea.update({Idea.support_count: Idea.support_count + len(moved)}).where(Idea.id == idea.id)
+
+    merge = asyncio.create_task(merge_moves_the_support())
+    await locked.wait()
+    support = asyncio.create_task(services.support_idea(settings, fan, idea.id, events=events))
+    await _until(_support_waits_for_the_idea)
+    release.set()
+    outcome = await support
+    await merge
+    assert outcome.supported and outcome.support_count == 1
+    assert await _state(idea.id) == (1, 1, "published")
