@@ -1,6 +1,6 @@
 """Benchmark: supports per second through HTTP, on SQLite and PostgreSQL.
 
-    python -m bench.supports [--accounts 1000] [--clients 32]
+    python -m bench.supports [--accounts 1000] [--clients 32] [--existing 0]
     BENCH_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/bench python -m bench.supports
 
 For each database: a fresh migrated database, N verified accounts with API
@@ -12,6 +12,8 @@ local proxy address only), so the default rate limits apply as in production.
 Pass 1: every account supports once (new rows; the last one routes the idea).
 Pass 2: every account supports again (idempotent, no new rows).
 At the end the counts are verified: N rows, support_count N, routed once.
+`--existing E` first gives the idea E supports from the last days (other accounts, bulk
+inserted): a hot idea, where anything that counts its recent supports per support shows.
 The PostgreSQL database's public schema is dropped first: use a scratch database.
 """
 
@@ -32,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-async def prepare(database_url: str, accounts: int) -> tuple[int, list[str]]:
+async def prepare(database_url: str, accounts: int, existing: int = 0) -> tuple[int, list[str]]:
     from ideas.tables import Idea
     from participation.accounts import tokens as api_tokens
     from participation.accounts.passwords import hash_password
@@ -65,9 +67,11 @@ async def prepare(database_url: str, accounts: int) -> tuple[int, list[str]]:
         status="published",
         published_at=now,
         support_closes_at=now + timedelta(days=90),
-        threshold_override=accounts,
+        threshold_override=existing + accounts,
     )
     await idea.save()
+    if existing:
+        await add_existing_supports(idea, existing, password_hash, now)
     batch = [
         Account(
             email=f"b{i}@bench.example", password_hash=password_hash, display_name=f"Bench {i}", email_verified_at=now
@@ -80,6 +84,33 @@ async def prepare(database_url: str, accounts: int) -> tuple[int, list[str]]:
     settings = get_settings()  # the environment main() set up: this run's database and var directory
     tokens = [(await api_tokens.create_api_token(settings, a, name="bench")).secret for a in created]
     return idea.id, tokens
+
+
+async def add_existing_supports(idea, existing: int, password_hash: str, now: datetime) -> None:
+    """`existing` supports on `idea` from as many other accounts, all within the trending window."""
+    from ideas.tables import Idea
+    from participation.accounts.tables import Account
+    from voting.tables import Support
+
+    for start in range(0, existing, 1000):
+        await Account.insert(
+            *[
+                Account(
+                    email=f"e{i}@existing.example",
+                    password_hash=password_hash,
+                    display_name=f"Existing {i}",
+                    email_verified_at=now,
+                )
+                for i in range(start, min(start + 1000, existing))
+            ]
+        )
+    await Support.raw(
+        "INSERT INTO support (account, idea, created_at) SELECT id, {}, {} FROM account WHERE email LIKE {}",
+        idea.id,
+        now - timedelta(days=3),
+        "e%@existing.example",
+    )
+    await Idea.update({Idea.support_count: existing}).where(Idea.id == idea.id)
 
 
 async def verify(database_url: str, idea_id: int) -> dict[str, object]:
@@ -171,7 +202,7 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
-def run_one(label: str, database_url: str, accounts: int, clients: int) -> bool:
+def run_one(label: str, database_url: str, accounts: int, clients: int, existing: int = 0) -> bool:
     var_dir = tempfile.mkdtemp(prefix="bench-var-")
     env = {
         **os.environ,
@@ -181,7 +212,7 @@ def run_one(label: str, database_url: str, accounts: int, clients: int) -> bool:
         "FORWARDED_ALLOW_IPS": "127.0.0.1",
     }
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "PARTICIPATION_VAR_DIR")})
-    idea_id, tokens = asyncio.run(prepare(database_url, accounts))
+    idea_id, tokens = asyncio.run(prepare(database_url, accounts, existing))
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "participation.cli", "serve", "--port", str(port)],
@@ -198,10 +229,11 @@ def run_one(label: str, database_url: str, accounts: int, clients: int) -> bool:
     finally:
         server.terminate()
         server.wait(timeout=10)
+    server_errors = server.stderr.read().decode(errors="replace").strip().splitlines() if server.stderr else []
     state = asyncio.run(verify(database_url, idea_id))
     ok = state == {
-        "rows": accounts,
-        "support_count": accounts,
+        "rows": existing + accounts,
+        "support_count": existing + accounts,
         "status": "routed",
         "register_entries": 1,
         "routings": 1,
@@ -213,6 +245,8 @@ def run_one(label: str, database_url: str, accounts: int, clients: int) -> bool:
         return f"{len(latencies) / seconds:7.0f} supports/s   p50 {q[49] * 1000:6.1f} ms   p95 {q[94] * 1000:6.1f} ms"
 
     print(f"\n{label}: {accounts} accounts, {clients} concurrent clients, one uvicorn worker")
+    if existing:
+        print(f"  the idea already had {existing} recent supports")
     print(f"  new supports        {figures(first_seconds, first_latencies)}")
     print(f"  repeated (no-op)    {figures(second_seconds, second_latencies)}")
     if rss:
@@ -220,6 +254,8 @@ def run_one(label: str, database_url: str, accounts: int, clients: int) -> bool:
     print(
         f"  verified            {state}  statuses {first_statuses} / {second_statuses}  -> {'OK' if ok else 'MISMATCH'}"
     )
+    if not ok:  # what the server said about it (the end of its error output)
+        print("\n".join(f"  server: {line}" for line in server_errors[-15:]))
     return ok
 
 
@@ -227,12 +263,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--accounts", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--existing", type=int, default=0, help="recent supports the idea has before the run")
     args = parser.parse_args()
     sqlite_path = Path(tempfile.mkdtemp(prefix="bench-db-")) / "bench.sqlite3"
-    results = [run_one("SQLite", f"sqlite:///{sqlite_path}", args.accounts, args.clients)]
+    results = [run_one("SQLite", f"sqlite:///{sqlite_path}", args.accounts, args.clients, args.existing)]
     postgres = os.environ.get("BENCH_POSTGRES_URL")
     if postgres:
-        results.append(run_one("PostgreSQL", postgres, args.accounts, args.clients))
+        results.append(run_one("PostgreSQL", postgres, args.accounts, args.clients, args.existing))
     else:
         print("\nPostgreSQL: skipped (set BENCH_POSTGRES_URL to a scratch database)")
     return 0 if all(results) else 1

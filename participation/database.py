@@ -92,12 +92,18 @@ async def write_transaction() -> AsyncIterator[None]:
 def for_update(select_query):
     """Lock the selected rows until the transaction ends (PostgreSQL).
 
+    `FOR NO KEY UPDATE`, the lock PostgreSQL's own UPDATE of non-key columns takes: the use cases
+    that lock a row still queue behind each other, but not behind a transaction that has only
+    inserted a row referring to it (the foreign key check holds `KEY SHARE`). With `FOR UPDATE`,
+    a support that inserted its row and then waits for the idea's row lock deadlocked with the
+    lock holder asking for that stronger lock (seen: routing at the threshold, hiding an idea).
+
     SQLite has no row locks; its IMMEDIATE write transaction already holds the
     database's single write lock, which serialises the same use cases.
     """
     if isinstance(current_engine(), SQLiteEngine):
         return select_query
-    return select_query.lock_rows("UPDATE")
+    return select_query.lock_rows("NO KEY UPDATE")
 
 
 def is_unique_violation(exc: BaseException) -> bool:
@@ -109,6 +115,15 @@ def is_unique_violation(exc: BaseException) -> bool:
     except ImportError:  # pragma: no cover - asyncpg is a dependency
         return False
     return isinstance(exc, UniqueViolationError)
+
+
+def is_deadlock(exc: BaseException) -> bool:
+    """PostgreSQL chose this transaction to break a deadlock (rolled back; the use case may run again)."""
+    try:
+        from asyncpg.exceptions import DeadlockDetectedError
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        return False
+    return isinstance(exc, DeadlockDetectedError)
 
 
 async def check_reachable(engine: Engine) -> None:

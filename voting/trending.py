@@ -1,7 +1,11 @@
-"""Trending, the supports' part: voting counts an idea's recent supports and passes the figure in.
+"""Trending, the supports' part: the score moves with each support, and is recounted on activity.
 
-Called after a support or withdrawal commits, on `ideas.events.IdeaActivity` (publication, a
-comment) and by the periodic task, which ages the busiest scores so last month's hit drops.
+A support or withdrawal adds or takes its own weight in the same UPDATE that changes the counter
+(`support_weight`: what one recent support adds to the formula now), so the score follows the
+supports at no extra query and without a second write to the row just unlocked. The exact recount
+(the recent supports passed to `ideas.trending.store_score`) runs on `ideas.events.IdeaActivity`
+(publication, a comment) and in the periodic task, which ages the busiest scores, drops supports
+older than the window and so corrects what the increments leave out (the score's ageing in between).
 """
 
 from __future__ import annotations
@@ -16,6 +20,17 @@ from participation.lib.clock import utcnow
 from voting.tables import Support
 
 REFRESH_BATCH = 500
+
+
+def support_weight(idea, now: datetime) -> float:
+    """What one recent support adds to the idea's score at `now`: the formula's step for one more support."""
+    age_hours = (now - (idea.published_at or idea.created_at)).total_seconds() / 3600
+    return trending.trending_score(1, 0, age_hours) - trending.trending_score(0, 0, age_hours)
+
+
+def is_recent(created_at: datetime, now: datetime) -> bool:
+    """A support still counts towards the score (it came within the trending window)."""
+    return created_at >= trending.window_start(now)
 
 
 async def recent_supports(idea_id: int, now: datetime) -> int:
