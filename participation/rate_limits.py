@@ -6,8 +6,9 @@ A route joins a bucket with `opt={"rate_limit": "<bucket>"}`; only its writes
 X-Forwarded-For) and, for a signed-in request, per account (`settings.account_rate_limits`),
 so one account cannot spread over many addresses nor many people behind one office address
 share one account's allowance. Counters live in the "rate_limit" store (Redis when REDIS_URL
-is set), shared by all workers, in Litestar's format, and expire with their minute: no address
-is ever written to the database.
+is set), shared by all workers, and expire with their minute: no address is ever written to the
+database. In Redis a counter is one atomic INCR (workers and hosts never lose a count to each
+other); in the file or memory store (one host) Litestar's format under a per-worker lock.
 
 Why not Litestar's `RateLimitMiddleware`: it limits one (bucket, identifier) pair per middleware,
 so 14 of them ran on every request, each building a `Request` and running its (sync) throttle
@@ -30,6 +31,7 @@ from litestar.exceptions import TooManyRequestsException
 from litestar.middleware import ASGIMiddleware
 from litestar.middleware.rate_limit import CacheObject
 from litestar.serialization import decode_json, encode_json
+from litestar.stores.redis import RedisStore
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from participation.settings import Settings
@@ -73,6 +75,8 @@ class BucketRateLimits(ASGIMiddleware):
             return None
         store = scope["litestar_app"].stores.get(STORE)
         key = f"{bucket}::{identifier}"
+        if isinstance(store, RedisStore):
+            return await _count_in_redis(store, key, limit)
         async with self._lock:
             now = int(time.time())
             raw = await store.get(key)
@@ -86,13 +90,32 @@ class BucketRateLimits(ASGIMiddleware):
         return _headers(limit, counter, now)
 
 
+async def _count_in_redis(store: RedisStore, key: str, limit: int) -> dict[str, str]:
+    """A fixed minute window as one atomic step: a read-then-write would let parallel workers each
+    see the same count and all pass."""
+    name = store._make_key(key)  # the store's namespace, so delete_all() still clears the counters
+    async with store._redis.pipeline(transaction=True) as pipe:
+        pipe.incr(name)
+        pipe.expire(name, WINDOW_S, nx=True)  # the window starts with its first request
+        pipe.ttl(name)
+        count, _, ttl = await pipe.execute()
+    headers = _limit_headers(limit, used=count, reset=max(ttl, 0))
+    if count > limit:
+        raise TooManyRequestsException(headers=headers)
+    return headers
+
+
 def _headers(limit: int, counter: CacheObject, now: int) -> dict[str, str]:
+    return _limit_headers(limit, used=len(counter.history), reset=counter.reset - now)
+
+
+def _limit_headers(limit: int, used: int, reset: int) -> dict[str, str]:
     # The IETF RateLimit draft's headers, as Litestar's middleware sends them.
     return {
         "RateLimit-Policy": f"{limit}; w={WINDOW_S}",
         "RateLimit-Limit": str(limit),
-        "RateLimit-Remaining": str(max(limit - len(counter.history), 0)),
-        "RateLimit-Reset": str(counter.reset - now),
+        "RateLimit-Remaining": str(max(limit - used, 0)),
+        "RateLimit-Reset": str(reset),
     }
 
 
