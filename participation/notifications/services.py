@@ -32,6 +32,8 @@ from participation.settings import Settings
 from participation.validation import DomainError, FormErrors
 
 PER_PAGE = 50
+# Recipients per SELECT ... IN and per multi-row INSERT (11 columns a row stay far below 32,767 parameters).
+RECIPIENTS_PER_STATEMENT = 1000
 # "digest" in an unsubscribe link: stop every category that is now delivered in the daily digest.
 DIGEST_SCOPE = "digest"
 UNSUBSCRIBE_SCOPES = (*(c.value for c in Category), DIGEST_SCOPE)
@@ -167,37 +169,43 @@ async def notify(
     if not recipients:
         return 0
     ids = sorted(recipients)
-    accounts = await Account.select(
-        Account.id, Account.email, Account.locale, Account.email_verified_at, Account.deleted_at
-    ).where(Account.id.is_in(ids))
-    chosen = await _chosen(ids)
     raw_payload = texts.dump_payload(payload)
-    rows, mails = [], []
-    for account in accounts:
-        if account["deleted_at"] is not None:
-            continue
-        category = recipients[account["id"]]
-        delivery = Delivery(chosen.get(account["id"], {}).get(category.value, default_delivery(category).value))
-        if delivery is not Delivery.off and not can_receive_mail(account):
-            delivery = Delivery.off  # nothing would ever be sent; the app still shows it
-        rows.append(
-            Notification(
-                account=account["id"],
-                category=category.value,
-                kind=kind,
-                idea_id=idea_id,
-                entry_id=entry_id,
-                payload=raw_payload,
-                link=link,
-                delivery=delivery.value,
-                created_at=at,
-                emailed_at=at if delivery is Delivery.immediate else None,
+    written, mails = 0, []
+    # In chunks: a popular idea has tens of thousands of supporters, and one IN list or one
+    # multi-row INSERT for all of them passes the drivers' limit of 32,767 parameters.
+    for start in range(0, len(ids), RECIPIENTS_PER_STATEMENT):
+        chunk = ids[start : start + RECIPIENTS_PER_STATEMENT]
+        accounts = await Account.select(
+            Account.id, Account.email, Account.locale, Account.email_verified_at, Account.deleted_at
+        ).where(Account.id.is_in(chunk))
+        chosen = await _chosen(chunk)
+        rows = []
+        for account in accounts:
+            if account["deleted_at"] is not None:
+                continue
+            category = recipients[account["id"]]
+            delivery = Delivery(chosen.get(account["id"], {}).get(category.value, default_delivery(category).value))
+            if delivery is not Delivery.off and not can_receive_mail(account):
+                delivery = Delivery.off  # nothing would ever be sent; the app still shows it
+            rows.append(
+                Notification(
+                    account=account["id"],
+                    category=category.value,
+                    kind=kind,
+                    idea_id=idea_id,
+                    entry_id=entry_id,
+                    payload=raw_payload,
+                    link=link,
+                    delivery=delivery.value,
+                    created_at=at,
+                    emailed_at=at if delivery is Delivery.immediate else None,
+                )
             )
-        )
-        if delivery is Delivery.immediate:
-            mails.append((account, category))
-    if rows:
-        await Notification.insert(*rows)
+            if delivery is Delivery.immediate:
+                mails.append((account, category))
+        if rows:
+            await Notification.insert(*rows)
+        written += len(rows)
     for account, category in mails:
         stop_url = unsubscribe_url(notifier.settings, account["id"], category.value)
         mail = texts.notification_mail(
@@ -218,7 +226,7 @@ async def notify(
             locale=account["locale"],
             unsubscribe_url=stop_url,
         )
-    return len(rows)
+    return written
 
 
 # -- reading and marking ----------------------------------------------------------------
