@@ -10,6 +10,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from bench.supports import peak_rss_mb
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_CORE = "0"
 
@@ -44,7 +46,7 @@ class Server:
 
     def peak_rss_mb(self) -> float | None:
         """The largest peak resident set (VmHWM) among the server's processes: the per-process figure."""
-        peaks = [peak for pid in _tree(self.process.pid) if (peak := _vm_hwm_mb(pid)) is not None]
+        peaks = [peak for pid in _tree(self.process.pid) if (peak := peak_rss_mb(pid)) is not None]
         return max(peaks) if peaks else None
 
     def cpu_seconds(self) -> float:
@@ -81,16 +83,6 @@ def _tree(pid: int) -> list[int]:
         for child in children:
             found.extend(_tree(int(child)))
     return found
-
-
-def _vm_hwm_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
 
 
 def get(port: int, path: str, connection: http.client.HTTPConnection | None = None) -> tuple[int, bytes]:

@@ -148,7 +148,11 @@ async def http_put(reader, writer, path: str, token: str, client_address: str) -
     return int(status_line.split()[1]), time.perf_counter() - started
 
 
-async def load(port: int, idea_id: int, tokens: list[str], clients: int) -> tuple[float, list[float], dict[int, int]]:
+async def load(
+    port: int, idea_id: int, tokens: list[str], clients: int, network: int | None = None
+) -> tuple[float, list[float], dict[int, int]]:
+    """Each token's support once; `network` gives a run its own address range (10.<network>.x.y), so an
+    earlier run's per-minute counts do not apply."""
     queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue()
     for number, token in enumerate(tokens):
         queue.put_nowait((number, token))
@@ -161,7 +165,8 @@ async def load(port: int, idea_id: int, tokens: list[str], clients: int) -> tupl
             while not queue.empty():
                 number, token = queue.get_nowait()
                 # Each account from its own address, as through the reverse proxy: the default rate limits apply.
-                address = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
+                second = number // 65536 % 256 if network is None else network % 256
+                address = f"10.{second}.{number // 256 % 256}.{number % 256}"
                 status, latency = await http_put(reader, writer, f"/api/v1/ideas/{idea_id}/support", token, address)
                 statuses[status] = statuses.get(status, 0) + 1
                 latencies.append(latency)

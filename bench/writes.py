@@ -1,6 +1,6 @@
 """The write test on the loaded data: N new accounts each support one new idea once, through HTTP.
 
-Reuses bench/supports.py's client (`http_put`: raw keep-alive sockets, each account from its own
+Reuses bench/supports.py's client (`load` with `http_put`: raw keep-alive sockets, each account from its own
 address through the trusted proxy header, so the default rate limits apply as in production).
 The accounts, their API tokens and the idea are added to the scale data by a subprocess (the app's
 settings are read once per process). Afterwards: the idea's support_count equals its rows, it was
@@ -20,7 +20,7 @@ from pathlib import Path
 from bench.data import facts, query
 from bench.report import Supports
 from bench.servers import ROOT
-from bench.supports import http_put
+from bench.supports import load
 
 
 async def _add_accounts(accounts: int, prefix: str) -> dict[str, object]:
@@ -77,37 +77,13 @@ def prepare(accounts: int, prefix: str, env: dict[str, str], out: Path) -> tuple
     return prepared["idea"], prepared["tokens"]
 
 
-async def _load(port: int, idea_id: int, tokens: list[str], clients: int, network: int):
-    queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue()
-    for number, token in enumerate(tokens):
-        queue.put_nowait((number, token))
-    latencies: list[float] = []
-    statuses: dict[str, int] = {}
-
-    async def client() -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        try:
-            while not queue.empty():
-                number, token = queue.get_nowait()
-                # A fresh address range per write test: earlier tests' per-minute counts do not apply.
-                address = f"10.{network % 256}.{number // 256 % 256}.{number % 256}"
-                status, latency = await http_put(reader, writer, f"/api/v1/ideas/{idea_id}/support", token, address)
-                statuses[str(status)] = statuses.get(str(status), 0) + 1
-                latencies.append(latency)
-        finally:
-            writer.close()
-
-    started = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(clients)))
-    return time.perf_counter() - started, latencies, statuses
-
-
 def run(database_url: str, port: int, env: dict[str, str], work: Path, accounts: int, clients: int, network: int):
     """Prepare, send every support once, verify; the client's CPU share is this process's own."""
     mismatches_before = facts(database_url).support_mismatches
     idea_id, tokens = prepare(accounts, f"w{network}-", env, work / f"writes-{network}.json")
     cpu_before, wall_before = time.process_time(), time.perf_counter()
-    seconds, latencies, statuses = asyncio.run(_load(port, idea_id, tokens, clients, network))
+    seconds, latencies, by_status = asyncio.run(load(port, idea_id, tokens, clients, network))
+    statuses = {str(code): n for code, n in by_status.items()}
     cpu_share = (time.process_time() - cpu_before) / (time.perf_counter() - wall_before)
     rows = query(database_url, f"SELECT COUNT(*) FROM support WHERE idea = {int(idea_id)}")[0][0]
     counted, status = query(database_url, f"SELECT support_count, status FROM idea WHERE id = {int(idea_id)}")[0]

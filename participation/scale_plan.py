@@ -176,36 +176,13 @@ def _decide_status(rng: random.Random, idea: PlannedIdea, now: datetime, window:
     if published >= now:
         return  # still waiting for the moderators
     still_open = published + window > now
+    # Cumulative shares: e.g. 6% of still-open ideas wait for moderation, 3% for changes, ...
     if still_open:
-        status = (
-            S.submitted
-            if r < 0.06
-            else S.needs_changes
-            if r < 0.09
-            else S.rejected
-            if r < 0.13
-            else S.withdrawn
-            if r < 0.14
-            else S.merged
-            if r < 0.15
-            else S.hidden
-            if r < 0.155
-            else S.published
-        )
+        shares = ((0.06, S.submitted), (0.09, S.needs_changes), (0.13, S.rejected), (0.14, S.withdrawn))
+        status = _pick(r, (*shares, (0.15, S.merged), (0.155, S.hidden)), S.published)
     else:
-        status = (
-            S.needs_changes
-            if r < 0.01
-            else S.rejected
-            if r < 0.07
-            else S.withdrawn
-            if r < 0.09
-            else S.merged
-            if r < 0.12
-            else S.hidden
-            if r < 0.13
-            else S.expired
-        )
+        shares = ((0.01, S.needs_changes), (0.07, S.rejected), (0.09, S.withdrawn), (0.12, S.merged))
+        status = _pick(r, (*shares, (0.13, S.hidden)), S.expired)
     idea.status = status.value
     if status in (S.submitted, S.needs_changes, S.rejected):
         return
@@ -386,3 +363,8 @@ def timeline(start: datetime, end: datetime, status: Status) -> list[tuple[Statu
     path = PATHS[status]
     step = (end - start) / (len(path) + 1)
     return [(s, start + step * n) for n, s in enumerate(path)]
+
+
+def _pick(r: float, cumulative: tuple[tuple[float, S], ...], rest: S) -> S:
+    """The first status whose cumulative share exceeds `r`; `rest` for the remainder."""
+    return next((status for bound, status in cumulative if r < bound), rest)
