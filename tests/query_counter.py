@@ -6,12 +6,16 @@ Every Piccolo query (ORM or raw, inside a transaction or not) passes through the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
+import httpx
 import pytest
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
+
+from participation.app import create_app
+from participation.settings import Settings
 
 
 @contextmanager
@@ -30,3 +34,14 @@ def counting_queries(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         yield statements
     finally:
         monkeypatch.undo()
+
+
+@asynccontextmanager
+async def plain_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The app without the usual test client's outbox drain (tests/mail.py): that query is the
+    tests' own and would count as the page's."""
+    app = create_app(settings)
+    async with app.lifespan():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as client:
+            yield client

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 
 from ideas.tables import Comment, Idea
-from participation.app import create_app
 from tests.helpers import make_account, sign_in
 from tests.ideas.factories import make_idea
-from tests.query_counter import counting_queries
+from tests.query_counter import counting_queries, plain_client
 
 BUDGET = 6
 SMALL, LARGE = 10, 1_000
@@ -73,12 +71,8 @@ MEMBER_PAGES = ["/", "/ideas", "/ideas/{idea}", "/ideas/{idea}/comments/{thread}
 
 @pytest.fixture
 async def app_client(settings):
-    """The app without the test transport's outbox drain (tests/mail.py), which would count as the page's."""
-    app = create_app(settings)
-    async with app.lifespan():
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as http:
-            yield http
+    async with plain_client(settings) as client:
+        yield client
 
 
 async def _add_ideas(author, count: int) -> None:

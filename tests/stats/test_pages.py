@@ -7,13 +7,11 @@ import csv
 import io
 import xml.etree.ElementTree as ET
 
-import httpx
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from participation.app import create_app
 from participation.stats import controllers
-from tests.query_counter import counting_queries
+from tests.query_counter import counting_queries, plain_client
 from tests.stats import dataset
 
 pytestmark = pytest.mark.anyio
@@ -104,26 +102,22 @@ async def test_the_json_and_the_csv_carry_the_same_figures(client, known_data):
 
 
 async def test_a_bounded_number_of_queries_and_none_when_cached(settings, known_data):
-    # A plain client: the usual one also drains the outbox after each request, a query of the tests' own.
-    app = create_app(settings)
-    async with app.lifespan():
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as client:
-            with pytest.MonkeyPatch.context() as patch, counting_queries(patch) as statements:
-                first = await client.get("/stats?lang=en")
-            assert first.status_code == 200
-            assert len(statements) == 8  # the figures' eight aggregate statements, whatever the data size
-            with pytest.MonkeyPatch.context() as patch, counting_queries(patch) as statements:
-                again = await client.get("/stats?lang=en")
-                dutch = await client.get("/stats?lang=nl")  # the charts in another language: from the cached figures
-                api = await client.get("/api/v1/stats")
-                csv_file = await client.get("/stats.csv")
-            assert again.status_code == dutch.status_code == api.status_code == csv_file.status_code == 200
-            assert statements == []
-            assert again.text == first.text
-            with pytest.MonkeyPatch.context() as patch, counting_queries(patch) as statements:
-                assert (await client.get("/stats?theme=energy")).status_code == 200
-            assert len(statements) == 8  # other filters: figures of their own
+    async with plain_client(settings) as client:
+        with pytest.MonkeyPatch.context() as patch, counting_queries(patch) as statements:
+            first = await client.get("/stats?lang=en")
+        assert first.status_code == 200
+        assert len(statements) == 8  # the figures' eight aggregate statements, whatever the data size
+        with pytest.MonkeyPatch.context() as patch, counting_queries(patch) as statements:
+            again = await client.get("/stats?lang=en")
+            dutch = await client.get("/stats?lang=nl")  # the charts in another language: from the cached figures
+            api = await client.get("/api/v1/stats")
+            csv_file = await client.get("/stats.csv")
+        assert again.status_code == dutch.status_code == api.status_code == csv_file.status_code == 200
+        assert statements == []
+        assert again.text == first.text
+        with pytest.MonkeyPatch.context() as patch, counting_queries(patch) as statements:
+            assert (await client.get("/stats?theme=energy")).status_code == 200
+        assert len(statements) == 8  # other filters: figures of their own
 
 
 async def test_filters_are_kept_in_the_form_and_the_links(client, known_data):
