@@ -16,3 +16,18 @@ class AccountErased:
 
     account_id: int
     names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VerificationChanged:
+    """An account's verification changed (participation.accounts.verification.set_verification).
+
+    Published inside the transaction of the change, so a higher domain that counts verified
+    participants (voting: verified supports) recounts in that same transaction.
+    """
+
+    account_id: int
+    resident: bool
+    organisation: bool
+    was_resident: bool
+    was_organisation: bool

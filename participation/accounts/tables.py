@@ -2,7 +2,7 @@
 
 from enum import Enum
 
-from piccolo.columns import BigInt, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
+from piccolo.columns import BigInt, Boolean, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -37,6 +37,11 @@ class Account(Table):
     suspension_reason = Varchar(length=500, null=True, default=None)
     deleted_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
+    # Verification (participation.accounts.verification): set only through set_verification,
+    # which announces the change so supports are recounted in the same transaction.
+    verified_resident = Boolean(default=False)  # a verified resident of the municipality
+    verified_organisation = Boolean(default=False)  # an organisation whose KvK number was verified
+    verified_at = Timestamptz(null=True, default=None)
 
 
 class ApiToken(Table):

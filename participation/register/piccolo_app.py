@@ -7,12 +7,13 @@ from participation.register.tables import (
     RegisterEntry,
     RegisterNeighbourhood,
     RegisterPartner,
+    RegisterSensor,
     RegisterUpdate,
 )
 
 APP_CONFIG = AppConfig(
     app_name="register",
     migrations_folder_path=Path(__file__).parent / "piccolo_migrations",
-    table_classes=[RegisterEntry, RegisterPartner, RegisterNeighbourhood, RegisterUpdate, EntryFollow],
+    table_classes=[RegisterEntry, RegisterPartner, RegisterSensor, RegisterNeighbourhood, RegisterUpdate, EntryFollow],
     migration_dependencies=["participation.accounts.piccolo_app"],
 )

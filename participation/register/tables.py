@@ -10,6 +10,7 @@ from piccolo.columns import (
     BigInt,
     Boolean,
     Date,
+    DoublePrecision,
     ForeignKey,
     Integer,
     Text,
@@ -96,6 +97,9 @@ class RegisterEntry(Table):
     lessons_decision = Varchar(length=20, null=True, default=None)
     lessons_decision_reason = Text(null=True, default=None)
     lessons_advice = Text(null=True, default=None)
+    # A draft is visible to staff only: every public read (pages, lists, exports, feeds,
+    # figures) leaves drafts out.
+    draft = Boolean(default=False, index=True)
     # Internal: never exported or shown.
     created_by = ForeignKey(Account, null=True, default=None, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
@@ -107,6 +111,20 @@ class RegisterPartner(Table):
     position = Integer(default=0)
     name = Varchar(length=120)
     kind = Varchar(length=30, choices=PartnerKind, default=PartnerKind.other)
+
+
+class RegisterSensor(Table):
+    """A sensor the entry uses, in its data-and-privacy block: what it is, what it measures,
+    fixed or mobile, and where (a described place and, when known, a point in WGS84)."""
+
+    entry = ForeignKey(RegisterEntry, null=False, index=True, on_delete=OnDelete.cascade)
+    position = Integer(default=0)
+    kind = Varchar(length=80)
+    measures = Varchar(length=200, default="")
+    mobile = Boolean(null=True, default=None)  # NULL = unknown
+    location = Varchar(length=200, default="")
+    latitude = DoublePrecision(null=True, default=None)
+    longitude = DoublePrecision(null=True, default=None)
 
 
 class RegisterNeighbourhood(Table):
