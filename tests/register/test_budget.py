@@ -164,3 +164,13 @@ async def test_the_budget_page_is_for_editors_only(client, member, new_entry):
     with pytest.raises(Exception, match="editors"):
         await budget.replace_budget_lines(member, entry.slug, [])
     assert (await client.get("/register/no-such-entry/budget")).status_code in (403, 404)
+
+
+async def test_the_demo_register_has_budget_lines_that_add_up_to_its_budget(settings, client):
+    from participation.register.demo import load_register_demo
+
+    await load_register_demo(settings)
+    shown = await budget.entry_budget("slimme-parkeersensoren")
+    assert len(shown["lines"]) == 2 and shown["planned_eur"] == 180_000
+    page = await client.get("/register/slimme-parkeersensoren")
+    assert "Provincie Zuid-Holland (subsidie)" in text_of(page, "#budget-title ~ div table")

@@ -188,3 +188,21 @@ async def test_an_editor_cannot_edit_a_line(client, editor):
     assert (await client.get("/register/lines/accessible-city/edit")).status_code == 403
     with pytest.raises(Exception, match="administrators"):
         await programme.edit_line(editor, "accessible-city", {})
+
+
+async def test_an_erased_owner_no_longer_owns_the_line(client, admin, editor, events):
+    from participation.accounts.deletion import delete_account
+
+    await programme.edit_line(
+        admin,
+        "healthy-city",
+        {
+            "name_nl": "Gezonde en inclusieve stad",
+            "goal_nl": "Zelfstandig wonen met technologie.",
+            "owner_account": str(editor.id),
+            "status": "active",
+        },
+    )
+    await delete_account(editor.id, events=events)
+    row = await ProgrammeLine.select(ProgrammeLine.owner_account).where(ProgrammeLine.slug == "healthy-city").first()
+    assert row["owner_account"] is None
