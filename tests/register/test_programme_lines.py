@@ -206,3 +206,12 @@ async def test_an_erased_owner_no_longer_owns_the_line(client, admin, editor, ev
     await delete_account(editor.id, events=events)
     row = await ProgrammeLine.select(ProgrammeLine.owner_account).where(ProgrammeLine.slug == "healthy-city").first()
     assert row["owner_account"] is None
+
+
+async def test_the_api_filters_on_a_programme_line_and_refuses_an_unknown_one(client, new_entry):
+    await new_entry(title="Parkeersensoren in het centrum", programme_line="accessible-city")
+    await new_entry(title="Zonnedaken met de coöperatie", programme_line="sustainable-city")
+    answer = await client.get("/api/v1/register?programme_line=accessible-city")
+    assert [item["title"] for item in answer.json()["items"]] == ["Parkeersensoren in het centrum"]
+    refused = await client.get("/api/v1/register?programme_line=no-such-line")
+    assert refused.status_code == 422 and "programme_line" in refused.json()["errors"]
