@@ -215,3 +215,33 @@ async def test_the_api_filters_on_a_programme_line_and_refuses_an_unknown_one(cl
     assert [item["title"] for item in answer.json()["items"]] == ["Parkeersensoren in het centrum"]
     refused = await client.get("/api/v1/register?programme_line=no-such-line")
     assert refused.status_code == 422 and "programme_line" in refused.json()["errors"]
+
+
+async def test_two_admins_saving_at_once_each_log_what_they_changed_from_what_they_saw(client, admin, settings):
+    import asyncio
+
+    from tests.helpers import csrf_from
+
+    await sign_in(client, admin.email)
+    page = await client.get("/register/lines/healthy-city/edit")
+    form = dict(
+        (
+            await open_form(client, "/register/lines/healthy-city/edit", action="/register/lines/healthy-city/edit")
+        ).data()
+    )
+    posts = [
+        {**form, "budget_envelope_eur": amount, "_csrf_token": csrf_from(page.text)} for amount in ("810000", "820000")
+    ]
+    answers = await asyncio.gather(*[client.post("/register/lines/healthy-city/edit", data=p) for p in posts])
+    assert [a.status_code for a in answers] == [303, 303]
+    log = await ProgrammeLineChange.select(ProgrammeLineChange.old_value, ProgrammeLineChange.new_value).order_by(
+        ProgrammeLineChange.id
+    )
+    # One after the other: the second saw the first's value, so the log is a chain without a gap.
+    assert len(log) == 2 and log[0]["old_value"] == "800000" and log[1]["old_value"] == log[0]["new_value"]
+    final = (
+        await ProgrammeLine.select(ProgrammeLine.budget_envelope_eur)
+        .where(ProgrammeLine.slug == "healthy-city")
+        .first()
+    )
+    assert str(final["budget_envelope_eur"]) == log[1]["new_value"]
