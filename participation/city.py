@@ -89,6 +89,9 @@ class CityConfig:
     populations: dict[str, int] = field(default_factory=dict)
     # [statistics] populations_approximate: the figures are estimates, and the statistics page says so.
     populations_approximate: bool = False
+    # [[programme_lines]] goal, owner_role, budget_envelope_eur, start, end, status: the seed of each line's
+    # row (participation.register.programme validates and inserts it once; admins edit it afterwards).
+    programme_line_seeds: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def neighbourhood(self, slug: str | None) -> Choice | None:
         return next((n for n in self.neighbourhoods if n.slug == slug), None)
@@ -241,6 +244,10 @@ class _Reader:
             accessibility=self._accessibility(),
             populations=self._populations(),
             populations_approximate=self._populations_approximate(),
+            programme_line_seeds={
+                item["slug"]: {k: v for k, v in item.items() if k not in ("slug", "name")}
+                for item in self.data["programme_lines"]
+            },
         )
 
     def _populations(self) -> dict[str, int]:

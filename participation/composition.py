@@ -43,6 +43,7 @@ from participation.notifications.handlers import NotificationHandlers
 from participation.notifications.mailer import SendMail
 from participation.notifications.services import Notifier
 from participation.outbox.transport import Transport, build_transport
+from participation.register import budget as register_budget
 from participation.register import erasure as register_erasure
 from participation.register.events import EntryUpdated
 from participation.register.extensions import RegisterExtensions
@@ -117,7 +118,9 @@ def build_parts(settings: Settings, send_mail: SendMail | None = None) -> Parts:
             )
         ),
         # What a register entry's page shows from higher domains: the ideas it came from.
-        register_extensions=RegisterExtensions(entry_context=(voting_parts.entry_sources,)),
+        register_extensions=RegisterExtensions(
+            entry_context=(voting_parts.entry_sources, register_budget.entry_budget_context)
+        ),
         notifier=notifier,
         mail_transport=build_transport(settings),
     )

@@ -51,6 +51,8 @@ from participation.rate_limits import BucketRateLimits
 from participation.register.api import RegisterApi
 from participation.register.controllers import RegisterPages
 from participation.register.exports import RegisterExports
+from participation.register.programme import seed_programme_lines
+from participation.register.programme_pages import BudgetPages, CouncilReportPages, ProgrammeLinePages
 from participation.security_log_pages import SecurityLogPages
 from participation.sessions import SessionConfig
 from participation.settings import ROOT
@@ -88,6 +90,9 @@ class ApplicationCore(InitPluginProtocol):
                 IdeaPages,
                 IdeaApi,
                 RegisterPages,
+                ProgrammeLinePages,
+                BudgetPages,
+                CouncilReportPages,
                 RegisterExports,
                 RegisterApi,
                 SupportPages,
@@ -179,6 +184,8 @@ class ApplicationCore(InitPluginProtocol):
         engine = build_engine(self.settings.database_url)
         await open_database(engine, require_migrated=self.require_migrated)
         app.state.engine = engine
+        # Lines added to the city configuration get their row; rows admins edited stay as they are.
+        await seed_programme_lines(self.settings.city)
         background = []
         if self.settings.run_periodic_tasks:
             background.append(asyncio.create_task(tasks.run_forever(self.parts, app)))

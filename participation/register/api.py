@@ -37,6 +37,7 @@ class RegisterApi(Controller):
         self,
         settings: NamedDependency[Settings],
         status: FromQuery[str | None] = None,
+        programme_line: FromQuery[str | None] = None,
         theme: FromQuery[str | None] = None,
         scope_: Annotated[str | None, QueryParameter(name="scope")] = None,
         neighbourhood: FromQuery[str | None] = None,
@@ -47,13 +48,14 @@ class RegisterApi(Controller):
         page: PageNumber = 1,
         per_page: FromQuery[int] = 20,
     ) -> EntryPage:
-        """Filters as in the register page: `status`, `theme`, `scope` (narrow | broad), `neighbourhood`,
-        `origin` (city | idea | pilot), `personal_data` (yes | no | unknown), `overdue=yes`, `q` (title and
-        summary). Ordered by programme line, then title; at most 100 per page."""
+        """Filters as in the register page: `status`, `programme_line` (a line's slug), `theme`, `scope`
+        (narrow | broad), `neighbourhood`, `origin` (city | idea | pilot), `personal_data` (yes | no | unknown),
+        `overdue=yes`, `q` (title and summary). Ordered by programme line, then title; at most 100 per page."""
         filters = services.parse_filters(
             settings,
             {
                 "status": status,
+                "programme_line": programme_line,
                 "theme": theme,
                 "scope": scope_,
                 "neighbourhood": neighbourhood,

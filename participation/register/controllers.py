@@ -21,7 +21,7 @@ from participation.accounts.tables import Account
 from participation.i18n import gettext, local_time
 from participation.lib.events import DomainEvents
 from participation.markdown import render_markdown
-from participation.register import services
+from participation.register import programme, services
 from participation.register.extensions import RegisterExtensions
 from participation.register.permissions import INITIAL_STATUSES, allowed_next, can_edit_register
 from participation.register.tables import Status
@@ -98,12 +98,14 @@ class RegisterPages(Controller):
     async def index(self, request: Request, settings: NamedDependency[Settings], page: PageNumber = 1) -> Template:
         filters = services.parse_filters(settings, request.query_params)
         entries, total = await services.list_entries(filters, page=max(page, 1), per_page=PER_PAGE)
+        lines = await programme.line_choices()
         return Template(
             "register/index.html",
             context={
                 "filters": filters,
                 "summary": await services.portfolio_summary(),
-                "groups": services.group_by_programme_line(settings, entries),
+                "groups": services.group_by_programme_line(settings, entries, lines),
+                "lines": lines,
                 "total": total,
                 "paging": _page_links("/register", filters.query_items(), max(page, 1), total, PER_PAGE),
                 "can_edit": can_edit_register(request.user),

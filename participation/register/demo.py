@@ -15,7 +15,7 @@ from participation.city import WHOLE_CITY, Choice
 from participation.database import write_transaction
 from participation.lib.clock import utcnow
 from participation.register import services
-from participation.register.tables import RegisterEntry, RegisterUpdate, Status
+from participation.register.tables import RegisterBudgetLine, RegisterEntry, RegisterUpdate, Status
 from participation.settings import Settings
 
 # The canonical road to each status (DESIGN.md section 3).
@@ -89,6 +89,10 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
             partners=[("ParkSense B.V.", "business")],
             start_date=ago(200),
             budget_eur=180_000,
+            budget_lines=[
+                ("Gemeente Zoetermeer, programma Smart City", today.year - 1, 120_000, 95_000),
+                ("Provincie Zuid-Holland (subsidie)", today.year, 60_000, 20_000),
+            ],
             personal_data=False,
             data_description="Bezetting per parkeervak (bezet/vrij); geen kentekens of beelden.",
             data_purpose="Zoekverkeer verminderen.",
@@ -112,6 +116,10 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
             start_date=ago(700),
             end_date=ago(150),
             budget_eur=240_000,
+            budget_lines=[
+                ("Gemeente Zoetermeer, onderhoud openbare verlichting", today.year - 2, 140_000, 138_500),
+                ("Rijk: regeling energiebesparing (SPUK)", today.year - 1, 100_000, 100_000),
+            ],
             personal_data=False,
             data_description="Bewegingsdetectie zonder camera; alleen aantallen.",
             dpia_status="not_needed",
@@ -365,6 +373,7 @@ async def load_register_demo(settings: Settings) -> int:
 async def _create(spec: dict[str, Any], now: datetime) -> None:
     spec = dict(spec)
     slug, status = spec.pop("slug"), spec.pop("status")
+    budget_lines = spec.pop("budget_lines", [])
     values: dict[str, Any] = {name: None for name in services.EDITABLE_FIELDS}
     values.update(description="", origin="city", department="", partners=[], neighbourhoods=[])
     values.update({k: v for k, v in spec.items() if k != "declined_reason"})
@@ -377,6 +386,13 @@ async def _create(spec: dict[str, Any], now: datetime) -> None:
         if spec.get("declined_reason"):
             updates[RegisterEntry.declined_reason] = spec["declined_reason"]
         await RegisterEntry.update(updates).where(RegisterEntry.id == entry.id)
+        if budget_lines:
+            await RegisterBudgetLine.insert(
+                *[
+                    RegisterBudgetLine(entry=entry.id, position=i, source=source, year=year, planned_eur=p, spent_eur=x)
+                    for i, (source, year, p, x) in enumerate(budget_lines)
+                ]
+            )
         role = "system" if values["origin"] in ("idea", "pilot") else "editor"
         previous = None
         for step, step_status in enumerate(path):

@@ -62,7 +62,7 @@ from participation.validation import (
 
 MAX_PARTNERS = 20
 MAX_PER_PAGE = 100
-RESERVED_SLUGS = frozenset({"new", "lessons"})
+RESERVED_SLUGS = frozenset({"new", "lessons", "lines", "report"})
 SYSTEM_ROLE = "system"
 ROUTED_TEXT = N_(
     "This idea received enough support and was routed to the register. The municipality responds by the response date."
@@ -387,6 +387,7 @@ async def _views(
 @dataclass(frozen=True)
 class EntryFilters:
     status: str | None = None
+    programme_line: str | None = None
     theme: str | None = None
     scope: str | None = None
     neighbourhood: str | None = None
@@ -422,6 +423,7 @@ def parse_filters(settings: Settings, params: Mapping[str, Any]) -> EntryFilters
     q = clean_text(params.get("q"))[:100] or None
     filters = EntryFilters(
         status=pick("status", [s.value for s in Status]),
+        programme_line=pick("programme_line", [p.slug for p in city.programme_lines]),
         theme=pick("theme", [t.slug for t in city.themes]),
         scope=pick("scope", [s.value for s in Scope]),
         neighbourhood=pick("neighbourhood", [n.slug for n in city.neighbourhoods]),
@@ -438,6 +440,8 @@ def _where(filters: EntryFilters, now: datetime) -> list[Any]:
     clauses: list[Any] = []
     if filters.status:
         clauses.append(RegisterEntry.status == filters.status)
+    if filters.programme_line:
+        clauses.append(RegisterEntry.programme_line == filters.programme_line)
     if filters.theme:
         clauses.append(RegisterEntry.theme == filters.theme)
     if filters.scope:
@@ -487,15 +491,18 @@ async def list_entries(
 
 
 def group_by_programme_line(
-    settings: Settings, entries: list[dict[str, Any]]
+    settings: Settings, entries: list[dict[str, Any]], lines: Sequence[Any] | None = None
 ) -> list[tuple[Any, list[dict[str, Any]]]]:
-    """(programme line Choice or None, entries) in the city's configured order; unassigned last."""
+    """(programme line Choice or None, entries) in the city's configured order; unassigned last.
+
+    `lines`: the lines with the names admins keep (participation.register.programme.line_choices).
+    """
     groups: list[tuple[Any, list[dict[str, Any]]]] = []
-    for line in settings.city.programme_lines:
+    for line in lines if lines is not None else settings.city.programme_lines:
         members = [e for e in entries if e["programme_line"] == line.slug]
         if members:
             groups.append((line, members))
-    known = {line.slug for line in settings.city.programme_lines}
+    known = {line.slug for line in (lines if lines is not None else settings.city.programme_lines)}
     rest = [e for e in entries if e["programme_line"] not in known]
     if rest:
         groups.append((None, rest))

@@ -153,3 +153,55 @@ class EntryFollow(Table):
     account = ForeignKey(Account, null=False, index=True, on_delete=OnDelete.cascade)
     entry = ForeignKey(RegisterEntry, null=False, index=True, on_delete=OnDelete.cascade)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class LineStatus(str, Enum):
+    planned = "planned"
+    active = "active"
+    closed = "closed"
+
+
+class ProgrammeLine(Table):
+    """A line of the city's programme (participation.register.programme): entries point at it by slug.
+
+    Seeded from the city configuration's [[programme_lines]] (missing slugs only); admins edit it
+    afterwards. The goal is kept per language like the names: the council and residents read Dutch,
+    the English interface shows the English goal when one was written and the Dutch one otherwise.
+    """
+
+    slug = Varchar(length=60, unique=True)
+    position = Integer(default=0)
+    name_nl = Varchar(length=120)
+    name_en = Varchar(length=120, default="")
+    goal_nl = Text(default="")
+    goal_en = Text(default="")
+    # Who is accountable: an editor's account, or a named role ("programme manager Smart City").
+    owner_account = ForeignKey(Account, null=True, default=None, on_delete=OnDelete.set_null)
+    owner_role = Varchar(length=120, default="")
+    budget_envelope_eur = BigInt(null=True, default=None)
+    start_date = Date(null=True, default=None)
+    end_date = Date(null=True, default=None)
+    status = Varchar(length=10, choices=LineStatus, default=LineStatus.active)
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class ProgrammeLineChange(Table):
+    """Append-only: who changed which field of a programme line, from what to what (shown to admins)."""
+
+    line = ForeignKey(ProgrammeLine, null=False, index=True, on_delete=OnDelete.cascade)
+    actor = ForeignKey(Account, null=True, default=None, on_delete=OnDelete.set_null)
+    field = Varchar(length=40)
+    old_value = Text(default="")
+    new_value = Text(default="")
+    changed_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class RegisterBudgetLine(Table):
+    """One funding source's money for one year of an entry (participation.register.budget)."""
+
+    entry = ForeignKey(RegisterEntry, null=False, index=True, on_delete=OnDelete.cascade)
+    position = Integer(default=0)
+    source = Varchar(length=120)
+    year = Integer()
+    planned_eur = BigInt(default=0)
+    spent_eur = BigInt(default=0)
