@@ -2,6 +2,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from participation.register.region_tables import RegionEntry
 from participation.register.tables import (
     EntryFollow,
     RegisterEntry,
@@ -14,6 +15,14 @@ from participation.register.tables import (
 APP_CONFIG = AppConfig(
     app_name="register",
     migrations_folder_path=Path(__file__).parent / "piccolo_migrations",
-    table_classes=[RegisterEntry, RegisterPartner, RegisterSensor, RegisterNeighbourhood, RegisterUpdate, EntryFollow],
+    table_classes=[
+        RegisterEntry,
+        RegisterPartner,
+        RegisterSensor,
+        RegisterNeighbourhood,
+        RegisterUpdate,
+        EntryFollow,
+        RegionEntry,
+    ],
     migration_dependencies=["participation.accounts.piccolo_app"],
 )
