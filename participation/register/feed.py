@@ -68,7 +68,7 @@ def item_title(item: dict[str, Any]) -> str:
         return gettext("New in the register: %(title)s", title=item["title"])
     if item["status"]:
         status = gettext(STATUS_NAMES.get(item["status"], item["status"]))
-        return gettext("%(title)s: now %(status)s", title=item["title"], status=status)
+        return gettext("Status of %(title)s: %(status)s", title=item["title"], status=status)
     return gettext("%(title)s: progress update", title=item["title"])
 
 

@@ -382,10 +382,10 @@ async def test_the_change_feed_is_valid_atom_with_the_changes_and_no_drafts(clie
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert feed.version == "atom10"
     titles = [e.title for e in feed.entries]
-    assert "Samen ontwerpen met bewoners: nu In beoordeling" in titles
+    assert "Status van Samen ontwerpen met bewoners: In beoordeling" in titles
     assert "Nieuw in het register: Fietstelling bij het station" in titles
     assert not any("conceptproject" in t for t in titles) and "conceptproject" not in response.text
-    note = next(e for e in feed.entries if e.title.startswith("Samen ontwerpen met bewoners: nu"))
+    note = next(e for e in feed.entries if e.title.startswith("Status van Samen ontwerpen met bewoners"))
     assert note.summary == "We zijn met de bewoners in gesprek."
     assert note.link == f"http://127.0.0.1:8000/register/{fixture_entries['plain'].slug}"
     assert len({e.id for e in feed.entries}) == len(feed.entries)
