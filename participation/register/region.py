@@ -30,6 +30,7 @@ MAX_BYTES = 20_000_000
 TIMEOUT_SECONDS = 30.0
 MAX_REDIRECTS = 3
 PER_PAGE = 50
+UPSERT_BATCH = 500  # rows per statement: well under SQLite's and PostgreSQL's parameter limits
 
 
 class RegionImportError(Exception):
@@ -111,6 +112,27 @@ def _moment(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+REGION_COLUMNS = (
+    "source_city",
+    "url",
+    "title",
+    "summary",
+    "status",
+    "theme_name",
+    "programme_line_name",
+    "scope",
+    "department",
+    "start_date",
+    "end_date",
+    "budget_eur",
+    "personal_data",
+    "algorithm_used",
+    "license_name",
+    "license_url",
+    "remote_updated_at",
+)
+
+
 def region_values(document: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     """One remote entry as region columns (text bounded to the columns, control characters removed)."""
     return {
@@ -146,26 +168,21 @@ async def import_register(
         )
     now = utcnow()
     wanted = {entry["slug"]: region_values(document, entry) for entry in document["entries"]}
+    rows = [RegionEntry(source=source, remote_slug=slug, imported_at=now, **values) for slug, values in wanted.items()]
+    refreshed = [getattr(RegionEntry, name) for name in (*REGION_COLUMNS, "imported_at")]
     async with write_transaction():
-        existing = dict(
-            (row["remote_slug"], row["id"])
-            for row in await RegionEntry.select(RegionEntry.id, RegionEntry.remote_slug).where(
-                RegionEntry.source == source
-            )
+        existing = set(
+            await RegionEntry.select(RegionEntry.remote_slug).where(RegionEntry.source == source).output(as_list=True)
         )
-        gone = [row_id for slug, row_id in existing.items() if slug not in wanted]
+        gone = existing - set(wanted)
         if gone:
-            await RegionEntry.delete().where(RegionEntry.id.is_in(gone))
-        added = 0
-        for slug, values in wanted.items():
-            columns = {getattr(RegionEntry, name): value for name, value in values.items()}
-            if slug in existing:
-                await RegionEntry.update({**columns, RegionEntry.imported_at: now}).where(
-                    RegionEntry.id == existing[slug]
-                )
-            else:
-                await RegionEntry.insert(RegionEntry(source=source, remote_slug=slug, imported_at=now, **values))
-                added += 1
+            await RegionEntry.delete().where((RegionEntry.source == source) & RegionEntry.remote_slug.is_in(list(gone)))
+        # An upsert on the unique (source, remote_slug): two imports of one source at once cannot duplicate.
+        for start in range(0, len(rows), UPSERT_BATCH):
+            await RegionEntry.insert(*rows[start : start + UPSERT_BATCH]).on_conflict(
+                target=(RegionEntry.source, RegionEntry.remote_slug), action="DO UPDATE", values=refreshed
+            )
+    added = len(set(wanted) - existing)
     return ImportResult(
         city=_text(document["city"], 120),
         added=added,

@@ -8,6 +8,7 @@ changed updates in place, adds and removes, and never duplicates.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import socket
@@ -160,3 +161,11 @@ async def test_an_address_that_is_not_a_register_export_is_refused(client, cli, 
         await region.fetch_export(other_city.base_url + "/register.json", max_bytes=1000)
     with pytest.raises(region.RegionImportError, match="did not answer within"):
         await region.fetch_export(other_city.base_url + "/register.json", timeout=0.000001)
+
+
+async def test_imports_of_one_source_at_once_never_duplicate(settings, other_city):
+    source = other_city.base_url + "/register.json"
+    results = await asyncio.gather(*(region.import_register(settings, source) for _ in range(4)))
+    assert sorted(r.added for r in results)[-1] <= 2 and all(r.removed == 0 for r in results)
+    rows = await _rows()
+    assert [r["remote_slug"] for r in rows] == ["buurtbatterij-in-keijzershof", "slimme-verkeerslichten-op-de-oostweg"]
