@@ -332,6 +332,19 @@ def register_import(url: str, max_mb: int, timeout: float) -> None:
     click.echo(f"{result.city}: {result.added} added, {result.updated} updated, {result.removed} removed.")
 
 
+@register.command("forget")
+@click.argument("url")
+def register_forget(url: str) -> None:
+    """Remove an imported register (the URL it was imported from) from the region view."""
+    from participation.register import region
+
+    settings = _settings()
+    removed = _with_database(settings, lambda: region.forget_source(url))
+    if not removed:
+        raise click.ClickException(f"Nothing was imported from {url}.")
+    click.echo(f"{removed} entries removed from the region view.")
+
+
 @main.group()
 def tasks() -> None:
     """Periodic tasks (they also run inside the app)."""

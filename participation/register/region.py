@@ -191,6 +191,15 @@ async def import_register(
     )
 
 
+async def forget_source(url: str) -> int:
+    """Take a source out of the region view (the city stopped publishing, or left the region)."""
+    source = url.strip()
+    async with write_transaction():
+        count = await RegionEntry.count().where(RegionEntry.source == source)
+        await RegionEntry.delete().where(RegionEntry.source == source)
+    return count
+
+
 async def region_page(page: int = 1, per_page: int = PER_PAGE) -> tuple[list[dict[str, Any]], int]:
     """Imported entries by municipality, then title (the view never mixes a city's rows with another's)."""
     total = await RegionEntry.count()

@@ -146,6 +146,12 @@ async def test_another_citys_register_is_imported_read_only_and_reimported_witho
     assert "0 added, 2 updated, 0 removed." in result.output
     assert await RegionEntry.count() == 2
 
+    result = await cli("register", "forget", source)
+    assert result.exit_code == 0 and "2 entries removed" in result.output
+    assert await RegionEntry.count() == 0 and "nog geen register" in (await client.get("/region")).text
+    result = await cli("register", "forget", source)
+    assert result.exit_code != 0 and "Nothing was imported" in result.output
+
 
 async def test_an_address_that_is_not_a_register_export_is_refused(client, cli, other_city):
     result = await cli("register", "import", other_city.base_url + "/register/schema/v1.json")
