@@ -87,7 +87,15 @@ async def fixture_entries(new_entry, editor, settings, events):
             entry=full.id, position=1, kind="luchtsensor", measures="fijnstof", mobile=True, location="Op de veegwagen"
         ),
     )
-    plain = await new_entry(title="Samen ontwerpen met bewoners", scope="broad", neighbourhoods=[], partners=[])
+    plain = await new_entry(
+        title="Samen ontwerpen met bewoners",
+        scope="broad",
+        neighbourhoods=[],
+        partners=[],
+        origin="idea",
+        idea_id=7,
+        response_due_at="2027-01-31",
+    )
     await services.post_update(
         settings,
         editor,
@@ -200,6 +208,10 @@ async def test_the_live_export_validates_against_its_published_schema(client, fi
     assert document["$schema"] == schema["$id"] == "http://127.0.0.1:8000/register/schema/v1.json"
     errors = list(Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(document))
     assert errors == [], [e.message for e in errors]
+    plain = next(e for e in document["entries"] if e["slug"] == fixture_entries["plain"].slug)
+    assert plain["idea_url"].endswith("/ideas/7") and plain["response_due_at"].startswith("2027-01-31")
+    declined = next(e for e in document["entries"] if e["slug"] == fixture_entries["declined"].slug)
+    assert declined["declined_reason"] and any(e["lessons_decision"] for e in document["entries"])
     full = next(e for e in document["entries"] if e["slug"] == fixture_entries["full"].slug)
     assert all(full[name] not in (None, "", []) for name in ("partners", "neighbourhoods", "budget_eur", "start_date"))
     assert {name: full[name] for name in TRANSPARENCY} == TRANSPARENCY
@@ -215,6 +227,11 @@ async def test_the_schema_names_every_column_and_rejects_a_broken_export(client,
     del document["entries"][1]["title"]
     messages = [e.message for e in Draft202012Validator(schema).iter_errors(document)]
     assert any("almost-done" in m for m in messages) and any("'title' is a required property" in m for m in messages)
+
+
+async def test_the_schema_address_is_never_an_entry_address(new_entry):
+    entry = await new_entry(title="Schema ...!!!", summary="Een project dat zo heet.")
+    assert entry.slug != "schema"
 
 
 # -- DCAT catalogue ------------------------------------------------------------
