@@ -47,6 +47,20 @@ class PrivacyConfig:
     mail: str | None
 
 
+CC0 = ("CC0 1.0 Universal", "https://creativecommons.org/publicdomain/zero/1.0/")
+
+
+@dataclass(frozen=True)
+class OpenDataConfig:
+    """[open_data]: the licence and publisher stated in the open data, its catalogue and the register pages."""
+
+    license_name: str = CC0[0]
+    license_url: str = CC0[1]
+    # The publisher as a URI, e.g. the TOOI identifier of the municipality (DCAT-AP-NL asks for one).
+    publisher_uri: str | None = None
+    contact_email: str | None = None  # the catalogue's contact point (default: none stated)
+
+
 ACCESSIBILITY_STATUSES = ("compliant", "partially_compliant", "not_compliant")
 
 
@@ -92,6 +106,7 @@ class CityConfig:
     # [[programme_lines]] goal, owner_role, budget_envelope_eur, start, end, status: the seed of each line's
     # row (participation.register.programme validates and inserts it once; admins edit it afterwards).
     programme_line_seeds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    open_data: OpenDataConfig = field(default_factory=OpenDataConfig)
 
     def neighbourhood(self, slug: str | None) -> Choice | None:
         return next((n for n in self.neighbourhoods if n.slug == slug), None)
@@ -248,6 +263,7 @@ class _Reader:
                 item["slug"]: {k: v for k, v in item.items() if k not in ("slug", "name")}
                 for item in self.data["programme_lines"]
             },
+            open_data=self._open_data(),
         )
 
     def _populations(self) -> dict[str, int]:
@@ -268,6 +284,22 @@ class _Reader:
         if not isinstance(value, dict):
             raise self.fail(key, "must be a table")
         return value
+
+    def _open_data(self) -> OpenDataConfig:
+        table = self._optional_table("open_data")
+        text = lambda key: self.text(table, key, f"open_data.{key}", required=False)  # noqa: E731
+        license_name, license_url = text("license_name"), text("license_url")
+        if bool(license_name) != bool(license_url):
+            raise self.fail("open_data.license_name", "give both license_name and license_url, or neither (CC0)")
+        for key in ("license_url", "publisher_uri"):
+            if text(key) and not re.match(r"^https?://\S+$", text(key) or ""):
+                raise self.fail(f"open_data.{key}", "must be a web address starting with https://")
+        return OpenDataConfig(
+            license_name=license_name or CC0[0],
+            license_url=license_url or CC0[1],
+            publisher_uri=text("publisher_uri"),
+            contact_email=text("contact_email"),
+        )
 
     def _privacy(self) -> PrivacyConfig:
         """Missing keys make the statement name the municipality in general, never an invented contact."""

@@ -310,6 +310,42 @@ def accounts_reset_two_step(email: str) -> None:
 
 
 @main.group()
+def register() -> None:
+    """The project register's open data."""
+
+
+@register.command("import")
+@click.argument("url")
+@click.option("--max-mb", type=click.IntRange(1, 500), default=20, show_default=True, help="Largest export to read.")
+@click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True, help="Seconds in all.")
+def register_import(url: str, max_mb: int, timeout: float) -> None:
+    """Read another city's /register.json (URL) into the read-only region view (/region)."""
+    from participation.register import region
+
+    settings = _settings()
+    try:
+        result = _with_database(
+            settings, lambda: region.import_register(settings, url, max_bytes=max_mb * 1_000_000, timeout=timeout)
+        )
+    except region.RegionImportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{result.city}: {result.added} added, {result.updated} updated, {result.removed} removed.")
+
+
+@register.command("forget")
+@click.argument("url")
+def register_forget(url: str) -> None:
+    """Remove an imported register (the URL it was imported from) from the region view."""
+    from participation.register import region
+
+    settings = _settings()
+    removed = _with_database(settings, lambda: region.forget_source(url))
+    if not removed:
+        raise click.ClickException(f"Nothing was imported from {url}.")
+    click.echo(f"{removed} entries removed from the region view.")
+
+
+@main.group()
 def tasks() -> None:
     """Periodic tasks (they also run inside the app)."""
 

@@ -51,6 +51,7 @@ from participation.rate_limits import BucketRateLimits
 from participation.register.api import RegisterApi
 from participation.register.controllers import RegisterPages
 from participation.register.exports import RegisterExports
+from participation.register.open_data_routes import OPEN_DATA_CONTROLLERS
 from participation.register.programme import seed_programme_lines
 from participation.register.programme_pages import BudgetPages, CouncilReportPages, ProgrammeLinePages
 from participation.security_log_pages import SecurityLogPages
@@ -94,6 +95,7 @@ class ApplicationCore(InitPluginProtocol):
                 BudgetPages,
                 CouncilReportPages,
                 RegisterExports,
+                *OPEN_DATA_CONTROLLERS,
                 RegisterApi,
                 SupportPages,
                 EntryIdeaPages,

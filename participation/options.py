@@ -13,6 +13,15 @@ from litestar.middleware import ASGIMiddleware
 from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+# A handler with `opt={"open_data": True}` (participation.register.open_data) may be read from any
+# origin, GET only and without credentials: its preflight says so.
+OPEN_DATA_PREFLIGHT = [
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-allow-methods", b"GET"),
+    (b"access-control-allow-headers", b"Accept, If-None-Match"),
+    (b"access-control-max-age", b"86400"),
+]
+
 
 class OptionsMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
@@ -29,5 +38,8 @@ class OptionsMiddleware(ASGIMiddleware):
             await next_app(scope, receive, send)
             return
         allow = ", ".join(sorted(route.methods))
-        await send({"type": "http.response.start", "status": 204, "headers": [(b"allow", allow.encode())]})
+        headers = [(b"allow", allow.encode())]
+        if any(handler.opt.get("open_data") for handler in route.route_handlers):
+            headers += OPEN_DATA_PREFLIGHT
+        await send({"type": "http.response.start", "status": 204, "headers": headers})
         await send({"type": "http.response.body", "body": b""})

@@ -201,6 +201,12 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
             legal_basis="Publieke taak (AVG art. 6 lid 1e)",
             dpia_status="planned",
             algorithm_used=True,
+            decision_making="De telling geeft een signaal; de evenementencoördinator besluit over extra maatregelen.",
+            impact="Minder drukte op het plein; bezoekers worden niet herkend of gevolgd.",
+            risks="Verkeerde tellingen bij slecht weer: de telling wordt met handmatige steekproeven gecontroleerd.",
+            risk_category="limited",
+            proportionality="Alleen aantallen, geen beelden: lichtere middelen (handmatig tellen) zijn te traag.",
+            human_intervention="Een medewerker bekijkt elk signaal en kan de telling uitzetten.",
         ),
         dict(
             slug="digitale-afsprakenassistent",

@@ -36,11 +36,18 @@ internal ids). The column names are stable; add new ones at the end.
 | `lessons_decision`, `lessons_decision_reason` | `continue`, `scale_up` or `stop`, and why |
 | `lessons_advice` | advice for other projects and cities |
 | `created_at`, `updated_at` | ISO 8601, UTC |
+| `decision_making`, `impact` | algorithm register: decision-making process; impact on residents and the city |
+| `risks`, `risk_category` | risks and their management; EU AI Act category `minimal`, `limited`, `high` or `unacceptable` |
+| `proportionality`, `human_intervention` | why this means and no lighter one; who checks and can overrule the outcome |
+| `iama_url` | the human rights and algorithms impact assessment (IAMA) |
 
 Booleans (`response_overdue`, `personal_data`, `algorithm_used`): CSV `true` / `false`, JSON
 `true` / `false`; unknown is an empty CSV cell or JSON `null`. In the CSV, a cell that starts
 with `=`, `+`, `-` or `@` gets a leading `'` so spreadsheets do not run it as a formula.
-The JSON document is `{"city", "generated_at", "columns", "entries": [...]}`.
+The JSON document is `{"$schema", "city", "generated_at", "license", "columns", "entries": [...]}`:
+`$schema` is the address of its JSON Schema (participation.register.schema, docs/open-data.md),
+`license` the open-data licence (`{"name", "url"}`). Both files carry CORS and a licence `Link`
+header (participation.register.open_data). Drafts are never exported.
 
 Both files are built once per change and kept in the app's "cache" store (Redis when
 configured, so every worker shares them): the key carries `services.export_version()`, one
@@ -64,7 +71,9 @@ from litestar.response import Response
 
 from participation.lib.cache import cached
 from participation.lib.cells import neutralise_formula
-from participation.register import services
+from participation.register import services, transparency
+from participation.register.open_data import OPEN_DATA, license_of, open_data_headers
+from participation.register.schema import schema_url
 from participation.register.schemas import entry_url, idea_url
 from participation.settings import Settings
 
@@ -110,6 +119,7 @@ COLUMNS = (
     "lessons_advice",
     "created_at",
     "updated_at",
+    *transparency.FIELDS,
 )
 
 
@@ -163,7 +173,7 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
 CACHE_SECONDS = 3600
 
 
-async def _export_response(
+async def export_response(
     request: Request, kind: str, media_type: str, build: Callable[[], Awaitable[bytes]], headers: dict[str, str]
 ) -> Response:
     version = await services.export_version()
@@ -178,27 +188,28 @@ async def _export_response(
 class RegisterExports(Controller):
     include_in_schema = False
 
-    @get("/register.csv", name="register_csv")
+    @get("/register.csv", name="register_csv", opt=OPEN_DATA)
     async def csv_export(self, request: Request, settings: NamedDependency[Settings]) -> Response:
         async def build() -> bytes:
             rows = [export_row(settings, v) for v in await services.all_entries_for_export()]
             return to_csv(rows).encode()
 
         disposition = f'attachment; filename="register-{settings.city.slug}.csv"'
-        return await _export_response(
-            request, "csv", "text/csv; charset=utf-8", build, {"Content-Disposition": disposition}
-        )
+        headers = {"Content-Disposition": disposition, **open_data_headers(settings)}
+        return await export_response(request, "csv", "text/csv; charset=utf-8", build, headers)
 
-    @get("/register.json", name="register_json")
+    @get("/register.json", name="register_json", opt=OPEN_DATA)
     async def json_export(self, request: Request, settings: NamedDependency[Settings]) -> Response:
         async def build() -> bytes:
             rows = [export_row(settings, v) for v in await services.all_entries_for_export()]
             document = {
+                "$schema": schema_url(settings),
                 "city": settings.city.name,
                 "generated_at": datetime.now(UTC).isoformat(),
+                "license": license_of(settings),
                 "columns": list(COLUMNS),
                 "entries": rows,
             }
             return msgspec.json.encode(document)
 
-        return await _export_response(request, "json", "application/json", build, {})
+        return await export_response(request, "json", "application/json", build, open_data_headers(settings))

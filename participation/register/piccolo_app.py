@@ -2,6 +2,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from participation.register.region_tables import RegionEntry
 from participation.register.tables import (
     EntryFollow,
     ProgrammeLine,
@@ -27,6 +28,7 @@ APP_CONFIG = AppConfig(
         ProgrammeLine,
         ProgrammeLineChange,
         RegisterBudgetLine,
+        RegionEntry,
     ],
     migration_dependencies=["participation.accounts.piccolo_app"],
 )

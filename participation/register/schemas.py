@@ -52,6 +52,14 @@ class EntryCreate(msgspec.Struct, forbid_unknown_fields=True):
     lessons_decision: str | None = None
     lessons_decision_reason: str | None = None
     lessons_advice: str | None = None
+    # Algorithmic transparency (participation.register.transparency).
+    decision_making: str | None = None
+    impact: str | None = None
+    risks: str | None = None
+    risk_category: str | None = None
+    proportionality: str | None = None
+    human_intervention: str | None = None
+    iama_url: str | None = None
 
 
 class EntryPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -88,6 +96,13 @@ class EntryPatch(msgspec.Struct, forbid_unknown_fields=True):
     lessons_decision: str | None | UnsetType = UNSET
     lessons_decision_reason: str | None | UnsetType = UNSET
     lessons_advice: str | None | UnsetType = UNSET
+    decision_making: str | None | UnsetType = UNSET
+    impact: str | None | UnsetType = UNSET
+    risks: str | None | UnsetType = UNSET
+    risk_category: str | None | UnsetType = UNSET
+    proportionality: str | None | UnsetType = UNSET
+    human_intervention: str | None | UnsetType = UNSET
+    iama_url: str | None | UnsetType = UNSET
 
 
 class UpdateCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -146,6 +161,13 @@ class Entry(msgspec.Struct):
     lessons_advice: str | None
     created_at: datetime
     updated_at: datetime
+    decision_making: str | None
+    impact: str | None
+    risks: str | None
+    risk_category: str | None
+    proportionality: str | None
+    human_intervention: str | None
+    iama_url: str | None
 
 
 class EntryDetail(Entry):

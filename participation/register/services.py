@@ -22,6 +22,7 @@ from participation.database import current_engine, is_unique_violation, write_tr
 from participation.i18n import N_
 from participation.lib.clock import utcnow
 from participation.lib.events import DomainEvents
+from participation.register import transparency
 from participation.register.events import EntryUpdated
 from participation.register.permissions import (
     INITIAL_STATUSES,
@@ -62,7 +63,7 @@ from participation.validation import (
 
 MAX_PARTNERS = 20
 MAX_PER_PAGE = 100
-RESERVED_SLUGS = frozenset({"new", "lessons", "lines", "report"})
+RESERVED_SLUGS = frozenset({"new", "lessons", "lines", "report", "schema"})
 SYSTEM_ROLE = "system"
 ROUTED_TEXT = N_(
     "This idea received enough support and was routed to the register. The municipality responds by the response date."
@@ -107,6 +108,7 @@ PUBLIC_COLUMNS = (
     "lessons_advice",
     "created_at",
     "updated_at",
+    *transparency.FIELDS,
 )
 # What an editor sets through the forms and the API (status only at creation; later through updates).
 EDITABLE_FIELDS = (
@@ -141,6 +143,7 @@ EDITABLE_FIELDS = (
     "lessons_decision",
     "lessons_decision_reason",
     "lessons_advice",
+    *transparency.FIELDS,
 )
 _TEXT_LIMITS = {
     "data_description": 2000,
@@ -333,6 +336,7 @@ def clean_entry(settings: Settings, raw: Mapping[str, Any]) -> dict[str, Any]:
         if url and (len(url) > 500 or not re.match(r"^https?://[^\s/]+\.[^\s]+$", url)):
             errors.add(name, N_("Enter a web address starting with https://."))
         out[name] = url
+    out.update(transparency.clean(raw, errors))
     errors.raise_if_any()
     return out
 
@@ -650,8 +654,8 @@ async def list_lessons(theme: str | None = None, page: int = 1, per_page: int = 
 
 
 async def all_entries_for_export() -> list[dict[str, Any]]:
-    """Every entry's public view (a fixed number of queries, whatever the register's size)."""
-    return await _views([], [RegisterEntry.slug])
+    """Every published entry's public view (a fixed number of queries, whatever the register's size)."""
+    return await _views([RegisterEntry.draft.eq(False)], [RegisterEntry.slug])
 
 
 # -- writing -----------------------------------------------------------------

@@ -91,6 +91,14 @@ class RegisterEntry(Table):
     open_data_url = Varchar(length=500, null=True, default=None)
     algorithm_used = Boolean(null=True, default=None)
     algorithm_register_url = Varchar(length=500, null=True, default=None)
+    # Algorithmic transparency (the algorithm register's fields; participation.register.transparency).
+    decision_making = Text(null=True, default=None)
+    impact = Text(null=True, default=None)
+    risks = Text(null=True, default=None)
+    risk_category = Varchar(length=20, null=True, default=None)
+    proportionality = Text(null=True, default=None)
+    human_intervention = Text(null=True, default=None)
+    iama_url = Varchar(length=500, null=True, default=None)
     # Lessons learned (all required before `completed` or `stopped`).
     lessons_tried = Text(null=True, default=None)
     lessons_outcome = Text(null=True, default=None)
