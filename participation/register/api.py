@@ -89,7 +89,7 @@ class RegisterApi(Controller):
         settings: NamedDependency[Settings],
     ) -> Entry:
         entry = await services.update_entry(settings, request.user, slug, patch_values(data))
-        return entry_out(await services.get_entry(entry.slug), settings.base_url)
+        return entry_out(await services.get_entry(entry.slug, drafts=True), settings.base_url)
 
     @post(
         "/{slug:str}/updates",

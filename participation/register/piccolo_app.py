@@ -5,7 +5,10 @@ from piccolo.conf.apps import AppConfig
 from participation.register.tables import (
     EntryFollow,
     RegisterEntry,
+    RegisterFieldChange,
+    RegisterLink,
     RegisterNeighbourhood,
+    RegisterNote,
     RegisterPartner,
     RegisterSensor,
     RegisterUpdate,
@@ -14,6 +17,16 @@ from participation.register.tables import (
 APP_CONFIG = AppConfig(
     app_name="register",
     migrations_folder_path=Path(__file__).parent / "piccolo_migrations",
-    table_classes=[RegisterEntry, RegisterPartner, RegisterSensor, RegisterNeighbourhood, RegisterUpdate, EntryFollow],
+    table_classes=[
+        RegisterEntry,
+        RegisterPartner,
+        RegisterSensor,
+        RegisterNeighbourhood,
+        RegisterUpdate,
+        EntryFollow,
+        RegisterNote,
+        RegisterFieldChange,
+        RegisterLink,
+    ],
     migration_dependencies=["participation.accounts.piccolo_app"],
 )
