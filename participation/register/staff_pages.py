@@ -51,13 +51,15 @@ class RegisterStaffPages(Controller):
         return Redirect(f"/register/{slug}", status_code=303)
 
     @post("/notes", name="register_add_note")
-    async def add_note(self, request: Request[Account, Any, Any], slug: FromPath[str]) -> Redirect:
+    async def add_note(self, request: Request[Account, Any, Any], slug: FromPath[str]) -> Template | Redirect:
         form = await request.form()
+        values = {"text": form.get("text") or ""}
         try:
-            await notes.add_note(request.user, slug, form.get("text"))
+            await notes.add_note(request.user, slug, values["text"])
         except FormErrors as exc:
-            flash(request, str(exc.errors["text"]), category="error")
-            return Redirect(f"/register/{slug}#notes-title", status_code=303)
+            entry = await services.get_entry(slug, drafts=True)
+            context = {"entry": entry, "values": values, "errors": exc.errors}
+            return Template("register/note.html", status_code=422, context=context)
         flash(request, gettext("The internal note has been added."), category="success")
         return Redirect(f"/register/{slug}#notes-title", status_code=303)
 
