@@ -11,6 +11,7 @@ import pytest
 
 from participation.register import drafts, services
 from participation.register.tables import RegisterEntry, RegisterFieldChange, RegisterUpdate
+from participation.validation import DomainError
 from tests.accounts.tools import another_browser
 from tests.forms import follow, form_on, open_form, text_of
 from tests.helpers import api_token, csrf_from, sign_in
@@ -192,3 +193,16 @@ async def test_api_editor_reads_back_a_patched_draft_while_the_public_api_does_n
     response = await client.patch(f"/api/v1/register/{draft.slug}", headers=headers, json={"budget_eur": 12})
     assert response.status_code == 200 and response.json()["budget_eur"] == 12
     assert (await client.get(f"/api/v1/register/{draft.slug}")).status_code == 404
+
+
+async def test_an_idea_is_not_linked_into_a_draft(settings, editor, member, events):
+    from ideas.tables import Idea
+    from tests.ideas.factories import make_idea
+    from voting import services as voting
+
+    draft = await services.create_entry(settings, editor, entry_fields(), draft=True)
+    idea = await make_idea(member, title="Lantaarnpalen die dimmen in Rokkeveen")
+    with pytest.raises(DomainError) as refused:
+        await voting.link_idea(settings, editor, draft.slug, str(idea.id), events=events)
+    assert refused.value.status_code == 409
+    assert (await Idea.select(Idea.status).where(Idea.id == idea.id).first())["status"] == "published"
