@@ -194,7 +194,10 @@ class RegisterPages(Controller):
                     values, exc.errors, mode="create", initial_statuses=[s.value for s in INITIAL_STATUSES]
                 ),
             )
-        flash(request, gettext("The entry has been added to the register."), category="success")
+        if entry.draft:
+            flash(request, gettext("The draft has been saved: only register editors can see it."), category="success")
+        else:
+            flash(request, gettext("The entry has been added to the register."), category="success")
         return Redirect(f"/register/{entry.slug}")
 
     # -- public: one entry --------------------------------------------------

@@ -46,12 +46,12 @@ async def test_editing_through_the_form_records_each_changed_field(client, setti
     staff_page = await client.get(f"/register/{entry.slug}/history")
     assert staff_page.status_code == 200
     table = text_of(staff_page, ".register-history")
-    assert "Budget" in table and "1000" in table and "2500" in table and "Piet Pietersen" in table
+    assert "Budget" in table and "€ 1.000" in table and "€ 2.500" in table and "Piet Pietersen" in table
 
     async with another_browser(client) as resident:
         await sign_in(resident, member.email)
         public = text_of(await resident.get(f"/register/{entry.slug}"), ".register-timeline")
-        assert "Gegevens gewijzigd" in public and "Budget: 1000 → 2500" in public
+        assert "Gegevens gewijzigd" in public and "Budget: € 1.000 → € 2.500" in public
         assert "Piet Pietersen" not in public  # the account stays internal; the timeline shows the role
         assert "Redactie register" in public
         assert (await resident.get(f"/register/{entry.slug}/history")).status_code == 403
