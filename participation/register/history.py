@@ -19,6 +19,7 @@ from enum import Enum
 from typing import Any
 
 from participation.accounts.tables import Account
+from participation.database import for_update
 from participation.i18n import N_
 from participation.lib.clock import utcnow
 from participation.register.tables import RegisterEntry, RegisterFieldChange, RegisterNeighbourhood, RegisterPartner
@@ -106,8 +107,13 @@ def as_text(value: Any) -> str | None:
 
 
 async def snapshot(entry_id: int) -> dict[str, Any]:
-    """Every column of the entry plus its partners and neighbourhoods (three queries)."""
-    row = await RegisterEntry.select().where(RegisterEntry.id == entry_id).first()
+    """Every column of the entry plus its partners and neighbourhoods (three queries).
+
+    Inside a write transaction the entry's row stays locked until it ends (PostgreSQL; SQLite's
+    write transaction already holds the one write lock): two editors saving at once then record
+    a chain (a -> b, b -> c), never two changes from the same old value.
+    """
+    row = await for_update(RegisterEntry.select().where(RegisterEntry.id == entry_id)).first()
     if row is None:
         return {}
     partners = (

@@ -3,6 +3,8 @@ of it, the public timeline the public fields' changes (old -> new, when) without
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from participation.accounts.tables import Role
@@ -11,7 +13,7 @@ from participation.register import history, services
 from participation.register.tables import RegisterEntry, RegisterFieldChange
 from tests.accounts.tools import another_browser
 from tests.forms import follow, open_form, text_of
-from tests.helpers import make_account, sign_in
+from tests.helpers import api_token, make_account, sign_in
 from tests.register.conftest import entry_fields
 
 pytestmark = pytest.mark.anyio
@@ -114,3 +116,25 @@ async def test_long_texts_are_shortened_on_the_public_timeline_only(settings, ed
     assert item["changes"][0]["new"].endswith("…") and len(item["changes"][0]["new"]) <= history.PUBLIC_EXCERPT + 1
     [full] = await history.full_history(entry.id)
     assert full["new_value"] == long_text.strip()
+
+
+async def test_editors_saving_at_once_record_a_chain_of_changes(client, editor, new_entry):
+    """Each save's "old" is what the one before it left: the history can be read as a sequence."""
+    entry = await new_entry(budget_eur=1)
+    headers = await api_token(client, editor.email)
+    budgets = [10, 20, 30, 40, 50]
+    responses = await asyncio.gather(
+        *(client.patch(f"/api/v1/register/{entry.slug}", headers=headers, json={"budget_eur": b}) for b in budgets)
+    )
+    assert [r.status_code for r in responses] == [200] * len(budgets)
+    rows = (
+        await RegisterFieldChange.select(RegisterFieldChange.old_value, RegisterFieldChange.new_value)
+        .where(RegisterFieldChange.field == "budget_eur")
+        .order_by(RegisterFieldChange.id)
+    )
+    assert len(rows) == len(budgets)
+    assert rows[0]["old_value"] == "1"
+    for before, after in zip(rows, rows[1:], strict=False):
+        assert after["old_value"] == before["new_value"]
+    final = await RegisterEntry.select(RegisterEntry.budget_eur).where(RegisterEntry.id == entry.id).first()
+    assert str(final["budget_eur"]) == rows[-1]["new_value"]
