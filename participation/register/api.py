@@ -77,8 +77,9 @@ class RegisterApi(Controller):
     async def create_entry(
         self, request: Request[Account, Any, Any], data: JSONBody[EntryCreate], settings: NamedDependency[Settings]
     ) -> EntryDetail:
-        entry = await services.create_entry(settings, request.user, create_values(data))
-        return entry_out(await services.get_entry(entry.slug), settings.base_url, detail=True)  # type: ignore[return-value]
+        entry = await services.create_entry(settings, request.user, create_values(data), draft=data.draft)
+        view = await services.get_entry(entry.slug, drafts=True)
+        return entry_out(view, settings.base_url, detail=True)  # type: ignore[return-value]
 
     @patch("/{slug:str}", guards=[requires_editor], summary="Change fields of a register entry (editors)")
     async def update_entry(

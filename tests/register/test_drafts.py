@@ -206,3 +206,18 @@ async def test_an_idea_is_not_linked_into_a_draft(settings, editor, member, even
         await voting.link_idea(settings, editor, draft.slug, str(idea.id), events=events)
     assert refused.value.status_code == 409
     assert (await Idea.select(Idea.status).where(Idea.id == idea.id).first())["status"] == "published"
+
+
+async def test_api_editor_creates_a_draft_the_public_api_does_not_show(client, editor):
+    headers = await api_token(client, editor.email)
+    response = await client.post(
+        "/api/v1/register",
+        headers=headers,
+        json={"title": "Slimme bankjes in het park", "summary": "Bankjes.", "theme": "energy", "scope": "narrow"}
+        | {"draft": True},
+    )
+    assert response.status_code == 201, response.text
+    slug = response.json()["slug"]
+    assert (await RegisterEntry.select(RegisterEntry.draft).where(RegisterEntry.slug == slug).first())["draft"]
+    assert (await client.get(f"/api/v1/register/{slug}")).status_code == 404
+    assert (await client.get("/api/v1/register")).json()["total"] == 0
