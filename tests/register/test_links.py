@@ -9,7 +9,7 @@ import pytest
 
 from participation.register import links, services
 from participation.register.tables import RegisterLink
-from participation.validation import FormErrors
+from participation.validation import DomainError, FormErrors
 from tests.accounts.tools import another_browser
 from tests.forms import follow, form_on, open_form, page_problems, text_of
 from tests.helpers import sign_in
@@ -99,6 +99,10 @@ async def test_an_editor_removes_a_link(client, editor, new_entry):
     await sign_in(client, editor.email)
     page = await client.get(f"/register/{two.slug}/links")  # from the other side, as "followed by"
     [link] = await RegisterLink.select(RegisterLink.id)
+    stranger = await new_entry(title="Een project zonder koppeling")
+    with pytest.raises(DomainError) as elsewhere:  # a link is removed from one of its own two entries only
+        await links.remove_link(editor, stranger.slug, link["id"])
+    assert elsewhere.value.status_code == 404
     form = form_on(page, action=f"/register/{two.slug}/links/{link['id']}/delete")
     await follow(client, await form.submit(client))
     assert await stored_links() == []
