@@ -54,6 +54,7 @@ from participation.register.exports import RegisterExports
 from participation.register.open_data_routes import OPEN_DATA_CONTROLLERS
 from participation.register.programme import seed_programme_lines
 from participation.register.programme_pages import BudgetPages, CouncilReportPages, ProgrammeLinePages
+from participation.register.staff_pages import RegisterStaffPages
 from participation.security_log_pages import SecurityLogPages
 from participation.sessions import SessionConfig
 from participation.settings import ROOT
@@ -96,6 +97,7 @@ class ApplicationCore(InitPluginProtocol):
                 CouncilReportPages,
                 RegisterExports,
                 *OPEN_DATA_CONTROLLERS,
+                RegisterStaffPages,
                 RegisterApi,
                 SupportPages,
                 EntryIdeaPages,

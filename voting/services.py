@@ -479,6 +479,8 @@ async def link_idea(
     entry = await RegisterEntry.objects().where(RegisterEntry.slug == entry_slug).first()
     if entry is None:
         raise DomainError(N_("There is no register entry at this address."), status_code=404)
+    if entry.draft:  # an idea routes into public entries only: its supporters follow it there
+        raise DomainError(N_("Publish this entry before linking ideas to it."), status_code=409)
     try:
         async with write_transaction():
             idea = await for_update(Idea.objects().where(Idea.id == idea_id)).first()

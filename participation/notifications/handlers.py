@@ -20,6 +20,7 @@ from participation.notifications.tables import Category
 from participation.register.events import EntryUpdated
 from participation.register.services import SYSTEM_ROLE
 from participation.register.tables import EntryFollow, RegisterEntry, RegisterUpdate
+from participation.register.visibility import published
 from voting.tables import Routing, Support
 
 S = IdeaStatus
@@ -131,7 +132,7 @@ class NotificationHandlers:
         )
         entry = (
             await RegisterEntry.select(RegisterEntry.id, RegisterEntry.slug, RegisterEntry.title, RegisterEntry.idea_id)
-            .where(RegisterEntry.id == event.entry_id)
+            .where((RegisterEntry.id == event.entry_id) & published())  # a draft tells no one
             .first()
         )
         if update is None or entry is None or update["author_role"] == SYSTEM_ROLE:

@@ -79,8 +79,9 @@ class RegisterApi(Controller):
     async def create_entry(
         self, request: Request[Account, Any, Any], data: JSONBody[EntryCreate], settings: NamedDependency[Settings]
     ) -> EntryDetail:
-        entry = await services.create_entry(settings, request.user, create_values(data))
-        return entry_out(await services.get_entry(entry.slug), settings.base_url, detail=True)  # type: ignore[return-value]
+        entry = await services.create_entry(settings, request.user, create_values(data), draft=data.draft)
+        view = await services.get_entry(entry.slug, drafts=True)
+        return entry_out(view, settings.base_url, detail=True)  # type: ignore[return-value]
 
     @patch("/{slug:str}", guards=[requires_editor], summary="Change fields of a register entry (editors)")
     async def update_entry(
@@ -91,7 +92,7 @@ class RegisterApi(Controller):
         settings: NamedDependency[Settings],
     ) -> Entry:
         entry = await services.update_entry(settings, request.user, slug, patch_values(data))
-        return entry_out(await services.get_entry(entry.slug), settings.base_url)
+        return entry_out(await services.get_entry(entry.slug, drafts=True), settings.base_url)
 
     @post(
         "/{slug:str}/updates",

@@ -21,10 +21,12 @@ from participation.accounts.tables import Account
 from participation.i18n import gettext, local_time
 from participation.lib.events import DomainEvents
 from participation.markdown import render_markdown
-from participation.register import programme, services
+from participation.register import links, programme, services
+from participation.register.entry_parts import entry_parts
 from participation.register.extensions import RegisterExtensions
 from participation.register.permissions import INITIAL_STATUSES, allowed_next, can_edit_register
 from participation.register.tables import Status
+from participation.register.visibility import sees_internal
 from participation.settings import Settings
 from participation.validation import FormErrors, PageNumber
 
@@ -79,6 +81,27 @@ def _display_values(values: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
+# What a follow-on project takes over from the entry it continues (the editor changes what differs).
+FOLLOW_ON_FIELDS = (
+    "summary", "description", "programme_line", "theme", "scope", "department", "contact_email", "partners",
+    "neighbourhoods", "personal_data", "data_description", "data_purpose", "legal_basis", "retention_period",
+    "open_data_url", "algorithm_used", "algorithm_register_url",
+)  # fmt: skip
+
+
+def follow_on_values(previous: dict[str, Any]) -> dict[str, Any]:
+    values = {name: previous[name] for name in FOLLOW_ON_FIELDS}
+    title = gettext("%(title)s: follow-on", title=previous["title"])
+    values.update(
+        title=title if len(title) <= 120 else previous["title"],
+        origin="city",
+        status=Status.received.value,
+        follow_on=previous["slug"],
+        follow_on_title=previous["title"],
+    )
+    return values
+
+
 def _form_context(values: dict[str, Any], errors: dict[str, Any], **extra: Any) -> dict[str, Any]:
     partners = list(values.get("partners") or [])
     partners += [{"name": "", "kind": ""}] * BLANK_PARTNER_ROWS
@@ -97,7 +120,9 @@ class RegisterPages(Controller):
     @get("/", name="register_index")
     async def index(self, request: Request, settings: NamedDependency[Settings], page: PageNumber = 1) -> Template:
         filters = services.parse_filters(settings, request.query_params)
-        entries, total = await services.list_entries(filters, page=max(page, 1), per_page=PER_PAGE)
+        entries, total = await services.list_entries(
+            filters, page=max(page, 1), per_page=PER_PAGE, drafts=sees_internal(request.user)
+        )
         lines = await programme.line_choices()
         return Template(
             "register/index.html",
@@ -131,13 +156,15 @@ class RegisterPages(Controller):
 
     # -- editors: create ----------------------------------------------------
     @get("/new", name="register_new", guards=[requires_editor])
-    async def new_form(self) -> Template:
-        values = {
+    async def new_form(self, follow_on: FromQuery[str] = "") -> Template:
+        values: dict[str, Any] = {
             "origin": "city",
             "status": Status.received.value,
             "personal_data": "unknown",
             "algorithm_used": "unknown",
         }
+        if follow_on:  # the "scale up" lesson's follow-on project, prefilled from the entry it continues
+            values = _display_values(follow_on_values(await services.get_entry(follow_on, drafts=True)))
         return Template(
             "register/form.html",
             context=_form_context(values, {}, mode="create", initial_statuses=[s.value for s in INITIAL_STATUSES]),
@@ -148,8 +175,19 @@ class RegisterPages(Controller):
         self, request: Request[Account, Any, Any], settings: NamedDependency[Settings]
     ) -> Template | Redirect:
         values = await _form_values(request)
+        previous = values.get("follow_on") or ""
+
+        async def link_follow_on(entry: Any) -> None:
+            await links.create_follow_on_link(entry.id, previous, request.user)
+
         try:
-            entry = await services.create_entry(settings, request.user, values)
+            entry = await services.create_entry(
+                settings,
+                request.user,
+                values,
+                draft=values.get("draft") == "on",
+                then=link_follow_on if previous else None,
+            )
         except FormErrors as exc:
             return Template(
                 "register/form.html",
@@ -158,7 +196,10 @@ class RegisterPages(Controller):
                     values, exc.errors, mode="create", initial_statuses=[s.value for s in INITIAL_STATUSES]
                 ),
             )
-        flash(request, gettext("The entry has been added to the register."), category="success")
+        if entry.draft:
+            flash(request, gettext("The draft has been saved: only register editors can see it."), category="success")
+        else:
+            flash(request, gettext("The entry has been added to the register."), category="success")
         return Redirect(f"/register/{entry.slug}")
 
     # -- public: one entry --------------------------------------------------
@@ -166,12 +207,14 @@ class RegisterPages(Controller):
     async def entry(
         self, request: Request, slug: FromPath[str], register_extensions: NamedDependency[RegisterExtensions]
     ) -> Template:
-        entry = await services.get_entry(slug)
+        entry = await services.get_entry(slug, drafts=sees_internal(request.user))
+        parts = await entry_parts(request.user, await services.entry_id_for(slug, request.user), entry)
         extra = await register_extensions.for_entry(request, entry)
         return Template(
             "register/entry.html",
             context={
                 **extra,
+                **parts,
                 "entry": entry,
                 "description_html": render_markdown(entry["description"]),
                 "can_edit": can_edit_register(request.user),
@@ -223,7 +266,7 @@ class RegisterPages(Controller):
     # -- editors: timeline update -------------------------------------------
     @get("/{slug:str}/update", name="register_update", guards=[requires_editor])
     async def update_form(self, slug: FromPath[str]) -> Template:
-        entry = await services.get_entry(slug)
+        entry = await services.get_entry(slug, drafts=True)
         return Template(
             "register/update.html",
             context={"entry": entry, "values": {}, "errors": {}, "next_statuses": allowed_next(entry["status"])},
@@ -250,7 +293,7 @@ class RegisterPages(Controller):
                 events=events,
             )
         except FormErrors as exc:
-            entry = await services.get_entry(slug)
+            entry = await services.get_entry(slug, drafts=True)
             return Template(
                 "register/update.html",
                 status_code=422,

@@ -17,7 +17,8 @@ class Partner(msgspec.Struct):
 
 
 class EntryCreate(msgspec.Struct, forbid_unknown_fields=True):
-    """A new entry. `status` is the starting status (received, under_assessment, planned or running)."""
+    """A new entry. `status` is the starting status (received, under_assessment, planned or running).
+    `draft`: visible to register editors only until published on the entry's page."""
 
     title: str
     summary: str
@@ -28,6 +29,7 @@ class EntryCreate(msgspec.Struct, forbid_unknown_fields=True):
     idea_id: RecordId | None = None
     status: str = "received"
     update_text: str | None = None
+    draft: bool = False
     programme_line: str | None = None
     department: str = ""
     contact_email: str | None = None

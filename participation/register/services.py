@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -22,7 +22,7 @@ from participation.database import current_engine, is_unique_violation, write_tr
 from participation.i18n import N_
 from participation.lib.clock import utcnow
 from participation.lib.events import DomainEvents
-from participation.register import transparency
+from participation.register import history, transparency
 from participation.register.events import EntryUpdated
 from participation.register.permissions import (
     INITIAL_STATUSES,
@@ -49,6 +49,7 @@ from participation.register.tables import (
     Scope,
     Status,
 )
+from participation.register.visibility import published, published_sql, sees_internal
 from participation.settings import Settings
 from participation.validation import (
     EMAIL_RE,
@@ -69,8 +70,9 @@ ROUTED_TEXT = N_(
     "This idea received enough support and was routed to the register. The municipality responds by the response date."
 )
 ADDED_TEXT = N_("Added to the register.")
+PUBLISHED_TEXT = N_("Published in the register.")  # a draft made public (participation.register.drafts)
 # Fixed texts the platform writes itself; shown in the reader's language.
-_PLATFORM_TEXTS = frozenset({ROUTED_TEXT, ADDED_TEXT})
+_PLATFORM_TEXTS = frozenset({ROUTED_TEXT, ADDED_TEXT, PUBLISHED_TEXT})
 
 # Columns shown to everyone (and exported); `id`, `created_by` and update authors stay internal.
 PUBLIC_COLUMNS = (
@@ -375,9 +377,11 @@ async def _views(
     now: datetime | None = None,
     ascending: bool = True,
     keep_id: bool = False,
+    drafts: bool = False,
 ) -> list[dict[str, Any]]:
-    query = RegisterEntry.select(RegisterEntry.id, *_public_columns())
-    for clause in where:
+    """Public views; `drafts` (staff only) includes drafts, each view says `draft` either way."""
+    query = RegisterEntry.select(RegisterEntry.id, *_public_columns(), RegisterEntry.draft)
+    for clause in where if drafts else [*where, published()]:
         query = query.where(clause)
     query = query.order_by(*order, ascending=ascending)
     if limit is not None:
@@ -479,18 +483,18 @@ def _where(filters: EntryFilters, now: datetime) -> list[Any]:
 
 
 async def list_entries(
-    filters: EntryFilters, page: int = 1, per_page: int = 50, now: datetime | None = None
+    filters: EntryFilters, page: int = 1, per_page: int = 50, now: datetime | None = None, drafts: bool = False
 ) -> tuple[list[dict[str, Any]], int]:
-    """A page of entries (ordered by programme line, then title) and the total matching."""
+    """A page of entries (ordered by programme line, then title) and the total matching; drafts for staff only."""
     now = now or utcnow()
     page, per_page = max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
     where = _where(filters, now)
     count = RegisterEntry.count()
-    for clause in where:
+    for clause in where if drafts else [*where, published()]:
         count = count.where(clause)
     total = await count
     order = (RegisterEntry.programme_line, RegisterEntry.title, RegisterEntry.id)
-    entries = await _views(where, order, offset=(page - 1) * per_page, limit=per_page, now=now)
+    entries = await _views(where, order, offset=(page - 1) * per_page, limit=per_page, now=now, drafts=drafts)
     return entries, total
 
 
@@ -522,7 +526,7 @@ async def portfolio_summary(now: datetime | None = None) -> dict[str, Any]:
     rows = await RegisterEntry.raw(
         "SELECT status, scope, COUNT(*) AS n, "
         "SUM(CASE WHEN status = {} AND response_due_at < {} THEN 1 ELSE 0 END) AS overdue "
-        "FROM register_entry GROUP BY status, scope",
+        f"FROM register_entry WHERE {published_sql()} GROUP BY status, scope",
         Status.received.value,
         now,
     )
@@ -537,13 +541,15 @@ async def export_version(now: datetime | None = None) -> str:
     """What the open-data export depends on, in one cheap query: it changes with any change to an entry.
 
     Every write to an entry, its partners or neighbourhoods sets the entry's updated_at (creating,
-    editing, timeline updates, routing); the count catches deletions; the number of overdue
+    editing, timeline updates, routing, publishing a draft); drafts are left out, so editing one
+    changes nothing public; the count catches deletions; the number of overdue
     responses catches the export's one time-dependent column (`response_overdue`).
     """
     now = now or utcnow()
     rows = await RegisterEntry.raw(
         "SELECT COUNT(*) AS n, MAX(updated_at) AS changed, "
-        "SUM(CASE WHEN status = {} AND response_due_at < {} THEN 1 ELSE 0 END) AS overdue FROM register_entry",
+        "SUM(CASE WHEN status = {} AND response_due_at < {} THEN 1 ELSE 0 END) AS overdue "
+        f"FROM register_entry WHERE {published_sql()}",
         Status.received.value,
         now,
     )
@@ -592,15 +598,16 @@ async def recent_updates(limit: int = 5) -> list[dict[str, Any]]:
             RegisterUpdate.entry.slug.as_alias("slug"),
             RegisterUpdate.entry.title.as_alias("title"),
         )
+        .where(published(RegisterUpdate.entry))
         .order_by(RegisterUpdate.created_at, ascending=False)
         .order_by(RegisterUpdate.id, ascending=False)
         .limit(limit)
     )
 
 
-async def get_entry(slug: str, now: datetime | None = None) -> dict[str, Any]:
-    """One entry's public view with partners, neighbourhoods and timeline."""
-    views = await _views([RegisterEntry.slug == slug], [RegisterEntry.id], now=now, keep_id=True)
+async def get_entry(slug: str, now: datetime | None = None, drafts: bool = False) -> dict[str, Any]:
+    """One entry's public view with partners, neighbourhoods and timeline (a draft: for staff, `drafts=True`)."""
+    views = await _views([RegisterEntry.slug == slug], [RegisterEntry.id], now=now, keep_id=True, drafts=drafts)
     if not views:
         raise DomainError(N_("There is no register entry at this address."), 404)
     view = views[0]
@@ -629,13 +636,13 @@ async def entry_outcome(entry_id: int, now: datetime | None = None) -> dict[str,
 
 async def editable_values(slug: str) -> dict[str, Any]:
     """The current editable values of an entry (for the edit form and for PATCH merges)."""
-    view = await get_entry(slug)
+    view = await get_entry(slug, drafts=True)
     return {name: view[name] for name in EDITABLE_FIELDS} | {"status": view["status"]}
 
 
 async def list_lessons(theme: str | None = None, page: int = 1, per_page: int = 50) -> tuple[list[dict[str, Any]], int]:
     """Entries with lessons learned recorded, most recently updated first."""
-    where: list[Any] = [RegisterEntry.lessons_tried.is_not_null()]
+    where: list[Any] = [RegisterEntry.lessons_tried.is_not_null(), published()]
     if theme:
         where.append(RegisterEntry.theme == theme)
     count = RegisterEntry.count()
@@ -655,7 +662,7 @@ async def list_lessons(theme: str | None = None, page: int = 1, per_page: int = 
 
 async def all_entries_for_export() -> list[dict[str, Any]]:
     """Every published entry's public view (a fixed number of queries, whatever the register's size)."""
-    return await _views([RegisterEntry.draft.eq(False)], [RegisterEntry.slug])
+    return await _views([], [RegisterEntry.slug])
 
 
 # -- writing -----------------------------------------------------------------
@@ -709,8 +716,19 @@ def _require_editor(account: Account | None) -> None:
 DEFAULT_STATUS = Status.received.value
 
 
-async def create_entry(settings: Settings, account: Account, raw: Mapping[str, Any]) -> RegisterEntry:
-    """An editor adds an entry (often the city's own project) with a first timeline update."""
+async def create_entry(
+    settings: Settings,
+    account: Account,
+    raw: Mapping[str, Any],
+    *,
+    draft: bool = False,
+    then: Callable[[RegisterEntry], Awaitable[None]] | None = None,
+) -> RegisterEntry:
+    """An editor adds an entry (often the city's own project) with a first timeline update.
+
+    A `draft` stays staff-only until published (participation.register.drafts). `then` runs in
+    the same transaction with the new entry (e.g. linking a follow-on to the entry it continues).
+    """
     _require_editor(account)
     values = clean_entry(settings, raw)
     status = clean_text(raw.get("status")) or DEFAULT_STATUS
@@ -721,7 +739,9 @@ async def create_entry(settings: Settings, account: Account, raw: Mapping[str, A
     for attempt in range(3):
         try:
             async with write_transaction():
-                entry = await _insert_entry(values, status, await _free_slug(slugify(values["title"])), account.id)
+                entry = await _insert_entry(
+                    values, status, await _free_slug(slugify(values["title"])), account.id, draft=draft
+                )
                 await _add_update(
                     entry,
                     status=status,
@@ -730,6 +750,8 @@ async def create_entry(settings: Settings, account: Account, raw: Mapping[str, A
                     author_role=account.role,
                     author_id=account.id,
                 )
+                if then is not None:
+                    await then(entry)
             return entry
         except Exception as exc:
             # Two editors creating the same title at once: the loser takes the next free slug.
@@ -738,9 +760,11 @@ async def create_entry(settings: Settings, account: Account, raw: Mapping[str, A
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-async def _insert_entry(values: Mapping[str, Any], status: str, slug: str, author_id: int | None) -> RegisterEntry:
+async def _insert_entry(
+    values: Mapping[str, Any], status: str, slug: str, author_id: int | None, draft: bool = False
+) -> RegisterEntry:
     now = utcnow()
-    entry = RegisterEntry(slug=slug, status=status, created_by=author_id, created_at=now, updated_at=now)
+    entry = RegisterEntry(slug=slug, status=status, created_by=author_id, created_at=now, updated_at=now, draft=draft)
     for name in EDITABLE_FIELDS:
         if name not in ("partners", "neighbourhoods"):
             setattr(entry, name, values[name])
@@ -776,6 +800,7 @@ async def update_entry(settings: Settings, account: Account, slug: str, raw: Map
     _require_editor(account)
     async with write_transaction():
         entry = await _entry_row(slug)
+        before = await history.snapshot(entry.id)
         current = await editable_values(slug)
         merged = {**current, **{k: v for k, v in raw.items() if k in EDITABLE_FIELDS}}
         if _same_due_day(merged.get("response_due_at"), current.get("response_due_at"), settings.city.timezone):
@@ -793,6 +818,7 @@ async def update_entry(settings: Settings, account: Account, slug: str, raw: Map
             RegisterEntry.id == entry.id
         )
         await _replace_children(entry.id, values)
+        await history.record_changes(entry.id, before, await history.snapshot(entry.id), account)
     return await _entry_row(slug)
 
 
@@ -816,6 +842,7 @@ async def post_update(
     errors.raise_if_any()
     async with write_transaction():
         entry = await _entry_row(slug)
+        before = await history.snapshot(entry.id)
         values = {name: getattr(entry, name) for name in ("status", "personal_data", *PRIVACY_FIELDS, *LESSON_FIELDS)}
         if wanted is not None:
             if wanted == Status.declined.value and not reason:
@@ -843,6 +870,7 @@ async def post_update(
             author_role=account.role,
             author_id=account.id,
         )
+        await history.record_changes(entry.id, before, await history.snapshot(entry.id), account)
         await events.publish(EntryUpdated(entry.id, update.id, wanted or entry.status, entry.status, update.created_at))
     return update
 
@@ -850,14 +878,17 @@ async def post_update(
 # -- following an entry ---------------------------------------------------------
 
 
-async def entry_id_for(slug: str) -> int:
-    """The internal id of a public entry (404 as DomainError when there is none)."""
-    return (await _entry_row(slug)).id
+async def entry_id_for(slug: str, viewer: Account | None = None) -> int:
+    """The internal id of an entry `viewer` may see (404 as DomainError when there is none: a draft for the public)."""
+    entry = await _entry_row(slug)
+    if entry.draft and not sees_internal(viewer):
+        raise DomainError(N_("There is no register entry at this address."), 404)
+    return entry.id
 
 
 async def follow_entry(account: Account, slug: str) -> None:
     """Follow an entry's timeline (its updates reach the follower's notifications); once per account."""
-    entry_id = await entry_id_for(slug)
+    entry_id = await entry_id_for(slug, account)
     async with write_transaction():
         await EntryFollow.insert(EntryFollow(account=account.id, entry=entry_id, created_at=utcnow())).on_conflict(
             target=(EntryFollow.account, EntryFollow.entry), action="DO NOTHING"
@@ -865,7 +896,7 @@ async def follow_entry(account: Account, slug: str) -> None:
 
 
 async def unfollow_entry(account: Account, slug: str) -> None:
-    entry_id = await entry_id_for(slug)
+    entry_id = await entry_id_for(slug, account)
     async with write_transaction():
         await EntryFollow.delete().where((EntryFollow.account == account.id) & (EntryFollow.entry == entry_id))
 

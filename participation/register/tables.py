@@ -213,3 +213,48 @@ class RegisterBudgetLine(Table):
     year = Integer()
     planned_eur = BigInt(default=0)
     spent_eur = BigInt(default=0)
+
+
+class RegisterNote(Table):
+    """A staff-only note on an entry: never shown to the public, never exported."""
+
+    entry = ForeignKey(RegisterEntry, null=False, index=True, on_delete=OnDelete.cascade)
+    author = ForeignKey(Account, null=True, default=None, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+    text = Text()
+
+
+class RegisterFieldChange(Table):
+    """One field of an entry changed: who (internal), when, old -> new as text (NULL = empty).
+
+    Written in the transaction of the change; which fields the public may see is decided
+    when reading (participation.register.history), so the rows themselves are neutral.
+    """
+
+    entry = ForeignKey(RegisterEntry, null=False, index=True, on_delete=OnDelete.cascade)
+    changed_at = Timestamptz(default=TimestamptzNow())
+    actor = ForeignKey(Account, null=True, default=None, on_delete=OnDelete.set_null)
+    # "editor", "admin" or "system": the role survives the account's erasure.
+    actor_role = Varchar(length=20)
+    field = Varchar(length=60)
+    old_value = Text(null=True, default=None)
+    new_value = Text(null=True, default=None)
+
+
+class LinkKind(str, Enum):
+    follow_on = "follow_on"
+    replaces = "replaces"
+    part_of = "part_of"
+
+
+class RegisterLink(Table):
+    """`source` is a follow-on of / replaces / is part of `target`.
+
+    One link per ordered pair, unique by a raw index; a link never points at its own entry.
+    """
+
+    source = ForeignKey(RegisterEntry, null=False, index=True, on_delete=OnDelete.cascade)
+    target = ForeignKey(RegisterEntry, null=False, index=True, on_delete=OnDelete.cascade)
+    kind = Varchar(length=20, choices=LinkKind)
+    created_at = Timestamptz(default=TimestamptzNow())
+    created_by = ForeignKey(Account, null=True, default=None, on_delete=OnDelete.set_null)

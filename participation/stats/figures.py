@@ -25,6 +25,7 @@ from piccolo.engine.postgres import PostgresEngine
 from ideas.tables import Idea
 from participation.database import current_engine
 from participation.register.tables import DpiaStatus, Status
+from participation.register.visibility import published_sql
 from participation.settings import Settings
 from participation.stats.filters import StatsFilters, month_bounds, period_bounds
 
@@ -187,6 +188,7 @@ async def _outcomes(filters: StatsFilters, since: datetime | None, until: dateti
     """The register status of the entries that ideas (submitted in the period) became."""
     sql = Where()
     sql.add("e.origin IN ('idea', 'pilot')")
+    sql.add(published_sql("e"))
     idea_conditions(sql, filters)
     period_condition(sql, "i.created_at", since, until)
     query = (
@@ -197,6 +199,7 @@ async def _outcomes(filters: StatsFilters, since: datetime | None, until: dateti
 
 
 def _entry_conditions(sql: Where, filters: StatsFilters, since: datetime | None, until: datetime | None) -> None:
+    sql.add(published_sql("e"))  # drafts are not public figures
     if filters.theme:
         sql.add("e.theme = {}", filters.theme)
     if filters.neighbourhood:
