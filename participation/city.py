@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from participation.city_identity import SignInConfig, read_sign_in
+
 WHOLE_CITY = "whole-city"
 
 
@@ -89,6 +91,8 @@ class CityConfig:
     populations: dict[str, int] = field(default_factory=dict)
     # [statistics] populations_approximate: the figures are estimates, and the statistics page says so.
     populations_approximate: bool = False
+    # [sign_in] and [[identity_providers]]: OpenID Connect providers, and whether passwords stay (city_identity).
+    sign_in: SignInConfig = field(default_factory=SignInConfig)
 
     def neighbourhood(self, slug: str | None) -> Choice | None:
         return next((n for n in self.neighbourhoods if n.slug == slug), None)
@@ -241,6 +245,7 @@ class _Reader:
             accessibility=self._accessibility(),
             populations=self._populations(),
             populations_approximate=self._populations_approximate(),
+            sign_in=read_sign_in(self),
         )
 
     def _populations(self) -> dict[str, int]:
