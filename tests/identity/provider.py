@@ -25,7 +25,7 @@ from typing import Any
 os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
 
 import uvicorn  # noqa: E402
-from authlib.oauth2.rfc6749 import AuthorizationServer, ClientMixin, OAuth2Request  # noqa: E402
+from authlib.oauth2.rfc6749 import AuthorizationServer, ClientMixin, OAuth2Error, OAuth2Request  # noqa: E402
 from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant  # noqa: E402
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload, JsonRequest  # noqa: E402
 from authlib.oauth2.rfc6750 import BearerTokenGenerator  # noqa: E402
@@ -285,9 +285,13 @@ class TestProvider:
             data = dict(request.query_params)
             provider.behaviour.seen.append(data)
             oauth = oauth_request(request, data)
-            if provider.behaviour.deny:
-                return provider.server.create_authorization_response(oauth, grant_user=None)
-            return provider.server.create_authorization_response(oauth, grant_user=provider.behaviour.subject)
+            try:
+                grant = provider.server.get_consent_grant(oauth)
+            except OAuth2Error as error:
+                return provider.server.handle_error_response(oauth, error)
+            # No login page: the configured person approves at once (or refuses, when told to).
+            user = None if provider.behaviour.deny else provider.behaviour.subject
+            return provider.server.create_authorization_response(oauth, grant_user=user, grant=grant)
 
         @post("/token")
         async def token(request: Request) -> Response:
