@@ -5,6 +5,8 @@ callback; a subject already linked to another account, also when two accounts ra
 from __future__ import annotations
 
 import asyncio
+import socket
+from dataclasses import replace
 from urllib.parse import urljoin
 
 import httpx
@@ -12,6 +14,8 @@ import pytest
 
 from participation.accounts.identity.tables import IdentityLink
 from participation.accounts.tables import Account
+from participation.app import create_app
+from participation.city_identity import SignInConfig
 from tests.accounts.tools import dutch, page_text
 from tests.helpers import make_account, sign_in
 from tests.identity.conftest import APP
@@ -125,3 +129,20 @@ async def test_two_accounts_racing_for_one_subject_verify_only_one(client, behav
     [link] = await links()
     verified = await Account.select(Account.email).where(Account.verified_resident.eq(True))
     assert [row["email"] for row in verified] == [(await Account.objects().get(Account.id == link["account"])).email]
+
+
+async def test_an_unreachable_provider_is_named_and_nothing_starts(client, settings):
+    """The broker is down: the person is told, and no flow is left in the session."""
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    down = replace(settings.city.sign_in.providers[0], issuer=f"http://127.0.0.1:{port}")
+    app_settings = replace(settings, city=replace(settings.city, sign_in=SignInConfig(providers=(down,))))
+    app = create_app(app_settings)
+    async with app.lifespan():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=APP) as browser:
+            page = await press(browser, "/login", "/login/oidc/digid")
+    assert page.status_code == 502
+    assert dutch("%(provider)s cannot be reached at the moment. Try again later.", provider="Digid") in page_text(page)
+    [logged] = await refusals()
+    assert logged.startswith("digid: discovery")

@@ -161,7 +161,8 @@ async def test_staff_signing_in_with_an_identity_still_give_their_code(client, b
 
     back = await to_provider_and_back(client, await press(client, "/login", "/login/oidc/digid"))
     assert back.headers["location"] == "/login/code"
-    assert (await client.get("/moderation")).status_code in (302, 303, 401)
+    assert (await client.get("/login/code")).status_code == 200  # the pending sign-in asks for the code
+    assert (await client.get("/account")).status_code in (302, 303, 401)  # and nobody is signed in yet
 
 
 async def test_a_provider_that_refuses_stores_nothing(client, behaviour):
@@ -183,3 +184,28 @@ async def test_the_state_in_the_callback_must_be_this_sessions(client, behaviour
     assert page.status_code == 400
     message = "This sign-in has expired or was already used. Nothing was stored; start again."
     assert dutch(message) in page_text(page)
+
+
+async def test_sign_up_never_takes_over_an_existing_address(client, behaviour, settings):
+    """The provider's email is only a suggestion: an address with an account stays that account's."""
+    behaviour.claims = IN_ZOETERMEER  # its email is noor@example.org
+    await make_account(settings, email="noor@example.org", name="Noor")
+    page = await sign_in_with(client)
+    form = form_on(page, action="/account/identity/sign-up")
+    form.fill(display_name="Iemand anders")
+    answer = await form.submit(client)
+    assert answer.status_code == 422
+    assert "noor@example.org" in answer.text and await links() == []
+    assert not (await account("noor@example.org")).verified_resident
+
+
+async def test_an_unlinked_eherkenning_identity_cannot_sign_up(client, behaviour):
+    behaviour.claims = {"kvk": "12345678"}
+    page = await sign_in_with(client, "eherkenning")
+    assert page.status_code == 409
+    message = (
+        "No account is linked to this %(provider)s identity. Create an organisation account first, "
+        "then link %(provider)s from your account page."
+    )
+    assert dutch(message, provider="Eherkenning") in page_text(page)
+    assert await links() == []
