@@ -3,21 +3,27 @@ to the provider and back, and look at what was (or was not) stored."""
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import httpx
+from selectolax.lexbor import LexborHTMLParser
 
 from participation.accounts.identity.tables import IdentityLink
 from participation.accounts.tables import Account, SecurityEvent
-from tests.forms import open_form
+from tests.forms import form_on
 
 ACCOUNT_PAGE = "/account"
 
 
 async def press(client: httpx.AsyncClient, page: str, action: str) -> httpx.Response:
-    """Load `page`, submit its form that posts to `action` (a sign-in or link button)."""
-    form = await open_form(client, page, action=action)
-    return await form.submit(client)
+    """Load `page` and follow its link (sign in, link) to `action`, or submit its form there (unlink)."""
+    shown = await client.get(page)
+    assert shown.status_code == 200, f"GET {page} answered {shown.status_code}"
+    links = [a.attributes.get("href") or "" for a in LexborHTMLParser(shown.text).css("a")]
+    target = next((href for href in links if urlsplit(href).path == action), None)
+    if target is not None:
+        return await client.get(urljoin(str(shown.url), target))
+    return await form_on(shown, action=action).submit(client)
 
 
 async def to_provider_and_back(client: httpx.AsyncClient, response: httpx.Response) -> httpx.Response:

@@ -82,6 +82,9 @@ async def test_link_from_the_account_page_then_unlink_withdraws_the_verification
     behaviour.claims = IN_ZOETERMEER
     noor = await make_account(settings, email="noor@example.org", name="Noor")
     await sign_in(client, "noor@example.org")
+    offered = (await client.get("/account")).text
+    assert 'href="/account/identity/digid/link"' in offered
+    assert "/account/identity/eherkenning/link" not in offered  # eHerkenning is for organisations
 
     page = await link_from_account(client)
     assert page.request.url.path == "/account"

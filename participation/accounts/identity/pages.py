@@ -1,14 +1,17 @@
 """Sign-in, sign-up and linking with an identity provider (OpenID Connect).
 
-    POST /login/oidc/{provider}              start signing in (or signing up) with a provider
-    POST /account/identity/{provider}/link   start linking it to the signed-in account
+    GET  /login/oidc/{provider}              start signing in (or signing up) with a provider
+    GET  /account/identity/{provider}/link   start linking it to the signed-in account
     GET  /login/oidc/callback                the one redirect URI for every provider
     GET  /account/identity/sign-up           a new account for an identity not linked yet
     POST /account/identity/{provider}/unlink remove the link (and the verification it gave)
 
-Starting is a POST with a CSRF token, so another site cannot start a flow in someone's name.
-The flow's state, nonce and PKCE verifier stay in the server-side session and are taken out
-at the callback: a replayed or forged callback finds nothing. A sign-in goes on through the
+Starting is a link, not a form: the page's `form-action 'self'` (CSP) would stop a form's redirect
+to the provider. Another site that makes a browser start a flow gains nothing: only the person
+can finish it at the provider, with their own identity, in their own session.
+
+The flow's state, nonce and PKCE verifier stay in the server-side session and are taken out at
+the callback: a replayed or forged callback finds nothing. A sign-in goes on through the
 password sign-in's next steps (participation.accounts.sign_in_steps): staff still need their
 code, and the session starts under a new id.
 """
@@ -21,7 +24,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -95,29 +98,29 @@ def _user(request: Request) -> Account | None:
 
 
 async def identity_section(settings: Settings, account: Account) -> tuple[str, dict[str, Any]]:
-    """The "Verification" section of the account page: each provider, linked or not."""
+    """The "Verification" section of the account page: each provider that fits the account, linked or not."""
     links = await services.links_of(account)
-    return "accounts/_identity_section.html", {
-        "providers": settings.city.sign_in.providers,
-        "links": links,
-    }
+    fitting = [p for p in settings.city.sign_in.providers if p.verifies == account.kind or p.slug in links]
+    return "accounts/_identity_section.html", {"providers": fitting, "links": links}
 
 
 class IdentityPages(Controller):
     include_in_schema = False
 
-    @post("/login/oidc/{slug:str}", name="identity_sign_in", opt={"rate_limit": "login"})
+    @get("/login/oidc/{slug:str}", name="identity_sign_in", opt={"rate_limit": "login"})
     async def sign_in(
-        self, request: Request, settings: NamedDependency[Settings], slug: FromPath[str]
+        self,
+        request: Request,
+        settings: NamedDependency[Settings],
+        slug: FromPath[str],
+        next: FromQuery[str] = "",  # noqa: A002
     ) -> Template | Redirect:
         provider = _provider(settings, slug)
         if provider is None:
             return _not_found()
-        values = await form_data(request)
-        flow = {"purpose": "sign_in", "next": safe_next(str(values.get("next") or ""))}
-        return await _start(request, settings, provider, flow)
+        return await _start(request, settings, provider, {"purpose": "sign_in", "next": safe_next(next)})
 
-    @post("/account/identity/{slug:str}/link", name="identity_link", guards=[requires_account])
+    @get("/account/identity/{slug:str}/link", name="identity_link", guards=[requires_account])
     async def link(
         self, request: Request[Account, Any, Any], settings: NamedDependency[Settings], slug: FromPath[str]
     ) -> Template | Redirect:

@@ -141,20 +141,27 @@ def _check_fits(provider: IdentityProvider, account: Account, identity: Identity
         )
 
 
-async def _apply_verification(sign_in: SignInConfig, account: Account, events: DomainEvents) -> None:
-    """The account's verification as its links give it, inside the caller's transaction."""
+async def _apply_verification(
+    sign_in: SignInConfig, account: Account, provider: IdentityProvider, events: DomainEvents
+) -> None:
+    """The flag `provider` verifies, as the account's links now give it, inside the caller's transaction.
+
+    Only that flag: a DigiD link says nothing about an organisation (which staff may have verified).
+    """
     links = await IdentityLink.select(IdentityLink.provider, IdentityLink.in_municipality).where(
         IdentityLink.account == account.id
     )
-    resident = organisation = False
+    verified = False
     for link in links:
-        provider = sign_in.provider(link["provider"])
-        if provider is None:
+        other = sign_in.provider(link["provider"])
+        if other is None or other.verifies != provider.verifies:
             continue  # a provider the city no longer configures verifies nothing
-        resident = resident or (provider.verifies == "resident" and bool(link["in_municipality"]))
         # An organisation link exists only where the KvK number matched (checked at linking and at sign-in).
-        organisation = organisation or provider.verifies == "organisation"
-    await set_verification(account.id, resident=resident, organisation=organisation, events=events)
+        verified = verified or other.verifies == "organisation" or bool(link["in_municipality"])
+    if provider.verifies == "resident":
+        await set_verification(account.id, resident=verified, events=events)
+    else:
+        await set_verification(account.id, organisation=verified, events=events)
 
 
 def _already_linked(provider: IdentityProvider) -> LinkRefused:
@@ -208,7 +215,7 @@ async def link(
                     "account has another identity at this provider",
                 )
             await _refresh(existing, identity)
-        await _apply_verification(settings.city.sign_in, account, events)
+        await _apply_verification(settings.city.sign_in, account, provider, events)
         await security_log.record(
             SecurityEventKind.identity_linked, account=account, detail=_detail(provider, identity)
         )
@@ -243,11 +250,11 @@ async def linked_account(settings: Settings, events: DomainEvents, provider: Ide
         if provider.verifies == "organisation" and not _verifies_organisation(account, identity):
             # The organisation's KvK number no longer matches: the link stops verifying it.
             await IdentityLink.delete().where(IdentityLink.id == existing.id)
-            await _apply_verification(settings.city.sign_in, account, events)
+            await _apply_verification(settings.city.sign_in, account, provider, events)
             await security_log.record(SecurityEventKind.identity_unlinked, account=account, detail="kvk mismatch")
             return account
         await _refresh(existing, identity)
-        await _apply_verification(settings.city.sign_in, account, events)
+        await _apply_verification(settings.city.sign_in, account, provider, events)
         await security_log.record(
             SecurityEventKind.identity_sign_in, account=account, detail=_detail(provider, identity)
         )
@@ -265,7 +272,7 @@ async def unlink(settings: Settings, events: DomainEvents, account: Account, pro
         )
         if not removed:
             return False
-        await _apply_verification(settings.city.sign_in, account, events)
+        await _apply_verification(settings.city.sign_in, account, provider, events)
         await security_log.record(SecurityEventKind.identity_unlinked, account=account, detail=provider.slug)
     return True
 
@@ -329,7 +336,7 @@ async def sign_up(
             await account.save()
             if await _insert_link(account.id, identity) is None:
                 raise _already_linked(provider)
-            await _apply_verification(settings.city.sign_in, account, events)
+            await _apply_verification(settings.city.sign_in, account, provider, events)
             await security_log.record(
                 SecurityEventKind.identity_linked, account=account, detail=_detail(provider, identity)
             )
