@@ -212,3 +212,19 @@ async def test_an_unlinked_eherkenning_identity_cannot_sign_up(client, behaviour
     )
     assert dutch(message, provider="Eherkenning") in page_text(page)
     assert await links() == []
+
+
+async def test_deleting_the_account_frees_the_identity(client, behaviour, settings, events):
+    """After deletion the person may verify a new account: the link went with the account."""
+    from participation.accounts.deletion import delete_account
+
+    behaviour.claims = IN_ZOETERMEER
+    noor = await make_account(settings, email="noor@example.org", name="Noor")
+    await sign_in(client, "noor@example.org")
+    await link_from_account(client)
+    await delete_account(noor.id, events=events)
+    assert await links() == []
+
+    client.cookies.clear()
+    page = await sign_in_with(client)
+    assert page.request.url.path == "/account/identity/sign-up"  # unknown again: a new account may link it
