@@ -146,3 +146,9 @@ async def test_an_unreachable_provider_is_named_and_nothing_starts(client, setti
     assert dutch("%(provider)s cannot be reached at the moment. Try again later.", provider="Digid") in page_text(page)
     [logged] = await refusals()
     assert logged.startswith("digid: discovery")
+
+
+async def test_a_state_with_any_characters_is_refused_cleanly(client, behaviour):
+    await press(client, "/login", "/login/oidc/digid")
+    page = await client.get("/login/oidc/callback", params={"state": "ĳsbeer🙂", "code": "x"})
+    assert page.status_code == 400 and dutch(USED) in page_text(page)

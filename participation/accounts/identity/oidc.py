@@ -228,7 +228,7 @@ async def check_id_token(provider: IdentityProvider, meta: dict[str, Any], id_to
         reason = {"iss": "issuer", "aud": "audience", "sub": "subject", "exp": "expired"}.get(claim, f"claim {claim}")
         raise untrusted(provider, reason) from exc
     # Compared here, in constant time, rather than by the registry: the nonce is a secret of this flow.
-    if not secrets.compare_digest(str(claims.get("nonce", "")), nonce):
+    if not secrets.compare_digest(str(claims.get("nonce", "")).encode(), nonce.encode()):
         raise untrusted(provider, "nonce")
     audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
     if len(audiences) > 1 and claims.get("azp") != provider.client_id:

@@ -154,7 +154,7 @@ class IdentityPages(Controller):
             flow is None
             or provider is None
             or not state
-            or not secrets.compare_digest(state, flow["state"])
+            or not secrets.compare_digest(state.encode(), str(flow["state"]).encode())
             or time.time() > flow["until"]
         ):
             await services.record_refusal(user, provider, "state unknown, used or expired", request.url.path)

@@ -106,7 +106,7 @@ def _verifies_organisation(account: Account, identity: Identity) -> bool:
         account.kind == AccountKind.organisation.value
         and bool(account.kvk_number)
         and identity.kvk is not None
-        and hmac.compare_digest(identity.kvk, account.kvk_number or "")
+        and hmac.compare_digest(identity.kvk.encode(), (account.kvk_number or "").encode())
     )
 
 
