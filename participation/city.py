@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from participation.city_identity import SignInConfig, read_sign_in
+
 WHOLE_CITY = "whole-city"
 
 
@@ -107,6 +109,8 @@ class CityConfig:
     # row (participation.register.programme validates and inserts it once; admins edit it afterwards).
     programme_line_seeds: dict[str, dict[str, Any]] = field(default_factory=dict)
     open_data: OpenDataConfig = field(default_factory=OpenDataConfig)
+    # [sign_in] and [[identity_providers]]: OpenID Connect providers, and whether passwords stay (city_identity).
+    sign_in: SignInConfig = field(default_factory=SignInConfig)
 
     def neighbourhood(self, slug: str | None) -> Choice | None:
         return next((n for n in self.neighbourhoods if n.slug == slug), None)
@@ -264,6 +268,7 @@ class _Reader:
                 for item in self.data["programme_lines"]
             },
             open_data=self._open_data(),
+            sign_in=read_sign_in(self),
         )
 
     def _populations(self) -> dict[str, int]:

@@ -33,6 +33,7 @@ from ideas.events import CommentAdded, ContentWritten, IdeaActivity, IdeaStatusC
 from ideas.extensions import IdeaExtensions
 from participation.accounts.events import AccountErased
 from participation.accounts.extensions import AccountSections
+from participation.accounts.identity.pages import identity_section
 from participation.accounts.two_factor_pages import two_factor_section
 from participation.lib.events import DomainEvents
 from participation.moderation import events as moderation_events
@@ -115,6 +116,7 @@ def build_parts(settings: Settings, send_mail: SendMail | None = None) -> Parts:
                 moderation_parts.notices_section,
                 notification_parts.settings_section,
                 two_factor_section,
+                partial(identity_section, settings),
             )
         ),
         # What a register entry's page shows from higher domains: the ideas it came from.

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from participation.accounts import security_log
 from participation.accounts.events import AccountErased
+from participation.accounts.identity.tables import IdentityLink
 from participation.accounts.tables import Account, AccountKind, ApiToken, RecoveryCode, Role, TwoFactor
 from participation.database import for_update, write_transaction
 from participation.i18n import N_
@@ -56,6 +57,8 @@ async def delete_account(account_id: int, *, events: DomainEvents, actor: Accoun
         await ApiToken.delete().where(ApiToken.account == account_id)
         await TwoFactor.delete().where(TwoFactor.account == account_id)
         await RecoveryCode.delete().where(RecoveryCode.account == account_id)
+        # The person may verify a new account later: their identity is no longer linked to this one.
+        await IdentityLink.delete().where(IdentityLink.account == account_id)
         # Stored answers of the last 24 hours' API requests may quote what the person wrote or their name.
         await IdempotencyKey.delete().where(IdempotencyKey.account == account_id)
         await forget(account.email, names)

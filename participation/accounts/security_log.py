@@ -41,6 +41,10 @@ class SecurityEventKind(str, Enum):
     access_denied = "access_denied"
     data_exported = "data_exported"
     account_deleted = "account_deleted"
+    identity_sign_in = "identity_sign_in"
+    identity_linked = "identity_linked"
+    identity_unlinked = "identity_unlinked"
+    identity_refused = "identity_refused"
 
 
 KIND_LABELS = {
@@ -64,6 +68,10 @@ KIND_LABELS = {
     SecurityEventKind.access_denied: N_("Access refused"),
     SecurityEventKind.data_exported: N_("Data downloaded"),
     SecurityEventKind.account_deleted: N_("Account deleted"),
+    SecurityEventKind.identity_sign_in: N_("Identity confirmed at sign-in"),
+    SecurityEventKind.identity_linked: N_("Identity linked"),
+    SecurityEventKind.identity_unlinked: N_("Identity unlinked"),
+    SecurityEventKind.identity_refused: N_("Identity refused"),
 }
 
 RETENTION_DAYS = 365
