@@ -51,6 +51,7 @@ from participation.rate_limits import BucketRateLimits
 from participation.register.api import RegisterApi
 from participation.register.controllers import RegisterPages
 from participation.register.exports import RegisterExports
+from participation.register.project_pages import ProjectPages
 from participation.security_log_pages import SecurityLogPages
 from participation.sessions import SessionConfig
 from participation.settings import ROOT
@@ -89,6 +90,7 @@ class ApplicationCore(InitPluginProtocol):
                 IdeaApi,
                 RegisterPages,
                 RegisterExports,
+                ProjectPages,
                 RegisterApi,
                 SupportPages,
                 EntryIdeaPages,

@@ -4,7 +4,11 @@ from piccolo.conf.apps import AppConfig
 
 from participation.register.tables import (
     EntryFollow,
+    RegisterAssessment,
     RegisterEntry,
+    RegisterGoal,
+    RegisterIndicator,
+    RegisterMeasurement,
     RegisterNeighbourhood,
     RegisterPartner,
     RegisterSensor,
@@ -14,6 +18,17 @@ from participation.register.tables import (
 APP_CONFIG = AppConfig(
     app_name="register",
     migrations_folder_path=Path(__file__).parent / "piccolo_migrations",
-    table_classes=[RegisterEntry, RegisterPartner, RegisterSensor, RegisterNeighbourhood, RegisterUpdate, EntryFollow],
+    table_classes=[
+        RegisterEntry,
+        RegisterPartner,
+        RegisterSensor,
+        RegisterNeighbourhood,
+        RegisterUpdate,
+        EntryFollow,
+        RegisterAssessment,
+        RegisterGoal,
+        RegisterIndicator,
+        RegisterMeasurement,
+    ],
     migration_dependencies=["participation.accounts.piccolo_app"],
 )

@@ -22,6 +22,7 @@ from participation.database import current_engine, is_unique_violation, write_tr
 from participation.i18n import N_
 from participation.lib.clock import utcnow
 from participation.lib.events import DomainEvents
+from participation.register import assessment, goals, project
 from participation.register.events import EntryUpdated
 from participation.register.permissions import (
     INITIAL_STATUSES,
@@ -107,6 +108,8 @@ PUBLIC_COLUMNS = (
     "lessons_advice",
     "created_at",
     "updated_at",
+    "priority",
+    "priority_rationale",
 )
 # What an editor sets through the forms and the API (status only at creation; later through updates).
 EDITABLE_FIELDS = (
@@ -141,6 +144,9 @@ EDITABLE_FIELDS = (
     "lessons_decision",
     "lessons_decision_reason",
     "lessons_advice",
+    "owner",
+    "priority",
+    "priority_rationale",
 )
 _TEXT_LIMITS = {
     "data_description": 2000,
@@ -304,8 +310,7 @@ def clean_entry(settings: Settings, raw: Mapping[str, Any]) -> dict[str, Any]:
     )
     out["theme"] = _choice(raw.get("theme"), [t.slug for t in city.themes], errors, "theme", True)
     out["scope"] = _choice(raw.get("scope"), [s.value for s in Scope], errors, "scope", True)
-    out["department"] = clean_text(raw.get("department"))
-    check_length(errors, "department", out["department"], 0, 120)
+    project.clean_project_fields(settings, raw, out, errors)  # department, owner, priority
     contact = clean_email(raw.get("contact_email"))
     if contact and (len(contact) > 254 or not EMAIL_RE.match(contact)):
         errors.add("contact_email", N_("Enter a valid email address."))
@@ -593,7 +598,10 @@ async def get_entry(slug: str, now: datetime | None = None) -> dict[str, Any]:
     if not views:
         raise DomainError(N_("There is no register entry at this address."), 404)
     view = views[0]
-    view["timeline"] = await timeline(view.pop("id"))  # the id is internal: never shown or exported
+    entry_id = view.pop("id")  # the id is internal: never shown or exported
+    view["timeline"] = await timeline(entry_id)
+    view.update(await project.project_facts(entry_id), goals=(await goals.goals_of([entry_id]))[entry_id])
+    view["assessment"] = assessment.public_assessment(await assessment.assessment_of(entry_id))
     return view
 
 
@@ -702,6 +710,7 @@ async def create_entry(settings: Settings, account: Account, raw: Mapping[str, A
     """An editor adds an entry (often the city's own project) with a first timeline update."""
     _require_editor(account)
     values = clean_entry(settings, raw)
+    await project.check_owner(values)
     status = clean_text(raw.get("status")) or DEFAULT_STATUS
     if status not in {s.value for s in INITIAL_STATUSES}:
         raise FormErrors({"status": N_("A new entry starts as received, under assessment, planned or running.")})
@@ -772,6 +781,7 @@ async def update_entry(settings: Settings, account: Account, slug: str, raw: Map
             # entry's deadline (set to the minute at routing) to the end of that day.
             merged["response_due_at"] = current["response_due_at"]
         values = clean_entry(settings, merged)
+        await project.check_owner(values)
         if entry.status in {s.value for s in NEEDS_LESSONS} and not lessons_complete(values):
             raise FormErrors(
                 {"lessons_tried": N_("A completed or stopped entry keeps its lessons learned (all five parts).")}
@@ -806,6 +816,7 @@ async def post_update(
     async with write_transaction():
         entry = await _entry_row(slug)
         values = {name: getattr(entry, name) for name in ("status", "personal_data", *PRIVACY_FIELDS, *LESSON_FIELDS)}
+        values["indicators"] = await goals.indicator_count(entry.id)
         if wanted is not None:
             if wanted == Status.declined.value and not reason:
                 raise FormErrors({"reason": N_("Give the public reason for declining.")})
