@@ -652,7 +652,11 @@ async def list_lessons(theme: str | None = None, page: int = 1, per_page: int = 
 
 async def all_entries_for_export() -> list[dict[str, Any]]:
     """Every entry's public view (a fixed number of queries, whatever the register's size)."""
-    return await _views([], [RegisterEntry.slug])
+    views = await _views([], [RegisterEntry.slug], keep_id=True)
+    by_entry = await goals.goals_of([view["id"] for view in views])
+    for view in views:
+        view["goals"] = by_entry[view.pop("id")]
+    return views
 
 
 # -- writing -----------------------------------------------------------------
