@@ -646,17 +646,24 @@ async def list_lessons(theme: str | None = None, page: int = 1, per_page: int = 
         offset=(page - 1) * per_page,
         limit=per_page,
         ascending=False,
+        keep_id=True,
     )
+    await _attach_goals(entries)  # the lessons compare measured values with the targets
     return entries, total
 
 
 async def all_entries_for_export() -> list[dict[str, Any]]:
     """Every entry's public view (a fixed number of queries, whatever the register's size)."""
     views = await _views([], [RegisterEntry.slug], keep_id=True)
+    await _attach_goals(views)
+    return views
+
+
+async def _attach_goals(views: list[dict[str, Any]]) -> None:
+    """Goals and indicators of views read with their id (three queries); the id is dropped."""
     by_entry = await goals.goals_of([view["id"] for view in views])
     for view in views:
         view["goals"] = by_entry[view.pop("id")]
-    return views
 
 
 # -- writing -----------------------------------------------------------------

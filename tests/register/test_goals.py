@@ -230,3 +230,16 @@ async def test_a_running_entry_shows_goals_but_no_verdict_yet(client, editor, ne
     assert "Doelen en indicatoren" in text_of(page) and "130000 kWh per jaar" in text_of(page)
     assert "Streefwaarde niet gehaald" not in text_of(page), "the comparison belongs to the lessons learned"
     assert (await RegisterEntry.objects().get(RegisterEntry.id == entry.id)).status == "running"
+
+
+async def test_the_lessons_page_compares_too(client, settings, editor, new_entry, events):
+    entry = await new_entry(**LESSONS)
+    await with_goal(editor, entry.slug)
+    await _measure(editor, entry.slug, "Stroomverbruik straatverlichting", ("2026-09-01", "80000"))
+    for status in ("under_assessment", "planned", "running", "completed"):
+        await services.post_update(settings, editor, entry.slug, text=f"Nu: {status}.", status=status, events=events)
+    page = await client.get("/register/lessons")
+    assert (
+        "Stroomverbruik straatverlichting 120000 kWh per jaar 84000 kWh per jaar "
+        "80000 kWh per jaar (2026-09-01) Streefwaarde gehaald" in text_of(page, ".register-outcome")
+    )
