@@ -204,10 +204,14 @@ async def test_completed_compares_measured_values_with_targets(client, settings,
         await services.post_update(settings, editor, entry.slug, text=f"Nu: {status}.", status=status, events=events)
 
     page = await client.get(f"/register/{entry.slug}")
-    outcome = text_of(page, ".register-outcome")
-    assert "Stroomverbruik 120 MWh 84 MWh 80 MWh (2026-09-01) Streefwaarde gehaald" in outcome
-    assert "Lantaarns op afstand 10 stuks 50 stuks 40 stuks (2026-09-01) Streefwaarde niet gehaald" in outcome
-    assert "Klachten 30 per jaar 20 per jaar niet gemeten Niet gemeten" in outcome
+    cards = text_of(page, ".register-outcome .register-indicator-card").split(" | ")
+    assert cards == [
+        "Stroomverbruik Nulmeting 120 MWh Streefwaarde 84 MWh Laatst gemeten 80 MWh (2026-09-01) "
+        "Resultaat Streefwaarde gehaald",
+        "Lantaarns op afstand Nulmeting 10 stuks Streefwaarde 50 stuks Laatst gemeten 40 stuks (2026-09-01) "
+        "Resultaat Streefwaarde niet gehaald",
+        "Klachten Nulmeting 30 per jaar Streefwaarde 20 per jaar Laatst gemeten niet gemeten Resultaat Niet gemeten",
+    ]
 
     api = (await client.get(f"/api/v1/register/{entry.slug}")).json()
     compared = {i["name"]: (i["last_value"], i["target_met"]) for i in api["goals"][0]["indicators"]}
@@ -239,7 +243,7 @@ async def test_the_lessons_page_compares_too(client, settings, editor, new_entry
     for status in ("under_assessment", "planned", "running", "completed"):
         await services.post_update(settings, editor, entry.slug, text=f"Nu: {status}.", status=status, events=events)
     page = await client.get("/register/lessons")
-    assert (
-        "Stroomverbruik straatverlichting 120000 kWh per jaar 84000 kWh per jaar "
-        "80000 kWh per jaar (2026-09-01) Streefwaarde gehaald" in text_of(page, ".register-outcome")
+    assert text_of(page, ".register-outcome .register-indicator-card") == (
+        "Stroomverbruik straatverlichting Nulmeting 120000 kWh per jaar Streefwaarde 84000 kWh per jaar "
+        "Laatst gemeten 80000 kWh per jaar (2026-09-01) Resultaat Streefwaarde gehaald"
     )
