@@ -62,6 +62,9 @@ async def test_editor_sets_a_goal_with_an_indicator_through_the_page(client, edi
         7.5,
     )
 
+    public = text_of(await another_browser(client).get(f"/register/{entry.slug}"))
+    assert "Nulmeting 12,5 minuten Streefwaarde 7,5 minuten" in public, "decimals as Dutch readers write them"
+
     add = form_on(page, action=f"/register/{entry.slug}/goals/{goal['id']}/indicators")
     add.fill(
         indicator_name="Tevredenheid bezoekers", unit="rapportcijfer", baseline="6", target="8", direction="higher"
