@@ -20,7 +20,7 @@ from participation.i18n import gettext
 from participation.lib.clock import utcnow
 from participation.register import assessment, goals, services
 from participation.settings import Settings
-from participation.validation import FormErrors
+from participation.validation import DomainError, FormErrors
 
 
 async def _form(request: Request) -> dict[str, Any]:
@@ -77,11 +77,13 @@ class ProjectPages(Controller):
         return Redirect(f"/register/{slug}/assessment", status_code=303)
 
     # -- goals and indicators -------------------------------------------------
-    async def _goals_page(self, slug: str, form: str = "", values: dict[str, Any] | None = None, errors: Any = None):
+    async def _goals_page(
+        self, slug: str, form: str = "", values: dict[str, Any] | None = None, errors: Any = None, status: int = 422
+    ) -> Template:
         entry = await services.get_entry(slug)
         return Template(
             "register/goals.html",
-            status_code=422 if errors else 200,
+            status_code=status if errors else 200,
             context={
                 "entry": entry,
                 "values": _keyed(values or {}, form) if form else values or {},
@@ -89,6 +91,12 @@ class ProjectPages(Controller):
                 "today": utcnow().date().isoformat(),
             },
         )
+
+    async def _refused(self, slug: str, exc: DomainError) -> Template:
+        """A delete the rules refuse (the last indicator of a planned entry): the page says why."""
+        if exc.status_code != 409:
+            raise exc
+        return await self._goals_page(slug, errors={"form": exc.message}, status=409)
 
     def _done(self, request: Request, slug: str, message: str) -> Redirect:
         flash(request, message, category="success")
@@ -121,8 +129,11 @@ class ProjectPages(Controller):
     @post("/goals/{goal_id:int}/delete", name="register_goal_delete")
     async def delete_goal(
         self, request: Request[Account, Any, Any], slug: FromPath[str], goal_id: FromPath[int]
-    ) -> Redirect:
-        await goals.delete_goal(request.user, slug, goal_id)
+    ) -> Template | Redirect:
+        try:
+            await goals.delete_goal(request.user, slug, goal_id)
+        except DomainError as exc:
+            return await self._refused(slug, exc)
         return self._done(request, slug, gettext("The goal has been deleted."))
 
     @post("/indicators/{indicator_id:int}/measurements", name="register_measurement_add")
@@ -139,8 +150,11 @@ class ProjectPages(Controller):
     @post("/indicators/{indicator_id:int}/delete", name="register_indicator_delete")
     async def delete_indicator(
         self, request: Request[Account, Any, Any], slug: FromPath[str], indicator_id: FromPath[int]
-    ) -> Redirect:
-        await goals.delete_indicator(request.user, slug, indicator_id)
+    ) -> Template | Redirect:
+        try:
+            await goals.delete_indicator(request.user, slug, indicator_id)
+        except DomainError as exc:
+            return await self._refused(slug, exc)
         return self._done(request, slug, gettext("The indicator has been deleted."))
 
     @post("/measurements/{measurement_id:int}/delete", name="register_measurement_delete")

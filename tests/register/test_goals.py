@@ -139,7 +139,10 @@ async def test_a_planned_entry_keeps_its_last_indicator(client, editor, new_entr
 
     [kept, loose] = await RegisterIndicator.select(RegisterIndicator.id).order_by(RegisterIndicator.id)
     form = await _goals_form(client, planned.slug, f"/register/{planned.slug}/indicators/{kept['id']}/delete")
-    assert (await form.submit(client)).status_code == 409
+    refused = await form.submit(client)
+    assert refused.status_code == 409
+    [summary] = page_problems(refused).summary
+    assert summary.startswith("Een gepland, lopend of afgesloten project houdt minstens één doel met een indicator")
     assert await RegisterIndicator.exists().where(RegisterIndicator.id == kept["id"])
 
     form = await _goals_form(client, received.slug, f"/register/{received.slug}/indicators/{loose['id']}/delete")
