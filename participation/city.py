@@ -37,6 +37,35 @@ class Choice:
         return self.names.get(locale) or self.names.get("nl") or next(iter(self.names.values()))
 
 
+# Scales an assessment criterion can use (DESIGN: the register as a programme). Each is an ordered
+# list of values; the labels live with the register's templates so they are translated.
+ASSESSMENT_SCALES: dict[str, tuple[str, ...]] = {
+    "score": ("1", "2", "3", "4", "5"),  # 1 = very weak ... 5 = very strong contribution
+    "level": ("low", "medium", "high"),  # impact, cost or risk
+    "verdict": ("meets", "partly", "does_not_meet"),  # a yes/no question with a middle ground
+}
+
+
+@dataclass(frozen=True)
+class AssessmentCriterion:
+    """[[assessment_criteria]]: what every project is assessed against, on one of ASSESSMENT_SCALES."""
+
+    slug: str
+    names: dict[str, str]
+    scale: str
+    questions: dict[str, str] = field(default_factory=dict)  # what the assessor answers, per language
+
+    def name(self, locale: str) -> str:
+        return self.names.get(locale) or self.names.get("nl") or next(iter(self.names.values()))
+
+    def question(self, locale: str) -> str | None:
+        return self.questions.get(locale) or self.questions.get("nl")
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return ASSESSMENT_SCALES[self.scale]
+
+
 @dataclass(frozen=True)
 class PrivacyConfig:
     """[privacy]: who is responsible for the personal data, for the privacy statement (/privacy)."""
@@ -111,6 +140,16 @@ class CityConfig:
     open_data: OpenDataConfig = field(default_factory=OpenDataConfig)
     # [sign_in] and [[identity_providers]]: OpenID Connect providers, and whether passwords stay (city_identity).
     sign_in: SignInConfig = field(default_factory=SignInConfig)
+    # [[departments]]: the municipal departments that own register entries (the entry stores the slug).
+    departments: tuple[Choice, ...] = ()
+    # [[assessment_criteria]]: what editors assess each register entry against.
+    assessment_criteria: tuple[AssessmentCriterion, ...] = ()
+
+    def department(self, slug: str | None) -> Choice | None:
+        return next((d for d in self.departments if d.slug == slug), None)
+
+    def assessment_criterion(self, slug: str | None) -> AssessmentCriterion | None:
+        return next((c for c in self.assessment_criteria if c.slug == slug), None)
 
     def neighbourhood(self, slug: str | None) -> Choice | None:
         return next((n for n in self.neighbourhoods if n.slug == slug), None)
@@ -269,7 +308,27 @@ class _Reader:
             },
             open_data=self._open_data(),
             sign_in=read_sign_in(self),
+            departments=self.choices("departments") if "departments" in self.data else (),
+            assessment_criteria=self._assessment_criteria(),
         )
+
+    def _assessment_criteria(self) -> tuple[AssessmentCriterion, ...]:
+        if "assessment_criteria" not in self.data:
+            return ()
+        criteria = []
+        for i, (choice, item) in enumerate(
+            zip(self.choices("assessment_criteria"), self.data["assessment_criteria"], strict=True)
+        ):
+            scale = item.get("scale")
+            if scale not in ASSESSMENT_SCALES:
+                raise self.fail(f"assessment_criteria[{i}].scale", f"must be one of {', '.join(ASSESSMENT_SCALES)}")
+            question = item.get("question", {})
+            if isinstance(question, str):
+                question = {"nl": question}
+            if not isinstance(question, dict) or not all(isinstance(v, str) and v.strip() for v in question.values()):
+                raise self.fail(f"assessment_criteria[{i}].question", "must be a string or a table per language")
+            criteria.append(AssessmentCriterion(choice.slug, choice.names, scale, dict(question)))
+        return tuple(criteria)
 
     def _populations(self) -> dict[str, int]:
         populations = {}

@@ -55,6 +55,7 @@ from participation.register.exports import RegisterExports
 from participation.register.open_data_routes import OPEN_DATA_CONTROLLERS
 from participation.register.programme import seed_programme_lines
 from participation.register.programme_pages import BudgetPages, CouncilReportPages, ProgrammeLinePages
+from participation.register.project_pages import ProjectPages
 from participation.register.staff_pages import RegisterStaffPages
 from participation.security_log_pages import SecurityLogPages
 from participation.sessions import SessionConfig
@@ -100,6 +101,7 @@ class ApplicationCore(InitPluginProtocol):
                 RegisterExports,
                 *OPEN_DATA_CONTROLLERS,
                 RegisterStaffPages,
+                ProjectPages,
                 RegisterApi,
                 SupportPages,
                 EntryIdeaPages,

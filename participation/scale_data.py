@@ -66,7 +66,8 @@ UPDATE_TEXT = {
     Status.stopped: "Het project is gestopt. Wat we ervan leerden staat bij de geleerde lessen.",
     Status.declined: "De gemeente neemt dit niet verder in behandeling; zie de toelichting.",
 }
-DEPARTMENTS = ("Mobiliteit", "Duurzaamheid", "Openbare ruimte", "Informatievoorziening", "Zorg en welzijn")
+# Slugs of configured [[departments]] (Zoetermeer's; another city's data shows them as written).
+DEPARTMENTS = ("mobiliteit", "duurzaamheid", "openbare-ruimte", "informatievoorziening", "zorg-en-welzijn")
 
 
 class ScaleDataError(Exception):

@@ -21,7 +21,7 @@ from participation.accounts.tables import Account
 from participation.i18n import gettext, local_time
 from participation.lib.events import DomainEvents
 from participation.markdown import render_markdown
-from participation.register import links, programme, services
+from participation.register import links, programme, project, services
 from participation.register.entry_parts import entry_parts
 from participation.register.extensions import RegisterExtensions
 from participation.register.permissions import INITIAL_STATUSES, allowed_next, can_edit_register
@@ -73,7 +73,7 @@ def _display_values(values: dict[str, Any]) -> dict[str, Any]:
     due = values.get("response_due_at")
     if hasattr(due, "astimezone"):
         shown["response_due_at"] = local_time(due).date().isoformat()
-    for name in ("budget_eur", "idea_id"):
+    for name in ("budget_eur", "idea_id", "owner"):
         shown[name] = "" if values.get(name) is None else str(values[name])
     for name, value in list(shown.items()):
         if value is None:
@@ -102,13 +102,14 @@ def follow_on_values(previous: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _form_context(values: dict[str, Any], errors: dict[str, Any], **extra: Any) -> dict[str, Any]:
+async def _form_context(values: dict[str, Any], errors: dict[str, Any], **extra: Any) -> dict[str, Any]:
     partners = list(values.get("partners") or [])
     partners += [{"name": "", "kind": ""}] * BLANK_PARTNER_ROWS
     return {
         "values": values,
         "errors": errors,
         "partners": partners[: services.MAX_PARTNERS + BLANK_PARTNER_ROWS],
+        "owners": await project.owner_candidates(),
         **extra,
     }
 
@@ -167,7 +168,9 @@ class RegisterPages(Controller):
             values = _display_values(follow_on_values(await services.get_entry(follow_on, drafts=True)))
         return Template(
             "register/form.html",
-            context=_form_context(values, {}, mode="create", initial_statuses=[s.value for s in INITIAL_STATUSES]),
+            context=await _form_context(
+                values, {}, mode="create", initial_statuses=[s.value for s in INITIAL_STATUSES]
+            ),
         )
 
     @post("/new", name="register_create", guards=[requires_editor])
@@ -192,7 +195,7 @@ class RegisterPages(Controller):
             return Template(
                 "register/form.html",
                 status_code=422,
-                context=_form_context(
+                context=await _form_context(
                     values, exc.errors, mode="create", initial_statuses=[s.value for s in INITIAL_STATUSES]
                 ),
             )
@@ -243,7 +246,7 @@ class RegisterPages(Controller):
         values = await services.editable_values(slug)
         return Template(
             "register/form.html",
-            context=_form_context(_display_values(values), {}, mode="edit", slug=slug, status=values["status"]),
+            context=await _form_context(_display_values(values), {}, mode="edit", slug=slug, status=values["status"]),
         )
 
     @post("/{slug:str}/edit", name="register_edit_submit", guards=[requires_editor])
@@ -258,7 +261,7 @@ class RegisterPages(Controller):
             return Template(
                 "register/form.html",
                 status_code=422,
-                context=_form_context(values, exc.errors, mode="edit", slug=slug, status=current["status"]),
+                context=await _form_context(values, exc.errors, mode="edit", slug=slug, status=current["status"]),
             )
         flash(request, gettext("The entry has been saved."), category="success")
         return Redirect(f"/register/{slug}")

@@ -15,7 +15,15 @@ from participation.city import WHOLE_CITY, Choice
 from participation.database import write_transaction
 from participation.lib.clock import utcnow
 from participation.register import services
-from participation.register.tables import RegisterBudgetLine, RegisterEntry, RegisterUpdate, Status
+from participation.register.tables import (
+    RegisterBudgetLine,
+    RegisterEntry,
+    RegisterGoal,
+    RegisterIndicator,
+    RegisterMeasurement,
+    RegisterUpdate,
+    Status,
+)
 from participation.settings import Settings
 
 # The canonical road to each status (DESIGN.md section 3).
@@ -62,6 +70,69 @@ LESSONS_STOP = {
 }
 
 
+# Goals of the entries that are planned or further (a planned entry has at least one): goal text,
+# then per indicator (name, unit, baseline, target, direction, [(days ago, measured value)]).
+_GOALS: dict[str, list[tuple[str, list[tuple[Any, ...]]]]] = {
+    "slimme-parkeersensoren": [
+        (
+            "Minder zoekverkeer in het centrum.",
+            [("Gemiddelde zoektijd naar een plek", "minuten", 9, 5, None, [(150, 8), (60, 6.5)])],
+        ),
+    ],
+    "dimmende-straatverlichting": [
+        (
+            "Minder stroom voor straatverlichting zonder dat het onveiliger voelt.",
+            [
+                ("Stroomverbruik straatverlichting", "MWh per jaar", 420, 294, None, [(400, 360), (160, 260)]),
+                ("Meldingen over onveiligheid door verlichting", "per jaar", 14, 14, "lower", [(160, 12)]),
+            ],
+        ),
+    ],
+    "zonnedaken-energiecooperatie": [
+        (
+            "Meer lokaal opgewekte zonnestroom.",
+            [("Zonnepanelen op gemeentelijke daken", "stuks", 0, 2500, None, [(90, 1100)])],
+        ),
+    ],
+    "hittestress-meetnet": [
+        ("Weten waar het in de zomer te heet wordt.", [("Wijken met een hittemeting", "wijken", 0, 11, None, [])]),
+    ],
+    "slimme-regentonnen": [
+        (
+            "Minder wateroverlast bij hevige buien.",
+            [("Piekafvoer bij hevige regen", "procent van nu", 100, 75, None, [(100, 80)])],
+        ),
+    ],
+    "digitale-afsprakenassistent": [
+        ("Sneller een afspraak bij de balie.", [("Wachttijd tot een afspraak", "dagen", 12, 5, None, [(30, 7)])]),
+    ],
+    "zorg-op-afstand-living-lab": [
+        (
+            "Langer zelfstandig thuis wonen.",
+            [("Deelnemers die zelfstandig blijven wonen", "procent", 70, 85, None, [])],
+        ),
+    ],
+    "slimme-afvalcontainers": [
+        (
+            "Minder ritten en geen overvolle containers.",
+            [("Ledigingsritten per week", "ritten", 60, 40, None, [(45, 48)])],
+        ),
+    ],
+    "open-sensordata-portaal": [
+        (
+            "Sensordata van de stad voor iedereen bruikbaar.",
+            [("Open datasets met sensordata", "datasets", 2, 12, None, [])],
+        ),
+    ],
+    "co-creatie-scholen": [
+        (
+            "Scholen en bedrijven werken samen aan stadsvraagstukken.",
+            [("Actieve teams", "teams", 0, 10, None, [(200, 6), (60, 2)])],
+        ),
+    ],
+}
+
+
 def _pick(choices: tuple[Choice, ...], preferred: str) -> str:
     return next((c.slug for c in choices if c.slug == preferred), choices[0].slug)
 
@@ -77,6 +148,8 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
     return [
         dict(
             slug="slimme-parkeersensoren",
+            priority="low",
+            priority_rationale="Loopt al en kost de gemeente weinig tijd; verbeteren kan later.",
             title="Slimme parkeersensoren in het centrum",
             status=Status.running,
             summary="Sensoren in parkeervakken laten via een app en borden zien waar plek is, zodat er minder zoekverkeer is.",
@@ -84,7 +157,7 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
             theme=theme("mobility"),
             scope="narrow",
             neighbourhoods=places("centrum"),
-            department="Mobiliteit",
+            department="mobiliteit",
             contact_email="mobiliteit@example.org",
             partners=[("ParkSense B.V.", "business")],
             start_date=ago(200),
@@ -110,7 +183,7 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
             theme=theme("energy"),
             scope="narrow",
             neighbourhoods=places("seghwaert", "noordhove"),
-            department="Openbare ruimte",
+            department="openbare-ruimte",
             contact_email="openbareruimte@example.org",
             partners=[("LichtLab", "business"), ("TU Delft", "knowledge_institution")],
             start_date=ago(700),
@@ -135,7 +208,7 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
             theme=theme("energy"),
             scope="broad",
             neighbourhoods=places("rokkeveen", "oosterheem"),
-            department="Duurzaamheid",
+            department="duurzaamheid",
             partners=[("Buurtstroom Coöperatie", "residents_initiative"), ("Netbeheerder", "other")],
             start_date=ago(300),
             personal_data=False,
@@ -144,6 +217,8 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
         ),
         dict(
             slug="hittestress-meetnet",
+            priority="high",
+            priority_rationale="Hitte raakt ouderen het hardst; de metingen sturen de vergroening van 2027.",
             title="Meetnet voor hittestress in de wijken",
             status=Status.planned,
             summary="Temperatuursensoren in bomen en lantaarnpalen tonen waar de stad het heetst wordt.",
@@ -151,7 +226,7 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
             theme=theme("climate-adaptation"),
             scope="narrow",
             neighbourhoods=places("palenstein", "meerzicht"),
-            department="Klimaatadaptatie",
+            department="klimaatadaptatie",
             partners=[("Hogeschool", "knowledge_institution")],
             start_date=today + timedelta(days=60),
             budget_eur=65_000,
@@ -170,7 +245,7 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
             theme=theme("climate-adaptation"),
             scope="broad",
             neighbourhoods=places("buytenwegh"),
-            department="Water",
+            department="water",
             partners=[("Waterschap", "government"), ("Regenwijs", "business")],
             start_date=ago(600),
             end_date=ago(60),
@@ -194,7 +269,7 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
             theme=theme("safety"),
             scope="narrow",
             neighbourhoods=places("centrum"),
-            department="Openbare orde en veiligheid",
+            department="openbare-orde-en-veiligheid",
             personal_data=True,
             data_description="Camerabeelden, direct op de camera omgezet in aantallen.",
             data_purpose="Drukte spreiden bij evenementen.",
@@ -217,7 +292,7 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
             theme=theme("digital-services"),
             scope="narrow",
             neighbourhoods=[WHOLE_CITY],
-            department="Dienstverlening",
+            department="dienstverlening",
             contact_email="dienstverlening@example.org",
             partners=[("Samenwerkende gemeenten", "government")],
             start_date=ago(120),
@@ -241,7 +316,7 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
             theme=theme("health-care"),
             scope="broad",
             neighbourhoods=places("dorp", "driemanspolder"),
-            department="Zorg en welzijn",
+            department="zorg-en-welzijn",
             partners=[("Zorgorganisatie", "other"), ("Hogeschool", "knowledge_institution")],
             personal_data=True,
             data_description="Bewegingssensoren in huis; valmeldingen.",
@@ -287,7 +362,7 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
             theme=theme("public-space"),
             scope="narrow",
             neighbourhoods=[WHOLE_CITY],
-            department="Afval",
+            department="afval",
             partners=[("Afvalbedrijf", "business")],
             start_date=ago(400),
             budget_eur=120_000,
@@ -313,6 +388,8 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
         ),
         dict(
             slug="open-sensordata-portaal",
+            priority="medium",
+            priority_rationale="Nodig voor de andere sensorprojecten, maar het kan na de eerste metingen.",
             title="Eén portaal voor alle sensordata van de stad",
             status=Status.planned,
             summary="Alle open sensordata van gemeentelijke projecten op één plek, met een API.",
@@ -320,7 +397,7 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
             theme=theme("digital-services"),
             scope="narrow",
             neighbourhoods=[WHOLE_CITY],
-            department="Informatievoorziening",
+            department="informatievoorziening",
             personal_data=False,
             dpia_status="not_needed",
             algorithm_used=False,
@@ -335,7 +412,7 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
             theme=theme("economy-innovation"),
             scope="broad",
             neighbourhoods=[WHOLE_CITY],
-            department="Economie",
+            department="economie",
             partners=[("ROC", "knowledge_institution")],
             start_date=ago(500),
             end_date=ago(200),
@@ -356,7 +433,7 @@ def _entries(settings: Settings, now: datetime) -> list[dict[str, Any]]:
             theme=theme("mobility"),
             scope="narrow",
             neighbourhoods=places("centrum", "meerzicht"),
-            department="Mobiliteit",
+            department="mobiliteit",
             personal_data=None,
             algorithm_used=True,
         ),
@@ -416,3 +493,20 @@ async def _create(spec: dict[str, Any], now: datetime) -> None:
                 )
             )
             previous = step_status.value
+        await _add_goals(entry.id, slug, now)
+
+
+async def _add_goals(entry_id: int, slug: str, now: datetime) -> None:
+    for g, (text, indicators) in enumerate(_GOALS.get(slug, [])):
+        goal = RegisterGoal(entry=entry_id, position=g, text=text)
+        await goal.save()
+        for i, (name, unit, baseline, target, direction, measured) in enumerate(indicators):
+            indicator = RegisterIndicator(
+                goal=goal.id, entry=entry_id, position=i, name=name, unit=unit, baseline=baseline, target=target
+            )
+            indicator.direction = direction
+            await indicator.save()
+            for days, value in measured:
+                await RegisterMeasurement(
+                    indicator=indicator.id, value=value, measured_on=(now - timedelta(days=days)).date(), note=""
+                ).save()

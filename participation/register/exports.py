@@ -15,7 +15,7 @@ internal ids). The column names are stable; add new ones at the end.
 | `programme_line`, `programme_line_name` | programme line slug and name (empty: not yet assigned) |
 | `theme`, `theme_name` | theme slug and name |
 | `scope` | `narrow` (smart through data and applications) or `broad` (innovation and new forms of collaboration) |
-| `department` | owning department |
+| `department` | owning department: the slug of a department in the city configuration |
 | `contact_email` | public team address |
 | `partners` | CSV: `name (kind)` separated by `; `; JSON: list of `{"name", "kind"}`; kind is `business`, `knowledge_institution`, `government`, `residents_initiative` or `other` |
 | `neighbourhoods` | neighbourhood slugs (`whole-city` for the whole city); CSV: separated by `;`; JSON: list |
@@ -40,6 +40,16 @@ internal ids). The column names are stable; add new ones at the end.
 | `risks`, `risk_category` | risks and their management; EU AI Act category `minimal`, `limited`, `high` or `unacceptable` |
 | `proportionality`, `human_intervention` | why this means and no lighter one; who checks and can overrule the outcome |
 | `iama_url` | the human rights and algorithms impact assessment (IAMA) |
+| `priority`, `priority_rationale` | `high`, `medium` or `low`, and why (empty: not yet set) |
+
+| `indicators` | the indicators of the entry's goals, compared with their targets (below) |
+
+`indicators` in JSON: a list of `{"goal", "indicator", "unit", "baseline", "target", "direction",
+"last_value", "last_measured_on", "target_met"}`; `direction` is `higher`, `lower` or null
+(towards the target from the baseline); `target_met` compares the last measured value with the
+target, null when nothing was measured. For a completed or stopped entry this is the outcome
+against its goals. In the CSV: `indicator: baseline -> target unit, last value (date) met|not
+met|not measured`, separated by `; `.
 
 Booleans (`response_overdue`, `personal_data`, `algorithm_used`): CSV `true` / `false`, JSON
 `true` / `false`; unknown is an empty CSV cell or JSON `null`. In the CSV, a cell that starts
@@ -72,6 +82,7 @@ from litestar.response import Response
 from participation.lib.cache import cached
 from participation.lib.cells import neutralise_formula
 from participation.register import services, transparency
+from participation.register.goals import outcome
 from participation.register.open_data import OPEN_DATA, license_of, open_data_headers
 from participation.register.schema import schema_url
 from participation.register.schemas import entry_url, idea_url
@@ -120,6 +131,9 @@ COLUMNS = (
     "created_at",
     "updated_at",
     *transparency.FIELDS,
+    "priority",
+    "priority_rationale",
+    "indicators",
 )
 
 
@@ -145,6 +159,7 @@ def export_row(settings: Settings, view: dict[str, Any]) -> dict[str, Any]:
         neighbourhoods=list(view["neighbourhoods"]),
         response_overdue=view["response_overdue"],
     )
+    row["indicators"] = [{k: _iso(v) for k, v in item.items()} for item in outcome(view.get("goals", []))]
     return row
 
 
@@ -157,7 +172,21 @@ def _csv_cell(name: str, value: Any) -> str:
         value = "; ".join(f"{p['name']} ({p['kind']})" for p in value)
     elif name == "neighbourhoods":
         value = ";".join(value)
+    elif name == "indicators":
+        value = "; ".join(_indicator_cell(i) for i in value)
     return neutralise_formula(str(value))
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _indicator_cell(item: dict[str, Any]) -> str:
+    text = f"{item['indicator']}: {_number(item['baseline'])} -> {_number(item['target'])} {item['unit']}"
+    if item["last_value"] is None:
+        return f"{text}, not measured"
+    met = "met" if item["target_met"] else "not met"
+    return f"{text}, last {_number(item['last_value'])} ({item['last_measured_on']}) {met}"
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:

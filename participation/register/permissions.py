@@ -61,7 +61,8 @@ def privacy_missing(entry: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def transition_refusal(entry: Mapping[str, Any], target: str, declined_reason: str | None = None) -> Message | None:
-    """Why `entry` may not move to `target` (None: it may)."""
+    """Why `entry` may not move to `target` (None: it may). `entry["indicators"]`: how many
+    indicators its goals have (register/goals.py)."""
     try:
         current, wanted = Status(entry["status"]), Status(target)
     except ValueError:
@@ -70,6 +71,8 @@ def transition_refusal(entry: Mapping[str, Any], target: str, declined_reason: s
         return Message(N_("This status change is not allowed from the entry's current status."))
     if wanted is Status.declined and not (declined_reason or "").strip():
         return Message(N_("Give the public reason for declining."))
+    if wanted is Status.planned and not entry.get("indicators"):
+        return Message(N_("Set at least one goal with an indicator (baseline and target) before the entry is planned."))
     if wanted is Status.running and privacy_missing(entry):
         return Message(PRIVACY_BEFORE_RUNNING)
     if wanted in NEEDS_LESSONS and not lessons_complete(entry):

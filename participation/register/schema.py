@@ -126,6 +126,27 @@ ENTRY_PROPERTIES: dict[str, dict[str, Any]] = {
     "proportionality": _text("Algorithm register: proportionality and subsidiarity."),
     "human_intervention": _text("Algorithm register: who checks and can overrule the outcome."),
     "iama_url": _url("The human rights and algorithms impact assessment (IAMA)."),
+    "priority": _enum(["high", "medium", "low"], "The programme's priority for the entry (null: not yet set)."),
+    "priority_rationale": _text("Why the entry has that priority."),
+    "indicators": {
+        "type": "array",
+        "description": "The indicators of the entry's goals, compared with their targets.",
+        "items": {
+            "type": "object",
+            "required": ["goal", "indicator", "unit", "baseline", "target", "direction", "last_value", "target_met"],
+            "properties": {
+                "goal": {"type": "string"},
+                "indicator": {"type": "string"},
+                "unit": {"type": "string"},
+                "baseline": {"type": "number"},
+                "target": {"type": "number"},
+                "direction": {"enum": ["higher", "lower", None]},
+                "last_value": {"type": ["number", "null"]},
+                "last_measured_on": {"type": ["string", "null"], "format": "date"},
+                "target_met": {"type": ["boolean", "null"], "description": "null: nothing measured yet."},
+            },
+        },
+    },
 }
 
 

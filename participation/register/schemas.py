@@ -62,6 +62,9 @@ class EntryCreate(msgspec.Struct, forbid_unknown_fields=True):
     proportionality: str | None = None
     human_intervention: str | None = None
     iama_url: str | None = None
+    owner: RecordId | None = None  # the account id of an editor or admin
+    priority: str | None = None  # high | medium | low; needs priority_rationale
+    priority_rationale: str | None = None
 
 
 class EntryPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -105,6 +108,9 @@ class EntryPatch(msgspec.Struct, forbid_unknown_fields=True):
     proportionality: str | None | UnsetType = UNSET
     human_intervention: str | None | UnsetType = UNSET
     iama_url: str | None | UnsetType = UNSET
+    owner: RecordId | None | UnsetType = UNSET
+    priority: str | None | UnsetType = UNSET
+    priority_rationale: str | None | UnsetType = UNSET
 
 
 class UpdateCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -170,10 +176,53 @@ class Entry(msgspec.Struct):
     proportionality: str | None
     human_intervention: str | None
     iama_url: str | None
+    priority: str | None
+    priority_rationale: str | None
+
+
+class Measurement(msgspec.Struct):
+    value: float
+    measured_on: date
+    note: str
+
+
+class Indicator(msgspec.Struct):
+    """`target_met` compares the last measured value (by date) with the target; null: not measured."""
+
+    name: str
+    unit: str
+    baseline: float
+    target: float
+    direction: str | None
+    measurements: list[Measurement]
+    last_value: float | None
+    last_measured_on: date | None
+    target_met: bool | None
+
+
+class Goal(msgspec.Struct):
+    text: str
+    indicators: list[Indicator]
+
+
+class AssessmentItem(msgspec.Struct):
+    criterion: str
+    verdict: str
+    explanation: str
+
+
+class Assessment(msgspec.Struct):
+    decided_at: datetime
+    items: list[AssessmentItem]
 
 
 class EntryDetail(Entry):
     timeline: list[TimelineItem] = []
+    # The accountable owner's role ("editor" or "admin"); the person is not published.
+    owner_role: str | None = None
+    goals: list[Goal] = []
+    # Present once decided; staff-only (absent) before.
+    assessment: Assessment | None = None
 
 
 class EntryPage(msgspec.Struct):
@@ -197,7 +246,13 @@ def entry_out(view: dict[str, Any], base_url: str, detail: bool = False) -> Entr
     fields["url"] = entry_url(base_url, view["slug"])
     fields["idea_url"] = idea_url(base_url, view["idea_id"])
     if detail:
-        return EntryDetail(**fields, timeline=[TimelineItem(**t) for t in view["timeline"]])
+        return EntryDetail(
+            **fields,
+            timeline=[TimelineItem(**t) for t in view["timeline"]],
+            owner_role=view.get("owner_role"),
+            goals=[goal_out(g) for g in view.get("goals", [])],
+            assessment=assessment_out(view.get("assessment")),
+        )
     return Entry(**fields)
 
 
@@ -216,3 +271,38 @@ def create_values(data: EntryCreate) -> dict[str, Any]:
     out = {name: getattr(data, name) for name in data.__struct_fields__}
     out["partners"] = [msgspec.to_builtins(p) for p in data.partners]
     return out
+
+
+def goal_out(goal: dict[str, Any]) -> Goal:
+    return Goal(
+        text=goal["text"],
+        indicators=[
+            Indicator(
+                name=i["name"],
+                unit=i["unit"],
+                baseline=i["baseline"],
+                target=i["target"],
+                direction=i["direction"],
+                measurements=[
+                    Measurement(value=m["value"], measured_on=m["measured_on"], note=m["note"])
+                    for m in i["measurements"]
+                ],
+                last_value=i["latest"]["value"] if i["latest"] else None,
+                last_measured_on=i["latest"]["measured_on"] if i["latest"] else None,
+                target_met=i["target_met"],
+            )
+            for i in goal["indicators"]
+        ],
+    )
+
+
+def assessment_out(assessment: dict[str, Any] | None) -> Assessment | None:
+    if not assessment:
+        return None
+    return Assessment(
+        decided_at=assessment["decided_at"],
+        items=[
+            AssessmentItem(criterion=slug, verdict=item["verdict"], explanation=item["explanation"])
+            for slug, item in assessment["items"].items()
+        ],
+    )

@@ -22,7 +22,7 @@ from participation.database import current_engine, is_unique_violation, write_tr
 from participation.i18n import N_
 from participation.lib.clock import utcnow
 from participation.lib.events import DomainEvents
-from participation.register import history, transparency
+from participation.register import assessment, goals, history, project, transparency
 from participation.register.events import EntryUpdated
 from participation.register.permissions import (
     INITIAL_STATUSES,
@@ -111,6 +111,8 @@ PUBLIC_COLUMNS = (
     "created_at",
     "updated_at",
     *transparency.FIELDS,
+    "priority",
+    "priority_rationale",
 )
 # What an editor sets through the forms and the API (status only at creation; later through updates).
 EDITABLE_FIELDS = (
@@ -146,6 +148,9 @@ EDITABLE_FIELDS = (
     "lessons_decision_reason",
     "lessons_advice",
     *transparency.FIELDS,
+    "owner",
+    "priority",
+    "priority_rationale",
 )
 _TEXT_LIMITS = {
     "data_description": 2000,
@@ -309,8 +314,7 @@ def clean_entry(settings: Settings, raw: Mapping[str, Any]) -> dict[str, Any]:
     )
     out["theme"] = _choice(raw.get("theme"), [t.slug for t in city.themes], errors, "theme", True)
     out["scope"] = _choice(raw.get("scope"), [s.value for s in Scope], errors, "scope", True)
-    out["department"] = clean_text(raw.get("department"))
-    check_length(errors, "department", out["department"], 0, 120)
+    project.clean_project_fields(settings, raw, out, errors)  # department, owner, priority
     contact = clean_email(raw.get("contact_email"))
     if contact and (len(contact) > 254 or not EMAIL_RE.match(contact)):
         errors.add("contact_email", N_("Enter a valid email address."))
@@ -611,7 +615,10 @@ async def get_entry(slug: str, now: datetime | None = None, drafts: bool = False
     if not views:
         raise DomainError(N_("There is no register entry at this address."), 404)
     view = views[0]
-    view["timeline"] = await timeline(view.pop("id"))  # the id is internal: never shown or exported
+    entry_id = view.pop("id")  # the id is internal: never shown or exported
+    view["timeline"] = await timeline(entry_id)
+    view.update(await project.project_facts(entry_id), goals=(await goals.goals_of([entry_id]))[entry_id])
+    view["assessment"] = assessment.public_assessment(await assessment.assessment_of(entry_id))
     return view
 
 
@@ -656,13 +663,24 @@ async def list_lessons(theme: str | None = None, page: int = 1, per_page: int = 
         offset=(page - 1) * per_page,
         limit=per_page,
         ascending=False,
+        keep_id=True,
     )
+    await _attach_goals(entries)  # the lessons compare measured values with the targets
     return entries, total
 
 
 async def all_entries_for_export() -> list[dict[str, Any]]:
     """Every published entry's public view (a fixed number of queries, whatever the register's size)."""
-    return await _views([], [RegisterEntry.slug])
+    views = await _views([], [RegisterEntry.slug], keep_id=True)
+    await _attach_goals(views)
+    return views
+
+
+async def _attach_goals(views: list[dict[str, Any]]) -> None:
+    """Goals and indicators of views read with their id (three queries); the id is dropped."""
+    by_entry = await goals.goals_of([view["id"] for view in views])
+    for view in views:
+        view["goals"] = by_entry[view.pop("id")]
 
 
 # -- writing -----------------------------------------------------------------
@@ -731,6 +749,7 @@ async def create_entry(
     """
     _require_editor(account)
     values = clean_entry(settings, raw)
+    await project.check_owner(values)
     status = clean_text(raw.get("status")) or DEFAULT_STATUS
     if status not in {s.value for s in INITIAL_STATUSES}:
         raise FormErrors({"status": N_("A new entry starts as received, under assessment, planned or running.")})
@@ -808,6 +827,7 @@ async def update_entry(settings: Settings, account: Account, slug: str, raw: Map
             # entry's deadline (set to the minute at routing) to the end of that day.
             merged["response_due_at"] = current["response_due_at"]
         values = clean_entry(settings, merged)
+        await project.check_owner(values)
         if entry.status in {s.value for s in NEEDS_LESSONS} and not lessons_complete(values):
             raise FormErrors(
                 {"lessons_tried": N_("A completed or stopped entry keeps its lessons learned (all five parts).")}
@@ -844,6 +864,7 @@ async def post_update(
         entry = await _entry_row(slug)
         before = await history.snapshot(entry.id)
         values = {name: getattr(entry, name) for name in ("status", "personal_data", *PRIVACY_FIELDS, *LESSON_FIELDS)}
+        values["indicators"] = await goals.indicator_count(entry.id)
         if wanted is not None:
             if wanted == Status.declined.value and not reason:
                 raise FormErrors({"reason": N_("Give the public reason for declining.")})

@@ -61,6 +61,19 @@ class Decision(str, Enum):
     stop = "stop"
 
 
+class Priority(str, Enum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class Direction(str, Enum):
+    """Which way an indicator should move; NULL: towards the target from the baseline."""
+
+    higher = "higher"
+    lower = "lower"
+
+
 class RegisterEntry(Table):
     slug = Varchar(length=90, unique=True)
     title = Varchar(length=120)
@@ -73,7 +86,15 @@ class RegisterEntry(Table):
     programme_line = Varchar(length=60, null=True, default=None, index=True)
     theme = Varchar(length=60, index=True)
     scope = Varchar(length=10, choices=Scope)
+    # The slug of a configured [[departments]] entry ("" = not yet assigned; older free text
+    # that matched no configured department is kept as it was until an editor picks one).
     department = Varchar(length=120, default="")
+    # The accountable owner: an editor or admin. Public by role only (see register/project.py).
+    owner = ForeignKey(Account, null=True, default=None, on_delete=OnDelete.set_null)
+    priority = Varchar(length=10, choices=Priority, null=True, default=None)
+    priority_rationale = Text(null=True, default=None)
+    # When editors marked the assessment decided: from then on it is public (register/assessment.py).
+    assessment_decided_at = Timestamptz(null=True, default=None)
     contact_email = Varchar(length=254, null=True, default=None)
     start_date = Date(null=True, default=None)
     end_date = Date(null=True, default=None)
@@ -258,3 +279,46 @@ class RegisterLink(Table):
     kind = Varchar(length=20, choices=LinkKind)
     created_at = Timestamptz(default=TimestamptzNow())
     created_by = ForeignKey(Account, null=True, default=None, on_delete=OnDelete.set_null)
+
+
+class RegisterAssessment(Table):
+    """One editor's verdict on one configured criterion for an entry; (entry, criterion) unique by a raw index."""
+
+    entry = ForeignKey(RegisterEntry, null=False, index=True, on_delete=OnDelete.cascade)
+    criterion = Varchar(length=60)  # a configured [[assessment_criteria]] slug
+    verdict = Varchar(length=20)  # a value of the criterion's scale
+    explanation = Text()
+    updated_at = Timestamptz(default=TimestamptzNow())
+    # Internal: who recorded it.
+    updated_by = ForeignKey(Account, null=True, default=None, on_delete=OnDelete.set_null)
+
+
+class RegisterGoal(Table):
+    """What the entry sets out to achieve; measured through its indicators (register/goals.py)."""
+
+    entry = ForeignKey(RegisterEntry, null=False, index=True, on_delete=OnDelete.cascade)
+    position = Integer(default=0)
+    text = Varchar(length=300)
+
+
+class RegisterIndicator(Table):
+    """How a goal is measured: a baseline at the start and the target to reach, in one unit."""
+
+    goal = ForeignKey(RegisterGoal, null=False, index=True, on_delete=OnDelete.cascade)
+    entry = ForeignKey(RegisterEntry, null=False, index=True, on_delete=OnDelete.cascade)
+    position = Integer(default=0)
+    name = Varchar(length=200)
+    unit = Varchar(length=40)
+    baseline = DoublePrecision()
+    target = DoublePrecision()
+    direction = Varchar(length=10, choices=Direction, null=True, default=None)
+
+
+class RegisterMeasurement(Table):
+    """A value of an indicator measured on a date; the latest by date is compared with the target."""
+
+    indicator = ForeignKey(RegisterIndicator, null=False, index=True, on_delete=OnDelete.cascade)
+    value = DoublePrecision()
+    measured_on = Date()
+    note = Varchar(length=500, default="")
+    created_at = Timestamptz(default=TimestamptzNow())

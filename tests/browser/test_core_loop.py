@@ -163,6 +163,16 @@ def test_core_loop(mode: str, server, new_context) -> None:
     editor.follow("Volg het in het projectregister")
     entry_url = editor.page.url
     post_register_update(editor, "We bekijken of de stalling een bord kan krijgen.", "In beoordeling")
+    # Planning needs a goal with an indicator, set on the entry's goals page.
+    editor.follow("Doelen, indicatoren en metingen beheren")
+    editor.fill("Doel", "Bezoekers vinden sneller een plek in de stalling.")
+    editor.fill("Indicator", "Gemiddelde zoektijd")
+    editor.fill("Eenheid", "minuten")
+    editor.fill("Nulmeting", "6")
+    editor.fill("Streefwaarde", "2")
+    editor.press("Doel toevoegen")
+    editor.sees("Het doel is toegevoegd.")
+    editor.go(entry_url)
     post_register_update(editor, "Het bord komt in het voorjaar.", "Gepland")
     post_register_update(editor, "Het bord hangt en telt mee.", "Lopend")
     editor.follow("Dit project bewerken")

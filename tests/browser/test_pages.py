@@ -71,6 +71,8 @@ PAGES: list[tuple[str, str | None, str]] = [
     ("register-update", EDITOR, "/register/{running_entry}/update"),
     ("register-link-ideas", EDITOR, "/register/{running_entry}/ideas"),
     ("register-link-ideas-search", EDITOR, "/register/{running_entry}/ideas?q=fiets"),
+    ("register-goals", EDITOR, "/register/{completed_entry}/goals"),
+    ("register-assessment", EDITOR, "/register/{running_entry}/assessment"),
     ("outbox-failed", ADMIN, "/admin/outbox"),
     ("security-log", ADMIN, "/admin/security-log"),
     ("security-log-filtered", ADMIN, "/admin/security-log?kind=role_changed&account=x&since=2026-01-01"),

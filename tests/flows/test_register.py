@@ -38,7 +38,7 @@ async def entry(settings, people) -> RegisterEntry:
             "scope": "narrow",
             "origin": "city",
             "programme_line": "sustainable-city",
-            "department": "Openbare ruimte",
+            "department": "openbare-ruimte",
             "contact_email": "team@example.org",
             "start_date": "2026-03-01",
             "budget_eur": "25000",
@@ -82,7 +82,7 @@ async def test_editor_adds_an_entry(editor, people):
         programme_line="sustainable-city",
         theme="climate-adaptation",
         scope="narrow",
-        department="Stadsbeheer",
+        department="stadsbeheer",
         contact_email="water@example.org",
         start_date="2026-04-01",
         end_date="2026-10-31",
@@ -165,7 +165,20 @@ async def test_progress_update_without_a_status_change(editor, entry):
 
 
 async def test_status_transitions_to_completed_with_lessons_learned(editor, entry):
-    for status in ("under_assessment", "planned", "running"):
+    await follow(editor, await post_update(editor, entry, text="Nu: under_assessment.", status="under_assessment"))
+    # Planning needs a goal with an indicator: refused until the goals page has one.
+    refused = await post_update(editor, entry, text="Nu: planned.", status="planned")
+    assert refused.status_code == 422 and "status" in page_problems(refused).fields
+    goal = await open_form(editor, f"/register/{entry.slug}/goals", action=f"/register/{entry.slug}/goals")
+    goal.fill(
+        goal="Minder stroom voor straatverlichting.",
+        indicator_name="Stroomverbruik",
+        unit="MWh",
+        baseline="120",
+        target="84",
+    )
+    await follow(editor, await goal.submit(editor))
+    for status in ("planned", "running"):
         await follow(editor, await post_update(editor, entry, text=f"Nu: {status}.", status=status))
         assert (await reload(entry)).status == status
 

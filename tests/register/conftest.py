@@ -18,7 +18,7 @@ def entry_fields(**overrides):
         "scope": "narrow",
         "origin": "city",
         "programme_line": "sustainable-city",
-        "department": "Openbare ruimte",
+        "department": "openbare-ruimte",
         "contact_email": "team@example.org",
         "partners": [{"name": "LichtLab", "kind": "business"}],
         "neighbourhoods": ["dorp"],
@@ -52,3 +52,19 @@ def new_entry(settings, editor):
         return await services.create_entry(settings, editor, entry_fields(**overrides))
 
     return create
+
+
+GOAL = {
+    "goal": "Minder stroom voor straatverlichting in de wijk.",
+    "indicator_name": "Stroomverbruik straatverlichting",
+    "unit": "kWh per jaar",
+    "baseline": "120000",
+    "target": "84000",
+}
+
+
+async def with_goal(editor, slug: str, **overrides) -> None:
+    """Give an entry a goal with an indicator: what it needs before it is planned."""
+    from participation.register import goals
+
+    await goals.add_goal(editor, slug, {**GOAL, **overrides})

@@ -11,7 +11,7 @@ from participation.register import services
 from participation.register.permissions import TRANSITIONS, is_overdue, transition_refusal
 from participation.register.tables import RegisterEntry, RegisterUpdate, Status
 from participation.validation import FormErrors
-from tests.register.conftest import LESSONS
+from tests.register.conftest import LESSONS, with_goal
 
 pytestmark = pytest.mark.anyio
 
@@ -33,16 +33,18 @@ def test_the_transition_table_is_the_designed_lifecycle():
     assert table == ALLOWED
 
 
-async def _entry_in(new_entry, status: str):
-    """An entry put straight into `status` (with lessons, so only the lifecycle decides)."""
+async def _entry_in(new_entry, status: str, editor=None):
+    """An entry put straight into `status` (with lessons and a goal, so only the lifecycle decides)."""
     entry = await new_entry(**LESSONS)
+    if editor is not None:
+        await with_goal(editor, entry.slug)
     await RegisterEntry.update({RegisterEntry.status: status}).where(RegisterEntry.id == entry.id)
     return entry
 
 
 @pytest.mark.parametrize("current,target", sorted(ALLOWED))
 async def test_allowed_transition(settings, editor, new_entry, current, target, events):
-    entry = await _entry_in(new_entry, current)
+    entry = await _entry_in(new_entry, current, editor)
     update = await services.post_update(
         settings,
         editor,
@@ -61,7 +63,7 @@ async def test_allowed_transition(settings, editor, new_entry, current, target, 
 
 @pytest.mark.parametrize("current,target", sorted(set(ALL_PAIRS) - ALLOWED))
 async def test_refused_transition(settings, editor, new_entry, current, target, events):
-    entry = await _entry_in(new_entry, current)
+    entry = await _entry_in(new_entry, current, editor)
     updates_before = await RegisterUpdate.count()
     with pytest.raises(FormErrors) as refused:
         await services.post_update(
@@ -143,6 +145,7 @@ async def test_timeline_is_in_order_of_posting(settings, editor, new_entry, even
     entry = await new_entry()
     await services.post_update(settings, editor, entry.slug, text="Eerste", status="under_assessment", events=events)
     await services.post_update(settings, editor, entry.slug, text="Tweede", events=events)
+    await with_goal(editor, entry.slug)
     await services.post_update(settings, editor, entry.slug, text="Derde", status="planned", events=events)
     timeline = (await services.get_entry(entry.slug))["timeline"]
     assert [t["text"] for t in timeline][1:] == ["Eerste", "Tweede", "Derde"]

@@ -170,6 +170,15 @@ ACCESS = {
     "POST /register/{slug:str}/links": EDITOR,
     "POST /register/{slug:str}/links/{link_id:int}/delete": EDITOR,
     "GET /register/{slug:str}/ideas": EDITOR,
+    "GET /register/{slug:str}/assessment": EDITOR,
+    "POST /register/{slug:str}/assessment": EDITOR,
+    "GET /register/{slug:str}/goals": EDITOR,
+    "POST /register/{slug:str}/goals": EDITOR,
+    "POST /register/{slug:str}/goals/{goal_id:int}/indicators": EDITOR,
+    "POST /register/{slug:str}/goals/{goal_id:int}/delete": EDITOR,
+    "POST /register/{slug:str}/indicators/{indicator_id:int}/measurements": EDITOR,
+    "POST /register/{slug:str}/indicators/{indicator_id:int}/delete": EDITOR,
+    "POST /register/{slug:str}/measurements/{measurement_id:int}/delete": EDITOR,
     "POST /register/{slug:str}/ideas": EDITOR,
     "GET /stats": PUBLIC,
     "GET /stats.csv": PUBLIC,
@@ -349,6 +358,10 @@ async def targets(settings) -> dict[str, str]:
         "file_path": "site.css",
         "path": "openapi.json",
         "dataset": "ideas.xlsx",
+        # Goals of the entry (none exist: the refusal comes before the lookup's 404).
+        "goal_id": "1",
+        "indicator_id": "1",
+        "measurement_id": "1",
     }
 
 

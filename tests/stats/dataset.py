@@ -131,7 +131,7 @@ async def load(settings) -> dict[str, int]:
     ):
         await ModerationDecision(action=action, target_type="idea", target_id=idea.id, created_at=at(when)).save()
 
-    common = {"department": "Innovatie", "contact_email": "smartcity@gemeente.example"}
+    common = {"department": "innovatie", "contact_email": "smartcity@gemeente.example"}
     e1 = await _entry(
         "e1",
         "2026-06-02 00:00",

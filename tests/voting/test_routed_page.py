@@ -16,6 +16,7 @@ from participation.register import services as register
 from participation.register.tables import RegisterEntry
 from tests.forms import text_of
 from tests.helpers import make_account, sign_in
+from tests.register.conftest import with_goal
 from tests.voting.conftest import make_supporters, publish_idea, utcnow
 from voting import services
 
@@ -112,6 +113,7 @@ async def test_latest_update_replaces_the_due_date_once_the_municipality_respond
 async def test_completed_entry_shows_its_lessons_on_the_idea_page(client, settings, routed, editor, events):
     idea, entry = routed
     await register.update_entry(settings, editor, entry.slug, LESSONS)
+    await with_goal(editor, entry.slug)  # planning needs a goal with an indicator
     for status in ("under_assessment", "planned", "running", "completed"):
         await register.post_update(settings, editor, entry.slug, text=f"Nu: {status}.", status=status, events=events)
     shown = banner(await client.get(f"/ideas/{idea.id}?lang=en"))
