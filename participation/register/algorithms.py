@@ -149,12 +149,15 @@ def _day(value: Any) -> str | None:
 def algorithm_record(settings: Settings, view: dict[str, Any], sensors: list[dict[str, Any]]) -> dict[str, Any]:
     theme = settings.city.theme(view["theme"])
     locale = settings.city.default_locale
+    # Entries store a configured department's slug; an older free text that matched none stays as written.
+    found = settings.city.department(view["department"])
+    department = found.name(locale) if found else view["department"] or None
     return {
         "id": view["slug"],
         "url": entry_url(settings.base_url, view["slug"]),
         "name": view["title"],
         "organisation": publisher_name(settings),
-        "department": view["department"] or None,
+        "department": department,
         "description": view["summary"],
         "description_long": view["description"] or None,
         "status": standard_status(view["status"], view["origin"], view["lessons_decision"]),
@@ -176,7 +179,7 @@ def algorithm_record(settings: Settings, view: dict[str, Any], sensors: list[dic
         "personal_data": view["personal_data"],
         "retention_period": view["retention_period"],
         "algorithm_register_url": view["algorithm_register_url"],
-        "contact": {"email": view["contact_email"], "department": view["department"] or None},
+        "contact": {"email": view["contact_email"], "department": department},
         "publication_date": _day(view["created_at"]),
         "revision_date": _day(view["updated_at"]),
         "sensors": sensors,

@@ -80,15 +80,15 @@ def _tag(settings: Settings, item: dict[str, Any]) -> str:
 
 
 def build_feed(settings: Settings, items: list[dict[str, Any]]) -> bytes:
-    ET.register_namespace("", ATOM)
-
+    # Atom as the default namespace of this document only (plain tags under an xmlns attribute):
+    # ET.register_namespace is process-wide and would take the statistics' SVG charts' default.
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        element = ET.SubElement(parent, tag, attrs)
         if text is not None:
             element.text = text
         return element
 
-    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": get_locale()})
+    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": get_locale()})
     sub(feed, "id", absolute(settings, PATH))
     sub(feed, "title", gettext("Smart City project register of %(city)s: changes", city=settings.city.name))
     sub(feed, "subtitle", gettext("New projects, status changes and progress updates in the public register."))

@@ -28,7 +28,9 @@ from participation.register.tables import RegisterEntry, RegisterFieldChange, Re
 UNTRACKED = frozenset({"id", "updated_at"})
 # Internal: never on the public timeline. Add a column here when it must stay inside city hall
 # (a column declared with Piccolo's `secret=True` is internal too).
-INTERNAL_FIELDS = frozenset({"created_by", "draft"})
+# The owner is an account id (the entry page names the role, staff see the person); when the
+# assessment was decided shows as the assessment itself.
+INTERNAL_FIELDS = frozenset({"created_by", "draft", "owner", "assessment_decided_at"})
 # Public, but the timeline already shows them as its own items (a status update).
 SHOWN_BY_UPDATES = frozenset({"status"})
 SYSTEM_ROLE = "system"
@@ -70,6 +72,16 @@ FIELD_LABELS = {
     "lessons_decision": N_("Lessons: decision"),
     "lessons_decision_reason": N_("Lessons: reason for the decision"),
     "lessons_advice": N_("Lessons: advice"),
+    "priority": N_("Priority"),
+    "priority_rationale": N_("Why this priority"),
+    "owner": N_("Accountable owner"),
+    "decision_making": N_("Decision-making process"),
+    "impact": N_("Impact"),
+    "risks": N_("Risks and risk management"),
+    "risk_category": N_("Risk category (EU AI Act)"),
+    "proportionality": N_("Proportionality"),
+    "human_intervention": N_("Human intervention"),
+    "iama_url": N_("IAMA (human rights and algorithms impact assessment)"),
     "draft": N_("Draft"),
     "created_by": N_("Created by"),
 }

@@ -13,7 +13,7 @@ import pytest
 from participation.register import budget, services
 from participation.register.tables import RegisterEntry
 from tests.forms import open_form, page_problems
-from tests.register.conftest import LESSONS, entry_fields
+from tests.register.conftest import LESSONS, entry_fields, with_goal
 
 pytestmark = pytest.mark.anyio
 
@@ -137,6 +137,7 @@ async def register_history(settings, editor, events, monkeypatch):
                 **LESSONS,
             ),
         )
+        await with_goal(editor, entry.slug)  # what an entry needs before it is planned
         for moment, next_status in rest:
             monkeypatch.setattr(services, "utcnow", lambda moment=moment: moment)
             await services.post_update(

@@ -31,12 +31,12 @@ async def test_editing_through_the_form_records_each_changed_field(client, setti
     editor = await make_account(settings, email="piet@example.org", name="Piet Pietersen", role=Role.editor)
     await sign_in(client, editor.email)
     form = await open_form(client, f"/register/{entry.slug}/edit", action=f"/register/{entry.slug}/edit")
-    form.fill(budget_eur="2500", department="Stadsbeheer", partner_name_0="", lessons_decision="continue")
+    form.fill(budget_eur="2500", department="stadsbeheer", partner_name_0="", lessons_decision="continue")
     await follow(client, await form.submit(client))
 
     assert await changes_of(entry.id) == {
         "budget_eur": ("1000", "2500"),
-        "department": ("Openbare ruimte", "Stadsbeheer"),
+        "department": ("openbare-ruimte", "stadsbeheer"),
         "partners": ("LichtLab (business)", None),
         "lessons_decision": (None, "continue"),
     }
@@ -138,3 +138,13 @@ async def test_editors_saving_at_once_record_a_chain_of_changes(client, editor, 
         assert after["old_value"] == before["new_value"]
     final = await RegisterEntry.select(RegisterEntry.budget_eur).where(RegisterEntry.id == entry.id).first()
     assert str(final["budget_eur"]) == rows[-1]["new_value"]
+
+
+def test_fields_added_by_the_project_and_transparency_blocks_have_labels_and_a_side():
+    """The owner is an account id: staff-only in the history; the other new fields are public, with labels."""
+    from participation.register import history
+
+    assert not history.is_public_field("owner") and not history.is_public_field("assessment_decided_at")
+    for field in ("priority", "priority_rationale", "risks", "human_intervention", "iama_url"):
+        assert history.is_public_field(field)
+        assert field in history.FIELD_LABELS

@@ -128,7 +128,7 @@ async def test_a_scale_up_lesson_offers_the_prefilled_follow_on_and_links_it(cli
     form = await open_form(client, f"/register/new?follow_on={pilot.slug}", action="/register/new")
     prefilled = dict(form.data())
     assert prefilled["title"] == "Proef slimme lantaarnpalen: vervolg" and prefilled["follow_on"] == pilot.slug
-    assert prefilled["theme"] == "energy" and prefilled["department"] == "Openbare ruimte"
+    assert prefilled["theme"] == "energy" and prefilled["department"] == "openbare-ruimte"
     form.fill(title="Slimme lantaarnpalen in de hele stad")
     created = await follow(client, await form.submit(client))
     new_slug = created.url.path.rsplit("/", 1)[1]

@@ -443,3 +443,15 @@ async def test_the_api_reads_and_writes_the_algorithm_fields(client, settings, e
     assert (await client.get(f"/api/v1/register/{slug}")).json()["risk_category"] == "high"
     response = await client.patch(f"/api/v1/register/{slug}", json={"risk_category": "enormous"}, headers=headers)
     assert response.status_code == 422
+
+
+async def test_building_the_feed_leaves_other_documents_namespaces_alone(settings):
+    """The feed's Atom default namespace is its own: the statistics' SVG charts keep theirs."""
+    import xml.etree.ElementTree as ET
+
+    from participation.register.feed import build_feed
+
+    svg = ET.Element("{http://www.w3.org/2000/svg}svg")
+    before = ET.tostring(svg, encoding="unicode")
+    build_feed(settings, [])
+    assert ET.tostring(svg, encoding="unicode") == before == '<svg xmlns="http://www.w3.org/2000/svg" />'
