@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from participation.geo.area import CityMap, read_city_map
+
 WHOLE_CITY = "whole-city"
 
 
@@ -89,6 +91,8 @@ class CityConfig:
     populations: dict[str, int] = field(default_factory=dict)
     # [statistics] populations_approximate: the figures are estimates, and the statistics page says so.
     populations_approximate: bool = False
+    # [map]: where maps open, the municipality's box, neighbourhood boundaries (None: no maps, no points).
+    map: CityMap | None = None
 
     def neighbourhood(self, slug: str | None) -> Choice | None:
         return next((n for n in self.neighbourhoods if n.slug == slug), None)
@@ -241,7 +245,14 @@ class _Reader:
             accessibility=self._accessibility(),
             populations=self._populations(),
             populations_approximate=self._populations_approximate(),
+            map=self._map(neighbourhoods),
         )
+
+    def _map(self, neighbourhoods: tuple[Choice, ...]) -> CityMap | None:
+        if "map" not in self.data:
+            return None
+        slugs = [n.slug for n in neighbourhoods]
+        return read_city_map(self._optional_table("map"), self.path.parent, slugs, self.fail)
 
     def _populations(self) -> dict[str, int]:
         populations = {}

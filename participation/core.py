@@ -140,7 +140,7 @@ class ApplicationCore(InitPluginProtocol):
             *app_config.middleware,
         ]
         app_config.exception_handlers = {Exception: handle_exception}
-        app_config.before_send.append(security_headers(settings.is_production))
+        app_config.before_send.append(security_headers(settings.is_production, settings.geo.tile_origin))
         app_config.before_send.append(signed_in_answers)
         # Documents the problem-details answers of every API operation (participation.api_docs).
         app_config.plugins.append(ProblemResponses())
