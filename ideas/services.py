@@ -33,6 +33,7 @@ from ideas.tables import (
 )
 from participation.accounts.tables import Account, AccountKind
 from participation.database import for_update, is_unique_violation, write_transaction
+from participation.geo.places import city_area, clean_point
 from participation.i18n import N_, gettext
 from participation.lib.clock import utcnow
 from participation.lib.events import DomainEvents
@@ -75,6 +76,9 @@ class IdeaInput:
     neighbourhood: str = ""
     scope: str = ""
     location: str = ""
+    # A point (both or neither): text from a form, numbers from the API.
+    latitude: str | float | None = None
+    longitude: str | float | None = None
     kind: str = IdeaKind.idea.value
     pilot_what: str = ""
     pilot_where: str = ""
@@ -107,6 +111,8 @@ class IdeaInput:
         return cls(
             **text,
             kind=kind,
+            latitude=str(values.get("latitude") or ""),
+            longitude=str(values.get("longitude") or ""),
             pilot_duration_weeks=str(values.get("pilot_duration_weeks") or ""),
             pilot_asks=list(asks),
             pilot_personal_data=str(values.get("pilot_personal_data") or "") or None,
@@ -143,6 +149,7 @@ def validate_idea(settings: Settings, data: IdeaInput) -> dict[str, object]:
         errors.add("neighbourhood", N_("Choose a neighbourhood or the whole city."))
     if values["scope"] not in {s.value for s in Scope}:
         errors.add("scope", N_("Choose narrow or broad."))
+    values["latitude"], values["longitude"] = clean_point(errors, data.latitude, data.longitude, city_area(city))
     if data.kind == IdeaKind.pilot.value:
         values.update(_validate_pilot(errors, data))
     errors.raise_if_any()
@@ -296,6 +303,8 @@ def idea_input_from(idea: Idea) -> IdeaInput:
         neighbourhood=idea.neighbourhood,
         scope=idea.scope,
         location=idea.location or "",
+        latitude=idea.latitude,
+        longitude=idea.longitude,
         kind=idea.kind,
         pilot_what=idea.pilot_what or "",
         pilot_where=idea.pilot_where or "",

@@ -36,6 +36,8 @@ internal ids). The column names are stable; add new ones at the end.
 | `lessons_decision`, `lessons_decision_reason` | `continue`, `scale_up` or `stop`, and why |
 | `lessons_advice` | advice for other projects and cities |
 | `created_at`, `updated_at` | ISO 8601, UTC |
+| `latitude`, `longitude` | where the project happens, when it is one place (WGS84 decimal degrees; empty: no point) |
+| `sensors` | the sensors it uses. CSV: `kind: measures (fixed/mobile/unknown) @ location [latitude longitude]` separated by `; `; JSON: list of `{"kind", "measures", "mobile", "location", "latitude", "longitude"}` (`mobile` `null`: unknown) |
 
 Booleans (`response_overdue`, `personal_data`, `algorithm_used`): CSV `true` / `false`, JSON
 `true` / `false`; unknown is an empty CSV cell or JSON `null`. In the CSV, a cell that starts
@@ -110,6 +112,9 @@ COLUMNS = (
     "lessons_advice",
     "created_at",
     "updated_at",
+    "latitude",
+    "longitude",
+    "sensors",
 )
 
 
@@ -133,6 +138,7 @@ def export_row(settings: Settings, view: dict[str, Any]) -> dict[str, Any]:
         theme_name=theme.name(locale) if theme else None,
         partners=[{"name": p["name"], "kind": p["kind"]} for p in view["partners"]],
         neighbourhoods=list(view["neighbourhoods"]),
+        sensors=[dict(s) for s in view["sensors"]],
         response_overdue=view["response_overdue"],
     )
     return row
@@ -147,7 +153,19 @@ def _csv_cell(name: str, value: Any) -> str:
         value = "; ".join(f"{p['name']} ({p['kind']})" for p in value)
     elif name == "neighbourhoods":
         value = ";".join(value)
+    elif name == "sensors":
+        value = "; ".join(_sensor_cell(s) for s in value)
     return neutralise_formula(str(value))
+
+
+def _sensor_cell(sensor: dict[str, Any]) -> str:
+    kind = {True: "mobile", False: "fixed"}.get(sensor["mobile"], "unknown")
+    text = f"{sensor['kind']}: {sensor['measures']} ({kind})"
+    if sensor["location"]:
+        text += f" @ {sensor['location']}"
+    if sensor["latitude"] is not None:
+        text += f" [{sensor['latitude']} {sensor['longitude']}]"
+    return text
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
