@@ -33,7 +33,7 @@ from ideas.tables import (
 )
 from participation.accounts.tables import Account, AccountKind
 from participation.database import for_update, is_unique_violation, write_transaction
-from participation.geo.places import city_area, clean_point
+from participation.geo.places import city_area, clean_point, suggest_neighbourhood
 from participation.i18n import N_, gettext
 from participation.lib.clock import utcnow
 from participation.lib.events import DomainEvents
@@ -145,11 +145,13 @@ def validate_idea(settings: Settings, data: IdeaInput) -> dict[str, object]:
     check_length(errors, "location", values["location"] or "", 0, LOCATION_MAX)  # type: ignore[arg-type]
     if city.theme(values["theme"]) is None:  # type: ignore[arg-type]
         errors.add("theme", N_("Choose a theme."))
+    values["latitude"], values["longitude"] = clean_point(errors, data.latitude, data.longitude, city_area(city))
+    if not values["neighbourhood"]:  # a point without a chosen neighbourhood: the one it lies in
+        values["neighbourhood"] = suggest_neighbourhood(city, values["latitude"], values["longitude"]) or ""  # type: ignore[arg-type]
     if city.neighbourhood(values["neighbourhood"]) is None:  # type: ignore[arg-type]
         errors.add("neighbourhood", N_("Choose a neighbourhood or the whole city."))
     if values["scope"] not in {s.value for s in Scope}:
         errors.add("scope", N_("Choose narrow or broad."))
-    values["latitude"], values["longitude"] = clean_point(errors, data.latitude, data.longitude, city_area(city))
     if data.kind == IdeaKind.pilot.value:
         values.update(_validate_pilot(errors, data))
     errors.raise_if_any()

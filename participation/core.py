@@ -38,6 +38,7 @@ from participation.composition import Parts
 from participation.database import close_database, open_database
 from participation.engines import build_engine
 from participation.errors import handle_exception
+from participation.map_pages import MapPages
 from participation.middleware import LocaleMiddleware, security_headers
 from participation.moderation.api import ModerationApi, ReportApi
 from participation.moderation.controllers import ModerationPages, ReportPages
@@ -79,6 +80,7 @@ class ApplicationCore(InitPluginProtocol):
         app_config.route_handlers.extend(
             [
                 SitePages,
+                MapPages,
                 AccountPages,
                 TokenPages,
                 TwoFactorPages,

@@ -41,7 +41,7 @@ def _number(value: object) -> float | None:
 
 
 def clean_point(
-    errors: Errors, latitude: object, longitude: object, area: Area | None, field: str = "point"
+    errors: Errors, latitude: object, longitude: object, area: Area | None, field: str = "latitude"
 ) -> tuple[float | None, float | None]:
     """(latitude, longitude), both or neither; a message on `field` when the point is unusable.
 
