@@ -20,7 +20,8 @@ from participation.i18n import N_
 from participation.validation import Errors, FormErrors, clean_text
 
 POSTCODE_RE = re.compile(r"^([1-9][0-9]{3}) ?([A-Za-z]{2})$")
-HOUSE_NUMBER_RE = re.compile(r"^([1-9][0-9]{0,4}) ?[-/]? ?([A-Za-z0-9]{0,4})$")
+# 12, 12a, 12 A, 12-2, 12/bis: a letter may follow at once, anything else after a separator.
+HOUSE_NUMBER_RE = re.compile(r"^([1-9][0-9]{0,4})(?:([A-Za-z]{1,4})|\s*[-/ ]\s*([A-Za-z0-9]{1,4}))?$")
 # The Locatieserver answers in well under a second; a person waits for this at most.
 TIMEOUT_S = 5.0
 
@@ -37,7 +38,9 @@ class AddressQuery:
 
     @property
     def house_number(self) -> str:
-        return f"{self.number}{self.addition}"
+        """As addresses are written: 12A, and 12-2 (a digit addition needs its hyphen)."""
+        joint = "-" if self.addition[:1].isdigit() else ""
+        return f"{self.number}{joint}{self.addition}"
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,9 @@ def parse_address(postcode: object, house_number: object) -> AddressQuery:
         errors.add("house_number", N_("Enter a house number such as 1 or 12a."))
     errors.raise_if_any()
     assert code and number
+    addition = (number.group(2) or number.group(3) or "").upper()
     return AddressQuery(
-        postcode=(code.group(1) + code.group(2)).upper(), number=int(number.group(1)), addition=number.group(2).upper()
+        postcode=(code.group(1) + code.group(2)).upper(), number=int(number.group(1)), addition=addition
     )
 
 
@@ -119,7 +123,7 @@ def _pick(docs: object, query: AddressQuery) -> Address | None:
     """The document of exactly this address (with its letter or addition when one was asked)."""
     if not isinstance(docs, list):
         raise GeocoderUnavailable("docs is not a list")
-    wanted = query.house_number.upper()
+    wanted = query.house_number.upper().replace("-", "")
     for doc in docs:
         if not isinstance(doc, dict):
             continue
