@@ -184,7 +184,7 @@ class MapPages(Controller):
         filters = parse_filters(settings, request.query_params)
         contents = await map_contents(filters)
         return Template(
-            "map/index.html",
+            "geo/map.html",
             context={
                 "filters": filters,
                 "contents": contents,
