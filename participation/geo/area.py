@@ -11,6 +11,8 @@ from typing import Any
 from participation.geo.boundaries import Boundaries, BoundariesError, load_boundaries
 from participation.geo.points import Area
 
+BUNDLED = Path(__file__).resolve().parent.parent / "cities"
+
 
 @dataclass(frozen=True)
 class CityMap:
@@ -49,13 +51,17 @@ def read_city_map(
         raise fail("map.zoom", "must be a whole number from 1 to 19")
 
     def file(key: str) -> Path | None:
+        """Next to the configuration file, or else among the bundled cities' files (so a copied
+        configuration keeps Zoetermeer's demo boundaries until it names its own)."""
         value = table.get(key)
         if value is None:
             return None
-        path = (base / value) if isinstance(value, str) else None
-        if path is None or not path.is_file():
-            raise fail(f"map.{key}", f"no file {value!r} (a path relative to the configuration file)")
-        return path
+        if not isinstance(value, str) or not value.strip():
+            raise fail(f"map.{key}", "must be a file name")
+        for folder in (base, BUNDLED):
+            if (folder / value).is_file():
+                return folder / value
+        raise fail(f"map.{key}", f"no file {value!r} (a path relative to the configuration file)")
 
     boundaries_path = file("boundaries")
     boundaries = None

@@ -210,3 +210,18 @@ def test_boundaries_naming_an_unknown_neighbourhood_stop_start_up(tmp_path):
 def test_the_bundled_boundaries_say_they_are_approximate():
     data = json.loads((CITIES / "zoetermeer-neighbourhoods.geojson").read_text(encoding="utf-8"))
     assert "APPROXIMATE DEMO BOUNDARIES" in data["description"]
+
+
+def test_a_copied_configuration_keeps_the_bundled_boundaries_until_it_names_its_own(tmp_path):
+    copy = tmp_path / "city.toml"
+    copy.write_text(Path(DEFAULT_CITY_CONFIG).read_text(encoding="utf-8"), encoding="utf-8")
+    city = load_city_config(copy)
+    assert city.map.boundaries is not None and city.map.addresses == CITIES / "zoetermeer-addresses.csv"
+    own = tmp_path / "zoetermeer-neighbourhoods.geojson"
+    feature = {
+        "type": "Feature",
+        "properties": {"slug": "dorp"},
+        "geometry": {"type": "Polygon", "coordinates": [[[4.0, 52.0], [4.1, 52.0], [4.1, 52.1], [4.0, 52.0]]]},
+    }
+    own.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    assert [n.slug for n in load_city_config(copy).map.boundaries.neighbourhoods] == ["dorp"]
