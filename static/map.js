@@ -11,9 +11,13 @@
     return String(text == null ? "" : text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   }
 
+  // People who ask for less motion get no fading or animated zooming.
+  const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
   function baseMap(el, options) {
     el.hidden = false;
-    const map = L.map(el, options);
+    const motion = still ? { fadeAnimation: false, zoomAnimation: false, markerZoomAnimation: false } : {};
+    const map = L.map(el, Object.assign(motion, options));
     map.attributionControl.setPrefix(false);
     // The attribution is plain text from the settings: escaped, never HTML.
     L.tileLayer(el.dataset.tiles, { attribution: escapeHtml(el.dataset.attribution), maxZoom: 19 }).addTo(map);
@@ -146,6 +150,7 @@
     for (const hidden of document.querySelectorAll(".map-only")) hidden.hidden = false;
     const clusters = L.markerClusterGroup({
       showCoverageOnHover: false,
+      animate: !still,
       iconCreateFunction: (cluster) => {
         const count = cluster.getChildCount();
         const label = el.dataset.clusterLabel.replace("%(count)s", count);
@@ -161,6 +166,10 @@
     map.on("popupopen", (event) => {
       const link = event.popup.getElement().querySelector("a");
       if (link) link.focus();
+    });
+    // Escape closes a summary wherever focus is inside the map (Leaflet listens only while the map itself has focus).
+    el.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") map.closePopup();
     });
     map.on("popupclose", (event) => {
       const source = event.popup._source;
