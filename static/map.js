@@ -16,6 +16,8 @@
 
   function baseMap(el, options) {
     el.hidden = false;
+    // What only makes sense beside a map (the tile source, a link past it) shows with it.
+    for (const beside of el.parentElement.querySelectorAll(".map-only")) beside.hidden = false;
     const motion = still ? { fadeAnimation: false, zoomAnimation: false, markerZoomAnimation: false } : {};
     const map = L.map(el, Object.assign(motion, options));
     map.attributionControl.setPrefix(false);
@@ -147,7 +149,6 @@
 
   function overview(el) {
     const map = baseMap(el, { center: centre(el), zoom: Number(el.dataset.zoom) });
-    for (const hidden of document.querySelectorAll(".map-only")) hidden.hidden = false;
     const clusters = L.markerClusterGroup({
       showCoverageOnHover: false,
       animate: !still,
