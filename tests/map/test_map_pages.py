@@ -290,3 +290,10 @@ async def test_open_data_ends_with_the_point_and_the_sensors(client, places):
     entry = next(e for e in data["entries"] if e["slug"] == project.slug)
     assert entry["sensors"][0]["kind"] == "Luchtkwaliteitsmeter"
     assert data["columns"][-3:] == ["latitude", "longitude", "sensors"]
+
+
+async def test_the_privacy_statement_names_the_tile_server(client):
+    page = await client.get("/privacy")
+    assert "Kaarten: de kaartachtergrond komt van https://service.pdok.nl" in page.text
+    english = await client.get("/privacy?lang=en")
+    assert "Maps: the map background comes from https://service.pdok.nl" in english.text
