@@ -87,6 +87,8 @@ async def idea_detail(settings: Settings, extensions: IdeaExtensions, idea: Idea
         author=services.author_name(idea, author),
         support_closes_at=idea.support_closes_at,
         location=idea.location,
+        latitude=idea.latitude,
+        longitude=idea.longitude,
         withdraw_reason=idea.withdraw_reason,
         merged_into=getattr(idea.merged_into, "id", idea.merged_into),
     )
@@ -245,7 +247,10 @@ class IdeaApi(Controller):
                 setattr(
                     current,
                     name,
-                    value if value is not None or name in ("pilot_duration_weeks", "pilot_personal_data") else "",
+                    value
+                    if value is not None
+                    or name in ("pilot_duration_weeks", "pilot_personal_data", "latitude", "longitude")
+                    else "",
                 )
         idea = await services.edit_idea(settings, request.user, idea_id, current, events=events)
         return await idea_detail(settings, idea_extensions, idea, request.user)

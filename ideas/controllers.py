@@ -22,6 +22,7 @@ from ideas.tables import IdeaKind
 from ideas.text import render_comment
 from participation.accounts.guards import requires_account, requires_participant
 from participation.accounts.tables import Account, AccountKind
+from participation.geo.picking import find_place, wants_address_search
 from participation.i18n import N_, gettext
 from participation.lib.clock import utcnow
 from participation.lib.events import DomainEvents
@@ -119,6 +120,11 @@ class IdeaPages(Controller):
         values, asks = await read_form(request)
         kind = str(values.get("kind") or IdeaKind.idea.value)
         kind = kind if kind in (IdeaKind.idea.value, IdeaKind.pilot.value) else IdeaKind.idea.value
+        if wants_address_search(values):
+            place = await find_place(settings, values)
+            return _form_page(
+                "ideas/new.html", place.values, asks, place.errors, kind, place.status_code, place_notice=place.notice
+            )
         honeypot = str(values.pop("website", None) or "")
         data = services.IdeaInput.from_form(values, asks, kind)
         try:
@@ -276,6 +282,18 @@ class IdeaPages(Controller):
     ) -> Template | Redirect:
         idea = await services.get_visible_idea(request.user, idea_id)
         values, asks = await read_form(request)
+        if wants_address_search(values):
+            place = await find_place(settings, values)
+            return _form_page(
+                "ideas/edit.html",
+                place.values,
+                asks,
+                place.errors,
+                idea.kind,
+                place.status_code,
+                idea=idea,
+                place_notice=place.notice,
+            )
         try:
             data = services.IdeaInput.from_form(values, asks, idea.kind)
             await services.edit_idea(settings, request.user, idea_id, data, events=events)

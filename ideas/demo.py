@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ideas import services
+from ideas.demo_places import demo_point
 from ideas.services import IdeaInput
 from ideas.tables import Idea
 from participation.accounts.tables import Account
@@ -494,6 +495,7 @@ async def load_ideas_demo(settings: Settings, events: DomainEvents) -> int:
             "theme": demo.theme,
             "neighbourhood": demo.neighbourhood,
             "scope": demo.scope,
+            **demo_point(demo.title),
             **demo.pilot,
         }
         data = IdeaInput.from_form(form, list(demo.pilot.get("pilot_asks", [])), kind)

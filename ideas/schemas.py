@@ -19,6 +19,9 @@ class IdeaCreate(msgspec.Struct, forbid_unknown_fields=True):
     scope: str
     body: str = ""
     location: str = ""
+    # A point in WGS84, both or neither, inside the municipality.
+    latitude: float | None = None
+    longitude: float | None = None
     kind: Literal["idea", "pilot"] = "idea"
     pilot_what: str = ""
     pilot_where: str = ""
@@ -40,6 +43,8 @@ class IdeaUpdate(msgspec.Struct, forbid_unknown_fields=True):
     scope: str | UnsetType = UNSET
     body: str | UnsetType = UNSET
     location: str | UnsetType = UNSET
+    latitude: float | None | UnsetType = UNSET
+    longitude: float | None | UnsetType = UNSET
     pilot_what: str | UnsetType = UNSET
     pilot_where: str | UnsetType = UNSET
     pilot_duration_weeks: int | None | UnsetType = UNSET
@@ -85,6 +90,8 @@ class IdeaDetail(IdeaItem, omit_defaults=True):
     register_entry_response_due_at: datetime | None = None
     register_entry_response_overdue: bool | None = None
     location: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
     withdraw_reason: str | None = None
     merged_into: int | None = None
     # Pilot proposals only.

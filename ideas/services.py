@@ -33,6 +33,7 @@ from ideas.tables import (
 )
 from participation.accounts.tables import Account, AccountKind
 from participation.database import for_update, is_unique_violation, write_transaction
+from participation.geo.places import city_area, clean_point, suggest_neighbourhood
 from participation.i18n import N_, gettext
 from participation.lib.clock import utcnow
 from participation.lib.events import DomainEvents
@@ -75,6 +76,9 @@ class IdeaInput:
     neighbourhood: str = ""
     scope: str = ""
     location: str = ""
+    # A point (both or neither): text from a form, numbers from the API.
+    latitude: str | float | None = None
+    longitude: str | float | None = None
     kind: str = IdeaKind.idea.value
     pilot_what: str = ""
     pilot_where: str = ""
@@ -107,6 +111,8 @@ class IdeaInput:
         return cls(
             **text,
             kind=kind,
+            latitude=str(values.get("latitude") or ""),
+            longitude=str(values.get("longitude") or ""),
             pilot_duration_weeks=str(values.get("pilot_duration_weeks") or ""),
             pilot_asks=list(asks),
             pilot_personal_data=str(values.get("pilot_personal_data") or "") or None,
@@ -139,6 +145,9 @@ def validate_idea(settings: Settings, data: IdeaInput) -> dict[str, object]:
     check_length(errors, "location", values["location"] or "", 0, LOCATION_MAX)  # type: ignore[arg-type]
     if city.theme(values["theme"]) is None:  # type: ignore[arg-type]
         errors.add("theme", N_("Choose a theme."))
+    values["latitude"], values["longitude"] = clean_point(errors, data.latitude, data.longitude, city_area(city))
+    if not values["neighbourhood"]:  # a point without a chosen neighbourhood: the one it lies in
+        values["neighbourhood"] = suggest_neighbourhood(city, values["latitude"], values["longitude"]) or ""  # type: ignore[arg-type]
     if city.neighbourhood(values["neighbourhood"]) is None:  # type: ignore[arg-type]
         errors.add("neighbourhood", N_("Choose a neighbourhood or the whole city."))
     if values["scope"] not in {s.value for s in Scope}:
@@ -296,6 +305,8 @@ def idea_input_from(idea: Idea) -> IdeaInput:
         neighbourhood=idea.neighbourhood,
         scope=idea.scope,
         location=idea.location or "",
+        latitude=idea.latitude,
+        longitude=idea.longitude,
         kind=idea.kind,
         pilot_what=idea.pilot_what or "",
         pilot_where=idea.pilot_where or "",

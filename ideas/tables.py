@@ -78,6 +78,9 @@ class Idea(Table):
     neighbourhood = Varchar(length=60, index=True)
     scope = Varchar(length=10, choices=Scope, index=True)
     location = Varchar(length=200, null=True, default=None)
+    # A point in WGS84 (both or neither), within the city's [map] box; participation.geo validates it.
+    latitude = DoublePrecision(null=True, default=None)
+    longitude = DoublePrecision(null=True, default=None)
     status = Varchar(length=20, choices=IdeaStatus, default=IdeaStatus.submitted, index=True)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     updated_at = Timestamptz(default=TimestamptzNow())

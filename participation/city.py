@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from participation.city_identity import SignInConfig, read_sign_in
+from participation.geo.area import CityMap, read_city_map
 
 WHOLE_CITY = "whole-city"
 
@@ -150,6 +151,8 @@ class CityConfig:
 
     def assessment_criterion(self, slug: str | None) -> AssessmentCriterion | None:
         return next((c for c in self.assessment_criteria if c.slug == slug), None)
+    # [map]: where maps open, the municipality's box, neighbourhood boundaries (None: no maps, no points).
+    map: CityMap | None = None
 
     def neighbourhood(self, slug: str | None) -> Choice | None:
         return next((n for n in self.neighbourhoods if n.slug == slug), None)
@@ -329,6 +332,14 @@ class _Reader:
                 raise self.fail(f"assessment_criteria[{i}].question", "must be a string or a table per language")
             criteria.append(AssessmentCriterion(choice.slug, choice.names, scale, dict(question)))
         return tuple(criteria)
+            map=self._map(neighbourhoods),
+        )
+
+    def _map(self, neighbourhoods: tuple[Choice, ...]) -> CityMap | None:
+        if "map" not in self.data:
+            return None
+        slugs = [n.slug for n in neighbourhoods]
+        return read_city_map(self._optional_table("map"), self.path.parent, slugs, self.fail)
 
     def _populations(self) -> dict[str, int]:
         populations = {}

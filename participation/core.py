@@ -39,6 +39,7 @@ from participation.composition import Parts
 from participation.database import close_database, open_database
 from participation.engines import build_engine
 from participation.errors import handle_exception
+from participation.map_pages import MapPages
 from participation.middleware import LocaleMiddleware, security_headers
 from participation.moderation.api import ModerationApi, ReportApi
 from participation.moderation.controllers import ModerationPages, ReportPages
@@ -85,6 +86,7 @@ class ApplicationCore(InitPluginProtocol):
         app_config.route_handlers.extend(
             [
                 SitePages,
+                MapPages,
                 AccountPages,
                 TokenPages,
                 TwoFactorPages,
@@ -153,7 +155,7 @@ class ApplicationCore(InitPluginProtocol):
             *app_config.middleware,
         ]
         app_config.exception_handlers = {Exception: handle_exception}
-        app_config.before_send.append(security_headers(settings.is_production))
+        app_config.before_send.append(security_headers(settings.is_production, settings.geo.tile_origin))
         app_config.before_send.append(signed_in_answers)
         # Documents the problem-details answers of every API operation (participation.api_docs).
         app_config.plugins.append(ProblemResponses())

@@ -8,17 +8,22 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from participation.i18n import LOCALES, set_locale
 
-# No inline script or style anywhere: every asset is a vendored or own file.
+# No inline script or style anywhere: every asset is a vendored or own file. Images may also come
+# from the map tile server (its origin only: the one other site a page loads anything from).
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; font-src 'self'; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 )
 
 
-def security_headers(production: bool):
+def content_security_policy(tile_origin: str | None = None) -> str:
+    return CONTENT_SECURITY_POLICY.format(tiles=f" {tile_origin}" if tile_origin else "")
+
+
+def security_headers(production: bool, tile_origin: str | None = None):
     """A `before_send` hook: unlike route middleware, it also covers 404/405 answers to unrouted requests."""
     headers = [
-        (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+        (b"content-security-policy", content_security_policy(tile_origin).encode()),
         (b"x-content-type-options", b"nosniff"),
         (b"x-frame-options", b"DENY"),
         (b"referrer-policy", b"same-origin"),

@@ -17,6 +17,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from participation.city import CityConfig, load_city_config
+from participation.geo.settings import GeoSettings, GeoSettingsError
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CITY_CONFIG = ROOT / "participation" / "cities" / "zoetermeer.toml"
@@ -99,6 +100,8 @@ class Settings:
     api_token_days: int = 90
     # False when BASE_URL was not given: development then links to the address it serves (see `serving_at`).
     base_url_configured: bool = True
+    # Maps and finding addresses (participation.geo.settings).
+    geo: GeoSettings = field(default_factory=GeoSettings)
 
     @property
     def is_production(self) -> bool:
@@ -140,6 +143,10 @@ class Settings:
         elif len(secret_key) < 32:
             raise ConfigurationError("SECRET_KEY must be at least 32 characters")
         city_path = Path(env.get("CITY_CONFIG") or DEFAULT_CITY_CONFIG)
+        try:
+            geo = GeoSettings.from_env(env, production=mode == "production")
+        except GeoSettingsError as exc:
+            raise ConfigurationError(str(exc)) from exc
         return cls(
             env=mode,
             database_url=database_url,
@@ -159,6 +166,7 @@ class Settings:
             outbox_worker=_on_off("OUTBOX_WORKER", env.get("OUTBOX_WORKER", "on")),
             run_periodic_tasks=_on_off("PERIODIC_TASKS", env.get("PERIODIC_TASKS", "on")),
             security_contact=env.get("SECURITY_CONTACT") or None,
+            geo=geo,
             api_token_days=_token_days(env.get("API_TOKEN_DAYS", "90")),
             staff_session_idle_minutes=_minutes(
                 "STAFF_SESSION_IDLE_MINUTES", env.get("STAFF_SESSION_IDLE_MINUTES", "30")

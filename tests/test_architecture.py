@@ -25,6 +25,7 @@ ROOT_MODULES = {
     "participation.pages",
     "participation.tasks",
     "participation.demo",
+    "participation.map_pages",  # the map: ideas and register projects (and their sensors) on one page
     "participation.outbox_pages",  # the admin page of failed mail: joins the outbox with accounts' guards
     "participation.security_log_pages",  # the admin page of the security log, in the staff area's menu
     "participation.templating",  # configures Jinja for the app: staff checks for the navigation

@@ -323,6 +323,8 @@ async def _route(
         personal_data=idea.pilot_personal_data if idea.kind == IdeaKind.pilot.value else None,
         personal_data_description=idea.pilot_personal_data_details if idea.kind == IdeaKind.pilot.value else None,
         response_due_at=default_response_due(settings, now),
+        latitude=idea.latitude,
+        longitude=idea.longitude,
     )
     await _record_routing(settings, idea, count, now, method, entry.id, moderator, reason)
     if not await lifecycle.route(idea, now, events=events):

@@ -18,6 +18,7 @@ from litestar.response import Redirect, Template
 
 from participation.accounts.guards import requires_account, requires_editor
 from participation.accounts.tables import Account
+from participation.geo.picking import find_place, wants_address_search
 from participation.i18n import gettext, local_time
 from participation.lib.events import DomainEvents
 from participation.markdown import render_markdown
@@ -25,6 +26,8 @@ from participation.register import links, programme, project, services
 from participation.register.entry_parts import entry_parts
 from participation.register.extensions import RegisterExtensions
 from participation.register.permissions import INITIAL_STATUSES, allowed_next, can_edit_register
+from participation.register.sensors import FIELDS as SENSOR_FIELDS
+from participation.register.sensors import MAX_SENSORS
 from participation.register.tables import Status
 from participation.register.visibility import sees_internal
 from participation.settings import Settings
@@ -32,6 +35,7 @@ from participation.validation import FormErrors, PageNumber
 
 PER_PAGE = 50
 BLANK_PARTNER_ROWS = 3
+BLANK_SENSOR_ROWS = 2
 
 
 def _page_links(path: str, params: list[tuple[str, str]], page: int, total: int, per_page: int) -> dict[str, Any]:
@@ -51,13 +55,18 @@ def _page_links(path: str, params: list[tuple[str, str]], page: int, total: int,
 async def _form_values(request: Request) -> dict[str, Any]:
     """The entry form as the service's field names (partners from numbered rows, neighbourhoods as a list)."""
     form = await request.form()
-    values: dict[str, Any] = {key: form.get(key) for key in form.keys() if not key.startswith("partner_")}
+    values: dict[str, Any] = {key: form.get(key) for key in form.keys() if not key.startswith(("partner_", "sensor_"))}
     values["neighbourhoods"] = form.getall("neighbourhoods") if "neighbourhoods" in form else []
     partners = []
     for i in range(services.MAX_PARTNERS + BLANK_PARTNER_ROWS):
         if f"partner_name_{i}" in form:
             partners.append({"name": form.get(f"partner_name_{i}") or "", "kind": form.get(f"partner_kind_{i}") or ""})
     values["partners"] = partners
+    values["sensors"] = [
+        {name: form.get(f"sensor_{name}_{i}") or "" for name in SENSOR_FIELDS}
+        for i in range(MAX_SENSORS + BLANK_SENSOR_ROWS)
+        if f"sensor_kind_{i}" in form
+    ]
     return values
 
 
@@ -102,14 +111,25 @@ def follow_on_values(previous: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _sensor_row(sensor: dict[str, Any]) -> dict[str, str]:
+    """A sensor as its form row shows it (fixed/mobile/unknown, coordinates as text)."""
+    mobile = sensor.get("mobile")
+    shown = {name: "" if sensor.get(name) is None else str(sensor[name]) for name in SENSOR_FIELDS}
+    shown["mobile"] = {True: "mobile", False: "fixed", None: "unknown"}.get(mobile, str(mobile))  # type: ignore[arg-type]
+    return shown
+
+
 async def _form_context(values: dict[str, Any], errors: dict[str, Any], **extra: Any) -> dict[str, Any]:
     partners = list(values.get("partners") or [])
     partners += [{"name": "", "kind": ""}] * BLANK_PARTNER_ROWS
+    sensors = [_sensor_row(s) for s in values.get("sensors") or []]
+    sensors += [dict.fromkeys(SENSOR_FIELDS, "")] * BLANK_SENSOR_ROWS
     return {
         "values": values,
         "errors": errors,
         "partners": partners[: services.MAX_PARTNERS + BLANK_PARTNER_ROWS],
         "owners": await project.owner_candidates(),
+        "sensors": sensors[: MAX_SENSORS + BLANK_SENSOR_ROWS],
         **extra,
     }
 
@@ -183,6 +203,19 @@ class RegisterPages(Controller):
         async def link_follow_on(entry: Any) -> None:
             await links.create_follow_on_link(entry.id, previous, request.user)
 
+        if wants_address_search(values):
+            place = await find_place(settings, values)
+            return Template(
+                "register/form.html",
+                status_code=place.status_code,
+                context=await _form_context(
+                    place.values,
+                    place.errors,
+                    mode="create",
+                    initial_statuses=[s.value for s in INITIAL_STATUSES],
+                    place_notice=place.notice,
+                ),
+            )
         try:
             entry = await services.create_entry(
                 settings,
@@ -254,6 +287,21 @@ class RegisterPages(Controller):
         self, request: Request[Account, Any, Any], slug: FromPath[str], settings: NamedDependency[Settings]
     ) -> Template | Redirect:
         values = await _form_values(request)
+        if wants_address_search(values):
+            place = await find_place(settings, values)
+            current = await services.editable_values(slug)
+            return Template(
+                "register/form.html",
+                status_code=place.status_code,
+                context=await _form_context(
+                    place.values,
+                    place.errors,
+                    mode="edit",
+                    slug=slug,
+                    status=current["status"],
+                    place_notice=place.notice,
+                ),
+            )
         try:
             await services.update_entry(settings, request.user, slug, values)
         except FormErrors as exc:

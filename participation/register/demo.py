@@ -15,6 +15,7 @@ from participation.city import WHOLE_CITY, Choice
 from participation.database import write_transaction
 from participation.lib.clock import utcnow
 from participation.register import services
+from participation.register.demo_places import DEMO_PLACES
 from participation.register.tables import (
     RegisterBudgetLine,
     RegisterEntry,
@@ -460,6 +461,7 @@ async def _create(spec: dict[str, Any], now: datetime) -> None:
     values: dict[str, Any] = {name: None for name in services.EDITABLE_FIELDS}
     values.update(description="", origin="city", department="", partners=[], neighbourhoods=[])
     values.update({k: v for k, v in spec.items() if k != "declined_reason"})
+    values.update(DEMO_PLACES.get(slug, {}))
     values["partners"] = [{"name": name, "kind": kind} for name, kind in values["partners"]]
     path = _PATH[status]
     started = now - timedelta(days=30 * len(path))

@@ -50,6 +50,8 @@ internal ids). The column names are stable; add new ones at the end.
 target, null when nothing was measured. For a completed or stopped entry this is the outcome
 against its goals. In the CSV: `indicator: baseline -> target unit, last value (date) met|not
 met|not measured`, separated by `; `.
+| `latitude`, `longitude` | where the project happens, when it is one place (WGS84 decimal degrees; empty: no point) |
+| `sensors` | the sensors it uses. CSV: `kind: measures (fixed/mobile/unknown) @ location [latitude longitude]` separated by `; `; JSON: list of `{"kind", "measures", "mobile", "location", "latitude", "longitude"}` (`mobile` `null`: unknown) |
 
 Booleans (`response_overdue`, `personal_data`, `algorithm_used`): CSV `true` / `false`, JSON
 `true` / `false`; unknown is an empty CSV cell or JSON `null`. In the CSV, a cell that starts
@@ -134,6 +136,9 @@ COLUMNS = (
     "priority",
     "priority_rationale",
     "indicators",
+    "latitude",
+    "longitude",
+    "sensors",
 )
 
 
@@ -157,6 +162,7 @@ def export_row(settings: Settings, view: dict[str, Any]) -> dict[str, Any]:
         theme_name=theme.name(locale) if theme else None,
         partners=[{"name": p["name"], "kind": p["kind"]} for p in view["partners"]],
         neighbourhoods=list(view["neighbourhoods"]),
+        sensors=[dict(s) for s in view["sensors"]],
         response_overdue=view["response_overdue"],
     )
     row["indicators"] = [{k: _iso(v) for k, v in item.items()} for item in outcome(view.get("goals", []))]
@@ -174,6 +180,8 @@ def _csv_cell(name: str, value: Any) -> str:
         value = ";".join(value)
     elif name == "indicators":
         value = "; ".join(_indicator_cell(i) for i in value)
+    elif name == "sensors":
+        value = "; ".join(_sensor_cell(s) for s in value)
     return neutralise_formula(str(value))
 
 
@@ -187,6 +195,16 @@ def _indicator_cell(item: dict[str, Any]) -> str:
         return f"{text}, not measured"
     met = "met" if item["target_met"] else "not met"
     return f"{text}, last {_number(item['last_value'])} ({item['last_measured_on']}) {met}"
+
+
+def _sensor_cell(sensor: dict[str, Any]) -> str:
+    kind = {True: "mobile", False: "fixed"}.get(sensor["mobile"], "unknown")
+    text = f"{sensor['kind']}: {sensor['measures']} ({kind})"
+    if sensor["location"]:
+        text += f" @ {sensor['location']}"
+    if sensor["latitude"] is not None:
+        text += f" [{sensor['latitude']} {sensor['longitude']}]"
+    return text
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:

@@ -16,6 +16,17 @@ class Partner(msgspec.Struct):
     kind: str = "other"
 
 
+class Sensor(msgspec.Struct):
+    """A sensor in the data-and-privacy block. `mobile`: true, false (fixed) or null (unknown)."""
+
+    kind: str
+    measures: str = ""
+    mobile: bool | None = None
+    location: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+
+
 class EntryCreate(msgspec.Struct, forbid_unknown_fields=True):
     """A new entry. `status` is the starting status (received, under_assessment, planned or running).
     `draft`: visible to register editors only until published on the entry's page."""
@@ -35,6 +46,9 @@ class EntryCreate(msgspec.Struct, forbid_unknown_fields=True):
     contact_email: str | None = None
     partners: list[Partner] = []
     neighbourhoods: list[str] = []
+    sensors: list[Sensor] = []
+    latitude: float | None = None
+    longitude: float | None = None
     start_date: date | None = None
     end_date: date | None = None
     budget_eur: int | None = None
@@ -82,6 +96,9 @@ class EntryPatch(msgspec.Struct, forbid_unknown_fields=True):
     contact_email: str | None | UnsetType = UNSET
     partners: list[Partner] | UnsetType = UNSET
     neighbourhoods: list[str] | UnsetType = UNSET
+    sensors: list[Sensor] | UnsetType = UNSET
+    latitude: float | None | UnsetType = UNSET
+    longitude: float | None | UnsetType = UNSET
     start_date: date | None | UnsetType = UNSET
     end_date: date | None | UnsetType = UNSET
     budget_eur: int | None | UnsetType = UNSET
@@ -146,6 +163,9 @@ class Entry(msgspec.Struct):
     contact_email: str | None
     partners: list[Partner]
     neighbourhoods: list[str]
+    sensors: list[Sensor]
+    latitude: float | None
+    longitude: float | None
     start_date: date | None
     end_date: date | None
     budget_eur: int | None
@@ -243,6 +263,7 @@ def idea_url(base_url: str, idea_id: int | None) -> str | None:
 def entry_out(view: dict[str, Any], base_url: str, detail: bool = False) -> Entry:
     fields = {name: view[name] for name in Entry.__struct_fields__ if name in view}
     fields["partners"] = [Partner(**p) for p in view["partners"]]
+    fields["sensors"] = [Sensor(**p) for p in view["sensors"]]
     fields["url"] = entry_url(base_url, view["slug"])
     fields["idea_url"] = idea_url(base_url, view["idea_id"])
     if detail:
@@ -263,13 +284,14 @@ def patch_values(data: EntryPatch) -> dict[str, Any]:
         value = getattr(data, name)
         if value is UNSET:
             continue
-        out[name] = [msgspec.to_builtins(p) for p in value] if name == "partners" else value
+        out[name] = [msgspec.to_builtins(p) for p in value] if name in ("partners", "sensors") else value
     return out
 
 
 def create_values(data: EntryCreate) -> dict[str, Any]:
     out = {name: getattr(data, name) for name in data.__struct_fields__}
     out["partners"] = [msgspec.to_builtins(p) for p in data.partners]
+    out["sensors"] = [msgspec.to_builtins(p) for p in data.sensors]
     return out
 
 

@@ -19,6 +19,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 
 from participation.accounts.tables import Account
 from participation.database import current_engine, is_unique_violation, write_transaction
+from participation.geo.places import city_area, clean_point
 from participation.i18n import N_
 from participation.lib.clock import utcnow
 from participation.lib.events import DomainEvents
@@ -36,6 +37,7 @@ from participation.register.permissions import (
     privacy_missing,
     transition_refusal,
 )
+from participation.register.sensors import clean_sensors, replace_sensors, sensors_by_entry
 from participation.register.tables import (
     Decision,
     DpiaStatus,
@@ -91,6 +93,8 @@ PUBLIC_COLUMNS = (
     "start_date",
     "end_date",
     "budget_eur",
+    "latitude",
+    "longitude",
     "response_due_at",
     "declined_reason",
     "personal_data",
@@ -128,6 +132,9 @@ EDITABLE_FIELDS = (
     "contact_email",
     "partners",
     "neighbourhoods",
+    "sensors",
+    "latitude",
+    "longitude",
     "start_date",
     "end_date",
     "budget_eur",
@@ -163,6 +170,10 @@ _TEXT_LIMITS = {
     "lessons_advice": 3000,
 }
 _URL_FIELDS = ("dpia_url", "open_data_url", "algorithm_register_url")
+
+
+# Editable fields kept in child tables, not columns of the entry.
+CHILD_FIELDS = ("partners", "neighbourhoods", "sensors")
 
 
 def _public_columns():
@@ -321,6 +332,10 @@ def clean_entry(settings: Settings, raw: Mapping[str, Any]) -> dict[str, Any]:
     out["contact_email"] = contact or None
     out["partners"] = _partners(raw.get("partners"), errors)
     out["neighbourhoods"] = _neighbourhoods(settings, raw.get("neighbourhoods"), errors)
+    out["latitude"], out["longitude"] = clean_point(
+        errors, raw.get("latitude"), raw.get("longitude"), city_area(city), field="latitude"
+    )
+    out["sensors"] = clean_sensors(settings, raw.get("sensors"), errors)
     out["start_date"] = _opt_date(raw.get("start_date"), errors, "start_date")
     out["end_date"] = _opt_date(raw.get("end_date"), errors, "end_date")
     if out["start_date"] and out["end_date"] and out["end_date"] < out["start_date"]:
@@ -367,7 +382,9 @@ async def _attach_children(entries: list[dict[str, Any]], ids: list[int], now: d
             .order_by(RegisterNeighbourhood.entry, RegisterNeighbourhood.id)
         ):
             places[row["entry"]].append(row["neighbourhood"])
+    sensors = await sensors_by_entry(ids)
     for entry, entry_id in zip(entries, ids, strict=True):
+        entry["sensors"] = sensors[entry_id]
         entry["partners"] = partners[entry_id]
         entry["neighbourhoods"] = places[entry_id]
         entry["response_overdue"] = is_overdue(entry["status"], entry["response_due_at"], now)
@@ -702,11 +719,7 @@ async def _free_slug(base: str) -> str:
 
 
 def _entry_columns(values: Mapping[str, Any]) -> dict[Any, Any]:
-    return {
-        getattr(RegisterEntry, name): values[name]
-        for name in EDITABLE_FIELDS
-        if name not in ("partners", "neighbourhoods")
-    }
+    return {getattr(RegisterEntry, name): values[name] for name in EDITABLE_FIELDS if name not in CHILD_FIELDS}
 
 
 async def _replace_children(entry_id: int, values: Mapping[str, Any]) -> None:
@@ -719,6 +732,7 @@ async def _replace_children(entry_id: int, values: Mapping[str, Any]) -> None:
                 for i, p in enumerate(values["partners"])
             ]
         )
+    await replace_sensors(entry_id, values["sensors"])
     if values["neighbourhoods"]:
         await RegisterNeighbourhood.insert(
             *[RegisterNeighbourhood(entry=entry_id, neighbourhood=slug) for slug in values["neighbourhoods"]]
@@ -785,7 +799,7 @@ async def _insert_entry(
     now = utcnow()
     entry = RegisterEntry(slug=slug, status=status, created_by=author_id, created_at=now, updated_at=now, draft=draft)
     for name in EDITABLE_FIELDS:
-        if name not in ("partners", "neighbourhoods"):
+        if name not in CHILD_FIELDS:
             setattr(entry, name, values[name])
     await entry.save()
     await _replace_children(entry.id, values)
@@ -941,6 +955,8 @@ async def create_routed_entry(
     personal_data_description: str | None,
     response_due_at: datetime,
     programme_line: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
 ) -> RegisterEntry:
     """A popular idea or pilot arrives in the register as `received` with a response due date.
 
@@ -964,10 +980,14 @@ async def create_routed_entry(
         scope=scope,
         department="",
         partners=[],
+        sensors=[],
         neighbourhoods=[neighbourhood] if neighbourhood else [],
         response_due_at=response_due_at.astimezone(UTC),
         personal_data=personal_data,
         data_description=clean_text(personal_data_description) or None,
+        # The idea's place, when it had one (checked when the idea was written).
+        latitude=latitude if longitude is not None else None,
+        longitude=longitude if latitude is not None else None,
     )
     entry = await _insert_entry(values, Status.received.value, await _free_slug(base), None)
     await _add_update(

@@ -99,6 +99,9 @@ class RegisterEntry(Table):
     start_date = Date(null=True, default=None)
     end_date = Date(null=True, default=None)
     budget_eur = BigInt(null=True, default=None)
+    # Where the project happens, when it is one place: a point in WGS84 (both or neither).
+    latitude = DoublePrecision(null=True, default=None)
+    longitude = DoublePrecision(null=True, default=None)
     response_due_at = Timestamptz(null=True, default=None, index=True)
     declined_reason = Text(null=True, default=None)
     # Data and privacy (NULL = unknown).
