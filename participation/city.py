@@ -151,6 +151,7 @@ class CityConfig:
 
     def assessment_criterion(self, slug: str | None) -> AssessmentCriterion | None:
         return next((c for c in self.assessment_criteria if c.slug == slug), None)
+
     # [map]: where maps open, the municipality's box, neighbourhood boundaries (None: no maps, no points).
     map: CityMap | None = None
 
@@ -313,6 +314,7 @@ class _Reader:
             sign_in=read_sign_in(self),
             departments=self.choices("departments") if "departments" in self.data else (),
             assessment_criteria=self._assessment_criteria(),
+            map=self._map(neighbourhoods),
         )
 
     def _assessment_criteria(self) -> tuple[AssessmentCriterion, ...]:
@@ -332,8 +334,6 @@ class _Reader:
                 raise self.fail(f"assessment_criteria[{i}].question", "must be a string or a table per language")
             criteria.append(AssessmentCriterion(choice.slug, choice.names, scale, dict(question)))
         return tuple(criteria)
-            map=self._map(neighbourhoods),
-        )
 
     def _map(self, neighbourhoods: tuple[Choice, ...]) -> CityMap | None:
         if "map" not in self.data:
