@@ -147,6 +147,34 @@ ENTRY_PROPERTIES: dict[str, dict[str, Any]] = {
             },
         },
     },
+    "latitude": {
+        "type": ["number", "null"],
+        "minimum": -90,
+        "maximum": 90,
+        "description": "WGS84 latitude of the place.",
+    },
+    "longitude": {
+        "type": ["number", "null"],
+        "minimum": -180,
+        "maximum": 180,
+        "description": "WGS84 longitude of the place.",
+    },
+    "sensors": {
+        "type": "array",
+        "description": "The sensors the project uses.",
+        "items": {
+            "type": "object",
+            "required": ["kind", "measures", "mobile", "location", "latitude", "longitude"],
+            "properties": {
+                "kind": {"type": "string"},
+                "measures": {"type": "string"},
+                "mobile": {"type": ["boolean", "null"], "description": "null: unknown"},
+                "location": {"type": "string"},
+                "latitude": {"type": ["number", "null"]},
+                "longitude": {"type": ["number", "null"]},
+            },
+        },
+    },
 }
 
 
