@@ -38,9 +38,11 @@ from participation.composition import Parts
 from participation.database import close_database, open_database
 from participation.engines import build_engine
 from participation.errors import handle_exception
+from participation.media.controllers import MediaPages
 from participation.middleware import LocaleMiddleware, security_headers
 from participation.moderation.api import ModerationApi, ReportApi
 from participation.moderation.controllers import ModerationPages, ReportPages
+from participation.moderation.image_pages import ImageModerationPages
 from participation.notifications.controllers import NotificationPages
 from participation.notifications.middleware import UnreadCountMiddleware
 from participation.options import OptionsMiddleware
@@ -103,6 +105,8 @@ class ApplicationCore(InitPluginProtocol):
                 StatsPages,
                 StatsApi,
                 StaffExports,
+                MediaPages,
+                ImageModerationPages,
                 create_static_files_router(path="/static", directories=[ROOT / "static"], name="static"),
             ]
         )
