@@ -143,6 +143,18 @@ ACCESS = {
     "POST /register/{slug:str}/follow": ACCOUNT,
     "POST /register/{slug:str}/unfollow": ACCOUNT,
     "GET /register/{slug:str}/ideas": EDITOR,
+    "GET /register/{slug:str}/images": EDITOR,
+    "POST /register/{slug:str}/images": EDITOR,
+    "POST /register/{slug:str}/images/{image_id:int}/delete": EDITOR,
+    "GET /media/images/{image_id:int}/{width:int}": PUBLIC,
+    "GET /ideas/{idea_id:int}/images": OWNER,
+    "POST /ideas/{idea_id:int}/images": OWNER,
+    "POST /ideas/{idea_id:int}/images/{image_id:int}/delete": OWNER,
+    "GET /ideas/{idea_id:int}/document": PUBLIC,
+    "POST /ideas/{idea_id:int}/document": OWNER,
+    "POST /ideas/{idea_id:int}/document/delete": OWNER,
+    "GET /moderation/images/{image_id:int}/remove": MODERATOR,
+    "POST /moderation/images/{image_id:int}/remove": MODERATOR,
     "POST /register/{slug:str}/ideas": EDITOR,
     "GET /stats": PUBLIC,
     "GET /stats.csv": PUBLIC,
@@ -321,6 +333,8 @@ async def targets(settings) -> dict[str, str]:
         "file_path": "site.css",
         "path": "openapi.json",
         "dataset": "ideas.xlsx",
+        "image_id": "1",
+        "width": "480",
     }
 
 
