@@ -19,6 +19,7 @@ async def idea_detail(request: Request, idea: Idea) -> dict[str, Any]:
     return {
         "media_images": await services.images_of(Owner(idea=idea.id)),
         "media_document": await services.document_of(idea.id) if permissions.takes_document(idea) else None,
+        "media_takes_document": permissions.takes_document(idea),
         "media_manage_url": f"/ideas/{idea.id}/images"
         if permissions.can_manage_idea_media(request.user, idea)
         else None,
