@@ -86,3 +86,12 @@ async def test_an_idea_that_is_not_a_pilot_takes_no_document(people, browser):
     author = await browser("author@example.org")
     page = await author.get(f"/ideas/{idea.id}/images")
     assert f'action="/ideas/{idea.id}/document"' not in page.text
+
+
+async def test_a_body_beyond_the_upload_limit_returns_to_the_document_field(people, browser, pilot):
+    company = await browser("info@lantaarn.example")
+    response = await upload(company, pilot.id, b"%PDF-1.4\n" + b"0" * (40 * 1024 * 1024))
+    assert response.status_code == 303
+    page = await follow(company, response)
+    assert page.url.path == f"/ideas/{pilot.id}/images"
+    assert page_problems(page).fields == {"document": dutch("The file is larger than 10 MB.")}
