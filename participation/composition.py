@@ -115,7 +115,7 @@ def build_parts(settings: Settings, send_mail: SendMail | None = None) -> Parts:
                 media_parts.idea_detail,
             ),
             list_context=(voting_parts.idea_cards,),
-            api_detail=(partial(voting_parts.idea_api_detail, events=events),),
+            api_detail=(partial(voting_parts.idea_api_detail, events=events), media_parts.idea_api_detail),
         ),
         # The account page's sections, in this order.
         account_sections=AccountSections(

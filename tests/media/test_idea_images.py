@@ -164,3 +164,16 @@ async def test_a_body_beyond_the_upload_limit_returns_to_the_page_with_the_reaso
     assert page.url.path == f"/ideas/{submitted.id}/images"
     assert page_problems(page).fields == {"file": dutch("The file is larger than 10 MB. Choose a smaller photo.")}
     assert await Image.count() == 0
+
+
+async def test_the_api_lists_a_visible_ideas_images(people, browser, submitted, settings):
+    author = await browser("author@example.org")
+    await follow(author, await upload(author, submitted.id, samples.jpeg_with_gps(), alt="Een bankje bij de vijver"))
+    await Idea.update({Idea.status: "published"}).where(Idea.id == submitted.id)
+    anonymous = await browser()
+    detail = (await anonymous.get(f"/api/v1/ideas/{submitted.id}")).json()
+    (image,) = detail["images"]
+    assert image["alt"] == "Een bankje bij de vijver" and (image["width"], image["height"]) == (1600, 960)
+    assert image["url"].startswith(f"{settings.base_url}/media/images/") and image["url"].endswith("/1600")
+    assert image["srcset"].count(settings.base_url) == 3
+    assert "document_url" not in detail
