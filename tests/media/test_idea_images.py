@@ -177,3 +177,11 @@ async def test_the_api_lists_a_visible_ideas_images(people, browser, submitted, 
     assert image["url"].startswith(f"{settings.base_url}/media/images/") and image["url"].endswith("/1600")
     assert image["srcset"].count(settings.base_url) == 3
     assert "document_url" not in detail
+
+
+async def test_an_upload_without_the_forms_csrf_token_is_refused(people, browser, submitted):
+    author = await browser("author@example.org")
+    files = {"file": ("foto.jpg", samples.jpeg_with_gps(), "image/jpeg")}
+    response = await author.post(f"/ideas/{submitted.id}/images", data={"alt_text": "Een bankje"}, files=files)
+    assert response.status_code == 403
+    assert await Image.count() == 0
