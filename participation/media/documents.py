@@ -16,6 +16,8 @@ MAX_PAGES = 500
 TOO_LARGE = N_("The file is larger than 10 MB.")
 NOT_A_PDF = N_("This file is not a PDF document that can be read.")
 ENCRYPTED = N_("This PDF is protected with a password. Upload it without protection.")
+# pypdf warns about what it repairs in a damaged upload: the person gets our refusal, the log need not.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 class DocumentRefused(ImageRefused):
@@ -29,8 +31,6 @@ def check_pdf(data: bytes) -> int:
     # The header must open the file (readers accept it within the first KB; we only accept it first).
     if not data.startswith(b"%PDF-"):
         raise DocumentRefused(NOT_A_PDF)
-    # pypdf logs what it repairs in a damaged file; that is not our error log's business.
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:

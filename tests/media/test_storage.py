@@ -87,3 +87,16 @@ async def test_the_s3_backend_writes_objects_with_their_content_type(s3_url, tmp
     await storage.put("images/typed/480.webp", b"RIFF....WEBP", "image/webp")
     head = storage.client.head_object(Bucket="participation-media", Key="images/typed/480.webp")
     assert head["ContentType"] == "image/webp"
+
+
+def test_the_setting_takes_only_the_schemes_a_store_understands(tmp_path):
+    from participation.settings import ConfigurationError, Settings
+
+    def environ(**values: str) -> dict[str, str]:
+        return {"PARTICIPATION_VAR_DIR": str(tmp_path), **values}
+
+    assert Settings.from_env(environ()).media_storage_url is None
+    url = "s3://key:secret@minio.internal:9000/media?region=eu-west-1"
+    assert Settings.from_env(environ(MEDIA_STORAGE_URL=url)).media_storage_url == url
+    with pytest.raises(ConfigurationError, match="MEDIA_STORAGE_URL"):
+        Settings.from_env(environ(MEDIA_STORAGE_URL="https://bucket.example.org"))
