@@ -50,6 +50,8 @@ def _refusal(too_large: str) -> dict[str, Message]:
 UPLOAD_OPTIONS: dict[str, Any] = {
     "request_max_body_size": UPLOAD_BODY_LIMIT,
     "exception_handlers": {RequestEntityTooLarge: _too_large},
+    # Each upload costs a decode and three encodings: counted with the submissions, per address and account.
+    "opt": {"rate_limit": "submission"},
 }
 
 
