@@ -90,9 +90,17 @@ class MediaPages(Controller):
         image_id: FromPath[int],
         width: FromPath[int],
     ) -> Response:
-        row, data, public = await services.image_file(media_storage, request.user, image_id, width)
+        row, public = await services.visible_image(request.user, image_id, width)
+        tag = services.etag(row, width)
+        if tag in request.headers.get("if-none-match", ""):
+            # The browser's copy is current: no need to fetch the file from the store.
+            headers = {"ETag": tag, "Cache-Control": PUBLIC_CACHE if public else PRIVATE_CACHE}
+            return Response(content=b"", status_code=304, headers=headers)
+        data = await services.image_bytes(media_storage, row, width)
         extension = imaging.EXTENSIONS[row["media_type"]]
-        return _file_response(data, row["media_type"], "inline", f"{row['file_name']}-{width}.{extension}", public)
+        response = _file_response(data, row["media_type"], "inline", f"{row['file_name']}-{width}.{extension}", public)
+        response.headers["ETag"] = tag
+        return response
 
     @get("/ideas/{idea_id:int}/document", name="pilot_document")
     async def document(

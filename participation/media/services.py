@@ -199,10 +199,13 @@ async def delete_image_files(storage: Storage, row: dict[str, Any]) -> None:
     await _delete_files(storage, row)
 
 
-async def image_file(
-    storage: Storage, viewer: Account | None, image_id: int, width: int
-) -> tuple[dict[str, Any], bytes, bool]:
-    """(row, bytes, public) of one width of an image, if the viewer may see its owner; 404 otherwise."""
+def etag(row: dict[str, Any], width: int) -> str:
+    """The files at an image's address never change (a new upload is a new image): its key names them."""
+    return f'"{row["storage_key"].rsplit("/", 1)[-1]}-{width}"'
+
+
+async def visible_image(viewer: Account | None, image_id: int, width: int) -> tuple[dict[str, Any], bool]:
+    """(row, public) of an image the viewer may see at this width; 404 otherwise."""
     row = await Image.select().where(Image.id == image_id).first()
     if row is None or width not in widths_of(row):
         raise DomainError(NOT_FOUND, 404)
@@ -216,10 +219,14 @@ async def image_file(
         if entry is None or not permissions.can_view_entry_media(viewer, entry["draft"]):
             raise DomainError(NOT_FOUND, 404)
         public = not entry["draft"]
+    return row, public
+
+
+async def image_bytes(storage: Storage, row: dict[str, Any], width: int) -> bytes:
     data = await storage.get(_file_key(row["storage_key"], width, imaging.EXTENSIONS[row["media_type"]]))
     if data is None:
         raise DomainError(NOT_FOUND, 404)
-    return row, data, public
+    return data
 
 
 # -- the pilot's document ------------------------------------------------------

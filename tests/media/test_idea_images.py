@@ -185,3 +185,21 @@ async def test_an_upload_without_the_forms_csrf_token_is_refused(people, browser
     response = await author.post(f"/ideas/{submitted.id}/images", data={"alt_text": "Een bankje"}, files=files)
     assert response.status_code == 403
     assert await Image.count() == 0
+
+
+async def test_a_browser_with_a_current_copy_gets_304(people, browser, submitted):
+    author = await browser("author@example.org")
+    await follow(author, await upload(author, submitted.id, samples.png()))
+    await Idea.update({Idea.status: "published"}).where(Idea.id == submitted.id)
+    image = await Image.objects().first()
+    anonymous = await browser()
+    first = await anonymous.get(f"/media/images/{image.id}/480")
+    assert first.status_code == 200 and first.headers["etag"]
+    again = await anonymous.get(f"/media/images/{image.id}/480", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    other_width = await anonymous.get(f"/media/images/{image.id}/800", headers={"If-None-Match": first.headers["etag"]})
+    assert other_width.status_code == 200
+    # Permission first: who may not see the image learns nothing from its tag.
+    await Idea.update({Idea.status: "hidden"}).where(Idea.id == submitted.id)
+    gone = await anonymous.get(f"/media/images/{image.id}/480", headers={"If-None-Match": first.headers["etag"]})
+    assert gone.status_code == 404
