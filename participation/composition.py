@@ -7,7 +7,7 @@ below; tests/test_architecture.py checks it):
 
     shared      participation.settings, .database, .i18n, .validation, .lib, .outbox, ... (no domain)
     accounts    participation.accounts
-    content     ideas, participation.register
+    content     ideas, participation.register, participation.media
     voting      voting
     moderation  participation.moderation
     stats       participation.stats (public figures and staff exports: reads the tables of the layers below)
