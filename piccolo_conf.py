@@ -19,5 +19,6 @@ APP_REGISTRY = AppRegistry(
         "participation.idempotency.piccolo_app",
         "participation.leases.piccolo_app",
         "participation.stats.piccolo_app",
+        "participation.media.piccolo_app",
     ]
 )

@@ -75,6 +75,16 @@ class IdeaItem(msgspec.Struct):
     url: str
 
 
+class IdeaImage(msgspec.Struct):
+    """One image of an idea: `url` is the widest encoding, `srcset` every width (HTML's syntax)."""
+
+    url: str
+    srcset: str
+    alt: str
+    width: int
+    height: int
+
+
 class IdeaDetail(IdeaItem, omit_defaults=True):
     """A list item plus the detail fields."""
 
@@ -103,6 +113,9 @@ class IdeaDetail(IdeaItem, omit_defaults=True):
     pilot_personal_data: bool | None = None
     pilot_personal_data_details: str | None = None
     pilot_partners: str | None = None
+    # Filled by the media package: the images (in their order) and a pilot's PDF.
+    images: list[IdeaImage] | None = None
+    document_url: str | None = None
     # For the author and moderators only.
     moderator_message: str | None = None
     rejection_reason: str | None = None

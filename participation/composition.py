@@ -7,7 +7,7 @@ below; tests/test_architecture.py checks it):
 
     shared      participation.settings, .database, .i18n, .validation, .lib, .outbox, ... (no domain)
     accounts    participation.accounts
-    content     ideas, participation.register
+    content     ideas, participation.register, participation.media
     voting      voting
     moderation  participation.moderation
     stats       participation.stats (public figures and staff exports: reads the tables of the layers below)
@@ -36,6 +36,9 @@ from participation.accounts.extensions import AccountSections
 from participation.accounts.identity.pages import identity_section
 from participation.accounts.two_factor_pages import two_factor_section
 from participation.lib.events import DomainEvents
+from participation.media import erasure as media_erasure
+from participation.media import page_parts as media_parts
+from participation.media.storage import Storage, build_storage
 from participation.moderation import events as moderation_events
 from participation.moderation import page_parts as moderation_parts
 from participation.notifications import erasure as notifications_erasure
@@ -65,6 +68,8 @@ class Parts:
     notifier: Notifier
     # Where the outbox worker hands messages over (SMTP, the console and var/mail/, or memory).
     mail_transport: Transport
+    # Where uploaded images and documents live (var/media/ or an S3-compatible store).
+    media_storage: Storage
 
     def dependencies(self) -> dict[str, Provide]:
         """Litestar dependencies by name: a controller asks for e.g. `events: NamedDependency[DomainEvents]`."""
@@ -74,6 +79,7 @@ class Parts:
             "idea_extensions": self.idea_extensions,
             "account_sections": self.account_sections,
             "register_extensions": self.register_extensions,
+            "media_storage": self.media_storage,
         }
         return {name: Provide(_constant(value), sync_to_thread=False) for name, value in values.items()}
 
@@ -96,6 +102,7 @@ def build_parts(settings: Settings, send_mail: SendMail | None = None) -> Parts:
                 ideas_erasure.on_account_erased,
                 register_erasure.on_account_erased,
                 notifications_erasure.on_account_erased,
+                media_erasure.on_account_erased,
             ),
         }
     )
@@ -104,9 +111,13 @@ def build_parts(settings: Settings, send_mail: SendMail | None = None) -> Parts:
         events=events,
         # What the idea pages and the ideas API show from higher domains, in this order.
         idea_extensions=IdeaExtensions(
-            detail_context=(partial(voting_parts.idea_detail, events=events), moderation_parts.idea_detail),
+            detail_context=(
+                partial(voting_parts.idea_detail, events=events),
+                moderation_parts.idea_detail,
+                media_parts.idea_detail,
+            ),
             list_context=(voting_parts.idea_cards,),
-            api_detail=(partial(voting_parts.idea_api_detail, events=events),),
+            api_detail=(partial(voting_parts.idea_api_detail, events=events), media_parts.idea_api_detail),
         ),
         # The account page's sections, in this order.
         account_sections=AccountSections(
@@ -121,10 +132,11 @@ def build_parts(settings: Settings, send_mail: SendMail | None = None) -> Parts:
         ),
         # What a register entry's page shows from higher domains: the ideas it came from.
         register_extensions=RegisterExtensions(
-            entry_context=(voting_parts.entry_sources, register_budget.entry_budget_context)
+            entry_context=(voting_parts.entry_sources, register_budget.entry_budget_context, media_parts.entry_detail)
         ),
         notifier=notifier,
         mail_transport=build_transport(settings),
+        media_storage=build_storage(settings.media_storage_url, settings.var_dir),
     )
 
 

@@ -40,9 +40,11 @@ from participation.database import close_database, open_database
 from participation.engines import build_engine
 from participation.errors import handle_exception
 from participation.map_pages import MapPages
+from participation.media.controllers import MediaPages
 from participation.middleware import LocaleMiddleware, security_headers
 from participation.moderation.api import ModerationApi, ReportApi
 from participation.moderation.controllers import ModerationPages, ReportPages
+from participation.moderation.image_pages import ImageModerationPages
 from participation.notifications.controllers import NotificationPages
 from participation.notifications.middleware import UnreadCountMiddleware
 from participation.options import OptionsMiddleware
@@ -118,6 +120,8 @@ class ApplicationCore(InitPluginProtocol):
                 StatsPages,
                 StatsApi,
                 StaffExports,
+                MediaPages,
+                ImageModerationPages,
                 create_static_files_router(path="/static", directories=[ROOT / "static"], name="static"),
             ]
         )

@@ -102,6 +102,8 @@ class Settings:
     base_url_configured: bool = True
     # Maps and finding addresses (participation.geo.settings).
     geo: GeoSettings = field(default_factory=GeoSettings)
+    # Where uploaded images and documents live (participation.media.storage): unset is var/media/.
+    media_storage_url: str | None = None
 
     @property
     def is_production(self) -> bool:
@@ -167,11 +169,18 @@ class Settings:
             run_periodic_tasks=_on_off("PERIODIC_TASKS", env.get("PERIODIC_TASKS", "on")),
             security_contact=env.get("SECURITY_CONTACT") or None,
             geo=geo,
+            media_storage_url=_media_storage_url(env.get("MEDIA_STORAGE_URL", "")),
             api_token_days=_token_days(env.get("API_TOKEN_DAYS", "90")),
             staff_session_idle_minutes=_minutes(
                 "STAFF_SESSION_IDLE_MINUTES", env.get("STAFF_SESSION_IDLE_MINUTES", "30")
             ),
         )
+
+
+def _media_storage_url(value: str) -> str | None:
+    if value and not value.startswith(("s3://", "file://")):
+        raise ConfigurationError("MEDIA_STORAGE_URL must start with s3:// (an S3-compatible store) or file://")
+    return value or None
 
 
 def _minutes(name: str, value: str) -> int:

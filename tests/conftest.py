@@ -107,12 +107,14 @@ async def database_url(database_kind: str, migrated_template: str, tmp_path: Pat
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, tmp_path: Path) -> Settings:
     """Settings as in development, with fast hashing, memory stores and captured mail."""
     base = Settings.from_env()
     return replace(
         base,
         database_url=database_url,
+        # Uploaded images and documents in the test's own folder, never in the project's var/.
+        media_storage_url=f"file://{tmp_path / 'media'}",
         mail_backend="memory",
         store_backend="memory",
         password_hash_fast=True,

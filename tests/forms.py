@@ -9,6 +9,9 @@ builds), and only what a person can change is filled:
     form.fill(category="spam", message="Dit is reclame voor een bedrijf.")
     page = await follow(client, await form.submit(client))
 
+A file input is filled with `form.attach(name, file_name, content)`; its form must say
+`enctype="multipart/form-data"` (as a browser needs), and is then sent as multipart.
+
 The submitted data follows the HTML standard's form data set: every named, enabled
 control owned by the form (nested or linked by `form="id"`) in tree order: inputs
 (including hidden ones and the CSRF token), checked checkboxes and radios only, selects
@@ -43,7 +46,7 @@ __all__ = [
 ]
 
 LISTED = "input, button, select, textarea"
-NOT_SUBMITTED_INPUTS = {"reset", "button", "image", "file"}
+NOT_SUBMITTED_INPUTS = {"reset", "button", "image"}
 SUBMIT_INPUTS = {"submit"}
 # Characters no field name of ours contains; seen when markup was escaped into an attribute.
 MANGLED_NAME = re.compile(r"[\"'<>&]|^\s|\s$")
@@ -123,7 +126,7 @@ def _button_text(node: LexborNode) -> str:
 class _Control:
     node: LexborNode
     name: str
-    kind: str  # text-like input type, "checkbox", "radio", "hidden", "select", "textarea", "submit"
+    kind: str  # text-like input type, "checkbox", "radio", "hidden", "select", "textarea", "submit", "file"
     disabled: bool
     value: str = ""  # text value, or the checkbox/radio value
     checked: bool = False
@@ -131,6 +134,7 @@ class _Control:
     multiple: bool = False
     readonly: bool = False
     maxlength: int | None = None
+    upload: tuple[str, bytes, str] | None = None  # a file input's chosen file: (name, content, type)
 
 
 class Form:
@@ -198,8 +202,6 @@ class Form:
         elif node.tag == "input":
             kind = _attr(node, "type", "text").lower()
             if kind in NOT_SUBMITTED_INPUTS:
-                if kind == "file" and name:
-                    pytest.fail(f"form {self.action} has a file input {name!r}: the form helper does not send files")
                 return
             if kind in ("checkbox", "radio"):
                 self.controls.append(
@@ -296,6 +298,14 @@ class Form:
                 control.value = _sanitize(control.kind, value)
         return self
 
+    def attach(self, name: str, file_name: str, content: bytes, content_type: str = "application/octet-stream") -> Form:
+        """Choose a file for a file input, as a person does in the file picker."""
+        controls = [c for c in self.controls if c.name == name and c.kind == "file"]
+        if not controls or controls[0].disabled:
+            pytest.fail(f"form {self.action} has no usable file input {name!r}")
+        controls[0].upload = (file_name, content, content_type)
+        return self
+
     def _choose(self, control: _Control, value: Any) -> None:
         wanted = [value] if isinstance(value, str) else list(value)
         if len(wanted) > 1 and not control.multiple:
@@ -339,7 +349,7 @@ class Form:
                     pairs.append((c.name, c.value))
             elif c.kind == "select":
                 pairs += [(c.name, v) for v in _selected(c)]
-            else:
+            elif c.kind != "file":
                 pairs.append((c.name, c.value))
         if self.pressed is not None and _attr(self.pressed, "name"):
             pairs = self._with_button(pairs)
@@ -370,10 +380,28 @@ class Form:
             return "GET", urlunsplit(parts._replace(query=urlencode(self.data()))), {}, None
         if method != "post":
             pytest.fail(f"form {self.action} has method {method!r}: a browser does not send it to the server")
+        if enctype == "multipart/form-data":
+            return "POST", url, *self._multipart(url)
+        files = [c for c in self.controls if c.kind == "file" and c.upload is not None]
+        if files:
+            pytest.fail(f"form {self.action} has a file but posts {enctype!r}: a browser sends only the file's name")
         if enctype != "application/x-www-form-urlencoded":
-            pytest.fail(f"form {self.action} posts {enctype!r}: the form helper sends urlencoded forms only")
+            pytest.fail(f"form {self.action} posts {enctype!r}: the form helper sends urlencoded and multipart forms")
         headers = {"content-type": "application/x-www-form-urlencoded"}
         return "POST", url, headers, urlencode(self.data()).encode()
+
+    def _multipart(self, url: str) -> tuple[dict[str, str], bytes]:
+        """The multipart body: the form data set, and each file input's file (an empty part when none is chosen)."""
+        fields: dict[str, list[str]] = {}
+        for name, value in self.data():
+            fields.setdefault(name, []).append(value)
+        files = [
+            (c.name, c.upload or ("", b"", "application/octet-stream"))
+            for c in self.controls
+            if c.kind == "file" and c.name and not c.disabled
+        ]
+        request = httpx.Request("POST", url, data=fields, files=files)
+        return {"content-type": request.headers["content-type"]}, request.read()
 
     async def submit(self, client: httpx.AsyncClient, *, headers: Mapping[str, str] | None = None) -> httpx.Response:
         """Send the form with the client that loaded the page (its cookies hold the session and CSRF cookie)."""

@@ -46,7 +46,7 @@ def layer_of(module: str) -> int:
         return 4
     if module.startswith("voting"):
         return 3
-    if module.startswith(("ideas", "participation.register")):
+    if module.startswith(("ideas", "participation.register", "participation.media")):
         return 2
     if module.startswith("participation.accounts"):
         return 1

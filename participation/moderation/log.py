@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "set_role": N_("Role changed"),
     "set_threshold": N_("Threshold changed"),
     "erase_account": N_("Account deleted on request"),
+    "remove_image": N_("Image removed"),
 }
 
 

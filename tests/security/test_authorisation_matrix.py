@@ -182,6 +182,18 @@ ACCESS = {
     "POST /register/{slug:str}/indicators/{indicator_id:int}/measurements": EDITOR,
     "POST /register/{slug:str}/indicators/{indicator_id:int}/delete": EDITOR,
     "POST /register/{slug:str}/measurements/{measurement_id:int}/delete": EDITOR,
+    "GET /register/{slug:str}/images": EDITOR,
+    "POST /register/{slug:str}/images": EDITOR,
+    "POST /register/{slug:str}/images/{image_id:int}/delete": EDITOR,
+    "GET /media/images/{image_id:int}/{width:int}": PUBLIC,
+    "GET /ideas/{idea_id:int}/images": OWNER,
+    "POST /ideas/{idea_id:int}/images": OWNER,
+    "POST /ideas/{idea_id:int}/images/{image_id:int}/delete": OWNER,
+    "GET /ideas/{idea_id:int}/document": PUBLIC,
+    "POST /ideas/{idea_id:int}/document": OWNER,
+    "POST /ideas/{idea_id:int}/document/delete": OWNER,
+    "GET /moderation/images/{image_id:int}/remove": MODERATOR,
+    "POST /moderation/images/{image_id:int}/remove": MODERATOR,
     "POST /register/{slug:str}/ideas": EDITOR,
     "GET /stats": PUBLIC,
     "GET /stats.csv": PUBLIC,
@@ -365,6 +377,8 @@ async def targets(settings) -> dict[str, str]:
         "goal_id": "1",
         "indicator_id": "1",
         "measurement_id": "1",
+        "image_id": "1",
+        "width": "480",
     }
 
 
