@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 WHOLE_CITY = "whole-city"
+# [support] counts: every support, or only those of verified residents and organisations.
+SUPPORT_COUNTS = ("all", "verified")
 
 
 class CityConfigError(Exception):
@@ -89,6 +91,9 @@ class CityConfig:
     populations: dict[str, int] = field(default_factory=dict)
     # [statistics] populations_approximate: the figures are estimates, and the statistics page says so.
     populations_approximate: bool = False
+    # [support] counts: which supports count toward the threshold: "all" (the demo's default) or
+    # "verified" (only those of verified residents and verified organisations; voting.verified).
+    support_counts: str = "all"
 
     def neighbourhood(self, slug: str | None) -> Choice | None:
         return next((n for n in self.neighbourhoods if n.slug == slug), None)
@@ -212,6 +217,9 @@ class _Reader:
         threshold = self.positive_int(support, "threshold", "support.threshold")
         window = self.positive_int(support, "window_days", "support.window_days")
         response = self.positive_int(support, "response_weeks", "support.response_weeks")
+        counts = support.get("counts", "all")
+        if counts not in SUPPORT_COUNTS:
+            raise self.fail("support.counts", "must be 'all' or 'verified'")
         locale = city.get("default_locale", "nl")
         if locale not in ("nl", "en"):
             raise self.fail("city.default_locale", "must be 'nl' or 'en'")
@@ -229,6 +237,7 @@ class _Reader:
             accessibility_url=self.text(city, "accessibility_url", "city.accessibility_url", required=False),
             support_threshold=threshold,
             support_window_days=window,
+            support_counts=counts,
             response_weeks=response,
             neighbourhoods=(Choice(WHOLE_CITY, {"nl": "Hele stad", "en": "Whole city"}), *neighbourhoods),
             themes=self.choices("themes"),

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from participation.accounts import lockout, security_log, signed_links, tokens, two_factor
 from participation.accounts.attempts import count_attempt
+from participation.accounts.kvk import KVK_TAKEN, kvk_taken, normalise_kvk
 from participation.accounts.passwords import (
     DUMMY_HASH,
     DUMMY_HASH_FAST,
@@ -36,8 +37,6 @@ from participation.validation import (
 )
 
 KVK_RE = re.compile(r"^\d{8}$")
-# How people group a KvK number's digits: "12 34 56 78", "1234 5678", "12.34.56.78".
-_KVK_SEPARATORS = re.compile(r"[\s.]")
 VERIFY_PURPOSE = "verify-email"
 RESET_PURPOSE = "reset-password"
 DUPLICATE_EMAIL = N_("An account with this email address already exists. Sign in or reset your password.")
@@ -63,11 +62,6 @@ class Registration:
     organisation_name: str | None = None
     kvk_number: str | None = None
     locale: str = "nl"
-
-
-def normalise_kvk(text: object) -> str:
-    """The KvK number's eight digits without the spaces or dots people type between them."""
-    return _KVK_SEPARATORS.sub("", str(text or ""))
 
 
 def registration_from_form(data: dict, kind: AccountKind, locale: str = "nl") -> Registration:
@@ -111,7 +105,8 @@ async def register(settings: Settings, reg: Registration) -> Account | None:
     form gets the same answer either way, so the form tells no one which addresses have
     accounts. The password is hashed first, for both: the answer takes as long, and the
     slow hash does not hold the write lock. The unique index on email decides a race between
-    two registrations (PostgreSQL); the loser looks again and finds the winner's account.
+    two registrations (PostgreSQL); the loser looks again and finds the winner's account. So does
+    the KvK number's: the loser looks again and is told the number is taken.
     """
     _validate_registration(settings, reg)
     password_hash = await hash_password(reg.password, fast=settings.password_hash_fast)
@@ -122,6 +117,9 @@ async def register(settings: Settings, reg: Registration) -> Account | None:
                 if existing is not None:
                     await _queue_already_registered(settings, existing)
                     return None
+                # After the address: who holds an address stays unsaid; who holds a KvK number is public.
+                if await kvk_taken(reg.kvk_number):
+                    raise FormErrors({"kvk_number": KVK_TAKEN})
                 account = Account(
                     email=reg.email,
                     password_hash=password_hash,
@@ -389,6 +387,8 @@ async def create_account(
         kvk_number=normalise_kvk(kvk) if organisation else None,
     )
     _validate_registration(settings, reg)
+    if await kvk_taken(reg.kvk_number):
+        raise FormErrors({"kvk_number": KVK_TAKEN})
     account = Account(
         email=reg.email,
         password_hash=await hash_password(password, fast=settings.password_hash_fast),
@@ -404,7 +404,8 @@ async def create_account(
         await account.save()
     except Exception as exc:
         if is_unique_violation(exc):
-            raise FormErrors({"email": DUPLICATE_EMAIL}) from exc
+            taken = reg.kvk_number and await kvk_taken(reg.kvk_number)
+            raise FormErrors({"kvk_number": KVK_TAKEN} if taken else {"email": DUPLICATE_EMAIL}) from exc
         raise
     return account
 

@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "set_role": N_("Role changed"),
     "set_threshold": N_("Threshold changed"),
     "erase_account": N_("Account deleted on request"),
+    "verify_organisation": N_("Organisation verified (KvK)"),
+    "revoke_organisation": N_("Organisation verification revoked"),
 }
 
 

@@ -171,6 +171,8 @@ ACCESS = {
     "POST /moderation/accounts/{account_id:int}/suspend": MODERATOR,
     "POST /moderation/accounts/{account_id:int}/lift": MODERATOR,
     "POST /moderation/accounts/{account_id:int}/erase": ADMIN,
+    "POST /moderation/accounts/{account_id:int}/verify-organisation": MODERATOR,
+    "POST /moderation/accounts/{account_id:int}/revoke-organisation": MODERATOR,
     "GET /moderation/roles": ADMIN,
     "POST /moderation/roles/{account_id:int}": ADMIN,
     "GET /moderation/log": MODERATOR,
