@@ -24,15 +24,17 @@ from participation.validation import DomainError, Errors, Message, check_length,
 NOTE_MAX = 500
 
 
-def verification_refusal(actor: Account | None, target: Account) -> Message | None:
-    """Moderators and administrators verify organisation accounts that have a KvK number; not their own."""
+def verification_refusal(actor: Account | None, target: Account) -> tuple[Message, int] | None:
+    """Moderators and administrators verify organisation accounts that have a KvK number; not their own.
+
+    With the HTTP status: 403 for who asks, 409 for an account that is no organisation to verify."""
     if not can_moderate(actor):
-        return Message(MODERATORS_ONLY)
+        return Message(MODERATORS_ONLY), 403
     assert actor is not None
     if actor.id == target.id:
-        return Message(N_("You cannot verify your own account."))
+        return Message(N_("You cannot verify your own account.")), 403
     if target.kind != AccountKind.organisation.value or not target.kvk_number:
-        return Message(N_("Only an organisation account with a KvK number can be verified as an organisation."))
+        return Message(N_("Only an organisation account with a KvK number can be verified as an organisation.")), 409
     return None
 
 
@@ -55,7 +57,7 @@ async def verify_organisation(
     async with write_transaction():
         target = await _locked_target(account_id)
         if refusal := verification_refusal(actor, target):
-            raise DomainError(refusal, 403)
+            raise DomainError(*refusal)
         errors = Errors()
         if kvk_checked != target.kvk_number:
             errors.add(
@@ -78,7 +80,7 @@ async def revoke_organisation(actor: Account | None, account_id: int, reason: st
     async with write_transaction():
         target = await _locked_target(account_id)
         if refusal := verification_refusal(actor, target):
-            raise DomainError(refusal, 403)
+            raise DomainError(*refusal)
         errors = Errors()
         check_length(errors, "revoke_reason", reason, 1, NOTE_MAX)
         errors.raise_if_any()

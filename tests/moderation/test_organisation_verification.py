@@ -102,14 +102,14 @@ async def test_what_was_checked_is_required(client, people, organisation):
 
 
 async def test_only_organisations_with_a_number_and_only_moderators(settings, people, organisation, events):
-    page_rules = [
-        (people["editor"], organisation, dutch("Only moderators can do this.")),
-        (people["moderator"], people["member"], None),  # a resident: not an organisation
+    refusals = [
+        (people["editor"], organisation, 403),  # moderators and administrators only
+        (people["moderator"], people["member"], 409),  # a resident: no organisation to verify
     ]
-    for actor, target, _ in page_rules:
+    for actor, target, status in refusals:
         with pytest.raises(DomainError) as refused:
             await verification.verify_organisation(actor, target.id, "12345678", NOTE, events=events)
-        assert refused.value.status_code == 403
+        assert refused.value.status_code == status
     await verification.verify_organisation(people["admin"], organisation.id, "12345678", NOTE, events=events)
     with pytest.raises(DomainError) as again:
         await verification.verify_organisation(people["moderator"], organisation.id, "12345678", NOTE, events=events)

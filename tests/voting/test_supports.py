@@ -30,7 +30,7 @@ async def test_support_is_idempotent_through_the_api(client, settings, idea):
     first = await client.put(f"/api/v1/ideas/{idea.id}/support", headers=headers)
     again = await client.put(f"/api/v1/ideas/{idea.id}/support", headers=headers)
     assert first.status_code == again.status_code == 200
-    assert first.json() == {"supported": True, "support_count": 1, "register_entry": None}
+    assert first.json() == {"supported": True, "support_count": 1, "register_entry": None, "verified_support_count": 0}
     assert again.json()["support_count"] == 1
     assert await rows_for(idea.id) == 1 and await count_of(idea.id) == 1
 
@@ -41,7 +41,12 @@ async def test_withdraw_through_the_api(client, settings, idea):
     await client.put(f"/api/v1/ideas/{idea.id}/support", headers=headers)
     response = await client.delete(f"/api/v1/ideas/{idea.id}/support", headers=headers)
     assert response.status_code == 200
-    assert response.json() == {"supported": False, "support_count": 0, "register_entry": None}
+    assert response.json() == {
+        "supported": False,
+        "support_count": 0,
+        "register_entry": None,
+        "verified_support_count": 0,
+    }
     twice = await client.delete(f"/api/v1/ideas/{idea.id}/support", headers=headers)
     assert twice.json()["support_count"] == 0
     assert await rows_for(idea.id) == 0
