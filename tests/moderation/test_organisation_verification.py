@@ -60,6 +60,8 @@ async def test_a_moderator_verifies_an_organisation_and_its_pilot_says_so(
     # Its support now counts as verified, in the same transaction as the change.
     row = await Idea.select(Idea.support_count, Idea.verified_support_count).where(Idea.id == idea.id).first()
     assert (row["support_count"], row["verified_support_count"]) == (1, 1)
+    staff_view = page_text(await moderator.get(f"/moderation/ideas/{idea.id}"))
+    assert f"1 ({dutch('%(num)s from verified accounts', num=1)})" in staff_view
     page = page_text(await client.get(f"/ideas/{pilot.id}"))
     assert f'Slimme Lantaarn B.V. <span class="verified-organisation">{dutch("verified organisation")}</span>' in page
     english = page_text(await client.get(f"/ideas/{pilot.id}?lang=en"))
