@@ -27,6 +27,7 @@ from participation import __version__, tasks
 from participation.accounts.api import AccountApi
 from participation.accounts.auth import AccountMiddleware
 from participation.accounts.controllers import AccountPages
+from participation.accounts.organisation_pages import OrganisationPages
 from participation.accounts.privacy_api import PrivacyApi
 from participation.accounts.privacy_pages import PrivacyPages
 from participation.accounts.signed_in import signed_in_answers
@@ -82,6 +83,7 @@ class ApplicationCore(InitPluginProtocol):
                 AccountPages,
                 TokenPages,
                 TwoFactorPages,
+                OrganisationPages,
                 AccountApi,
                 PrivacyPages,
                 PrivacyApi,

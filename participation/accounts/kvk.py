@@ -14,6 +14,7 @@ from participation.i18n import N_
 
 # How people group a KvK number's digits: "12 34 56 78", "1234 5678", "12.34.56.78".
 _KVK_SEPARATORS = re.compile(r"[\s.]")
+KVK_RE = re.compile(r"^\d{8}$")
 
 KVK_TAKEN = N_(
     "This KvK number already belongs to another organisation account. "
@@ -24,6 +25,15 @@ KVK_TAKEN = N_(
 def normalise_kvk(text: object) -> str:
     """The KvK number's eight digits without the spaces or dots people type between them."""
     return _KVK_SEPARATORS.sub("", str(text or ""))
+
+
+def kvk_problem(number: str) -> str | None:
+    """Why a normalised number is not a KvK number, or None."""
+    if not KVK_RE.match(number):
+        return N_("A KvK number is exactly 8 digits.")
+    if not number.strip("0"):
+        return N_("00000000 is not a KvK number. Enter the 8 digits of your registration.")
+    return None
 
 
 async def kvk_taken(number: str | None, *, other_than: int | None = None) -> bool:

@@ -5,13 +5,12 @@ Controllers (HTML and API) and the CLI call these; the rules live here.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 from participation.accounts import lockout, security_log, signed_links, tokens, two_factor
 from participation.accounts.attempts import count_attempt
-from participation.accounts.kvk import KVK_TAKEN, kvk_taken, normalise_kvk
+from participation.accounts.kvk import KVK_TAKEN, kvk_problem, kvk_taken, normalise_kvk
 from participation.accounts.passwords import (
     DUMMY_HASH,
     DUMMY_HASH_FAST,
@@ -36,7 +35,6 @@ from participation.validation import (
     clean_text,
 )
 
-KVK_RE = re.compile(r"^\d{8}$")
 VERIFY_PURPOSE = "verify-email"
 RESET_PURPOSE = "reset-password"
 DUPLICATE_EMAIL = N_("An account with this email address already exists. Sign in or reset your password.")
@@ -83,10 +81,8 @@ def _validate_registration(settings: Settings, reg: Registration) -> None:
     check_email(errors, "email", reg.email)
     if reg.kind is AccountKind.organisation:
         check_length(errors, "organisation_name", reg.organisation_name or "", 2, 120)
-        if not KVK_RE.match(reg.kvk_number or ""):
-            errors.add("kvk_number", N_("A KvK number is exactly 8 digits."))
-        elif not reg.kvk_number.strip("0"):  # type: ignore[union-attr]
-            errors.add("kvk_number", N_("00000000 is not a KvK number. Enter the 8 digits of your registration."))
+        if problem := kvk_problem(reg.kvk_number or ""):
+            errors.add("kvk_number", problem)
         check_length(errors, "contact_name", reg.display_name, 2, 80)
     else:
         check_length(errors, "display_name", reg.display_name, 2, 80)

@@ -83,6 +83,8 @@ ACCESS = {
     "GET /account/reset": PUBLIC,
     "GET /account/reset/{token:str}": PUBLIC,
     "POST /account/reset": PUBLIC,
+    "GET /account/organisation": ACCOUNT,
+    "POST /account/organisation": ACCOUNT,
     "GET /account/password": ACCOUNT,
     "POST /account/password": ACCOUNT,
     "GET /account/ideas": ACCOUNT,
