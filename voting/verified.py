@@ -80,19 +80,26 @@ async def recount_supports_of(
             account_id,
         )
         if delta > 0 and counts_verified(settings.city):
-            routed = await _route_reached(settings, [row["idea"] for row in supported], now, events=events)
+            routed = await _route_reached(settings, account_id, now, events=events)
     return routed
 
 
-async def _route_reached(settings: Settings, idea_ids: list[int], now: datetime, *, events: DomainEvents) -> list[int]:
-    """Route the ideas (locked by the caller) that the new verified supports brought to their threshold.
+# The account's supported ideas that are open and now at or over their threshold in verified supports.
+_REACHED = (
+    "SELECT id FROM idea WHERE status = 'published' AND id IN (SELECT idea FROM support WHERE account = {})"
+    " AND verified_support_count >= COALESCE(threshold_override, {}) ORDER BY id"
+)
+
+
+async def _route_reached(settings: Settings, account_id: int, now: datetime, *, events: DomainEvents) -> list[int]:
+    """Route the ideas (locked by the caller) that the account's new verified supports brought to their threshold.
 
     As the support that reaches it: only within the window (a closed one expires instead), only
     while published, and the routing record's unique index keeps it once.
     """
     routed = []
-    candidates = await Idea.objects().where(Idea.id.is_in(idea_ids) & (Idea.status == "published")).order_by(Idea.id)
-    for idea in candidates:
+    for row in await Idea.raw(_REACHED, account_id, settings.city.support_threshold):
+        idea = await Idea.objects().get(Idea.id == row["id"])
         await lifecycle.expire_if_due(idea, now, events=events)
         if is_due_for_routing(idea, settings.city):
             entry = await services.route_at_threshold(settings, idea, now, events=events)
