@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections import Counter
 
 import pytest
@@ -78,3 +79,24 @@ async def test_concurrent_registrations_with_one_kvk_number_one_wins_the_others_
     holders = await Account.select(Account.email).where(Account.kvk_number == "55667788")
     assert len(holders) == 1
     assert [m.to for m in outbox] == [holders[0]["email"]]  # only the winner got a confirmation mail
+
+
+async def test_the_migration_keeps_a_duplicated_number_on_the_oldest_account(settings):
+    """What the unique index's migration does with data from before it (none in the demo)."""
+    migration = importlib.import_module("participation.accounts.piccolo_migrations.accounts_2026_11_29t13_20_00_000000")
+    engine = Account._meta.db
+    await engine.run_ddl("DROP INDEX account_kvk_number_uniq")
+    older = await make_account(settings, email="a@lab.example", name="Eva", organisation="Lab", kvk="12345678")
+    newer = await make_account(settings, email="b@lab.example", name="Ruben", organisation="Lab 2", kvk="87654321")
+    resident = await make_account(settings, email="r@example.org", name="Noor")
+    await Account.update({Account.kvk_number: "12345678"}).where(Account.id == newer.id)
+    await Account.update({Account.kvk_number: ""}).where(Account.id == resident.id)
+
+    for statement in migration.FORWARDS:
+        await engine.run_ddl(statement)
+
+    rows = {r["id"]: r["kvk_number"] for r in await Account.select(Account.id, Account.kvk_number)}
+    assert (rows[older.id], rows[newer.id], rows[resident.id]) == ("12345678", None, None)
+    with pytest.raises(Exception) as failed:
+        await Account.update({Account.kvk_number: "12345678"}).where(Account.id == newer.id)
+    assert is_unique_violation(failed.value)
