@@ -195,6 +195,7 @@ class IdeaPages(Controller):
                 **_comment_context(request, idea),
                 "idea": idea,
                 "author_name": services.author_name(idea, author),
+                "author_verified_organisation": services.author_is_verified_organisation(author),
                 "body_html": render_markdown(idea.body),
                 "comments": comments.items,
                 "comment_page": comments,

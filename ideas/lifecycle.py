@@ -171,7 +171,7 @@ async def route(idea: Idea, now: datetime, *, events: DomainEvents) -> bool:
 
 async def merge(source: Idea, target_id: int, now: datetime, *, events: DomainEvents) -> bool:
     """The source is a duplicate of `target_id`; its supports have moved (voting does that part)."""
-    values = {Idea.merged_into: target_id, Idea.support_count: 0}
+    values = {Idea.merged_into: target_id, Idea.support_count: 0, Idea.verified_support_count: 0}
     changed = await change_status(source.id, Transition.merge, values, now, events=events)
     if changed:
         source.status = S.merged.value

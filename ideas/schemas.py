@@ -69,6 +69,8 @@ class IdeaItem(msgspec.Struct):
     scope: str
     status: str
     support_count: int
+    # Of support_count, the supports of verified residents and organisations.
+    verified_support_count: int
     comment_count: int
     created_at: datetime
     published_at: datetime | None
@@ -90,10 +92,14 @@ class IdeaDetail(IdeaItem, omit_defaults=True):
 
     body_html: str
     author: str
+    # The author is an organisation whose KvK number was verified.
+    author_verified_organisation: bool = False
     support_closes_at: datetime | None = None
     # Filled by the voting package: the idea's threshold, whether the token's account supports it,
     # and, once routed, the register entry's slug, status, response due time and whether that is overdue.
     threshold: int | None = None
+    # Which figure the threshold is compared with: "all" (support_count) or "verified" (verified_support_count).
+    threshold_counts: str | None = None
     supported: bool | None = None
     register_entry: str | None = None
     register_entry_status: str | None = None

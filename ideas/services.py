@@ -855,6 +855,14 @@ async def is_following(account: Account | None, idea_id: int) -> bool:
 # -- reading ------------------------------------------------------------------
 
 
+def author_is_verified_organisation(author: Account | dict | None) -> bool:
+    """Shown next to an organisation's public name: its KvK number was verified (eHerkenning or staff)."""
+    if author is None:
+        return False
+    get = author.get if isinstance(author, dict) else (lambda k, d=None: getattr(author, k, d))
+    return get("kind") == AccountKind.organisation.value and bool(get("verified_organisation"))
+
+
 def author_name(idea: Idea, author: Account | dict | None) -> str:
     """Public name: the organisation for pilots and organisation accounts, else the display name."""
     if author is None:
@@ -874,13 +882,15 @@ async def get_idea_with_author(idea_id: int) -> tuple[Idea, dict | None]:
             Idea.author.display_name.as_alias("author_display_name"),
             Idea.author.kind.as_alias("author_kind"),
             Idea.author.organisation_name.as_alias("author_organisation_name"),
+            Idea.author.verified_organisation.as_alias("author_verified_organisation"),
         )
         .where(Idea.id == idea_id)
         .first()
     )
     if row is None:
         raise DomainError(NOT_FOUND, 404)
-    author = {name: row.pop(f"author_{name}") for name in ("display_name", "kind", "organisation_name")}
+    fields = ("display_name", "kind", "organisation_name", "verified_organisation")
+    author = {name: row.pop(f"author_{name}") for name in fields}
     return Idea(**row, _exists_in_db=True), author if author["kind"] is not None else None
 
 

@@ -88,6 +88,8 @@ class Idea(Table):
     support_closes_at = Timestamptz(null=True, default=None, index=True)
     # Counters kept in the same transaction as the rows they count.
     support_count = Integer(default=0, index=True)
+    # Of those, the supports of verified residents and organisations (voting.verified keeps it).
+    verified_support_count = Integer(default=0, index=True)
     comment_count = Integer(default=0)
     # DESIGN.md section 6: stored and indexed, refreshed on activity (see services.refresh_trending).
     trending_score = DoublePrecision(default=0.0, index=True)

@@ -18,6 +18,8 @@ from participation.city_identity import SignInConfig, read_sign_in
 from participation.geo.area import CityMap, read_city_map
 
 WHOLE_CITY = "whole-city"
+# [support] counts: every support, or only those of verified residents and organisations.
+SUPPORT_COUNTS = ("all", "verified")
 
 
 class CityConfigError(Exception):
@@ -154,6 +156,9 @@ class CityConfig:
 
     # [map]: where maps open, the municipality's box, neighbourhood boundaries (None: no maps, no points).
     map: CityMap | None = None
+    # [support] counts: which supports count toward the threshold: "all" (the demo's default) or
+    # "verified" (only those of verified residents and verified organisations; voting.verified).
+    support_counts: str = "all"
 
     def neighbourhood(self, slug: str | None) -> Choice | None:
         return next((n for n in self.neighbourhoods if n.slug == slug), None)
@@ -277,6 +282,9 @@ class _Reader:
         threshold = self.positive_int(support, "threshold", "support.threshold")
         window = self.positive_int(support, "window_days", "support.window_days")
         response = self.positive_int(support, "response_weeks", "support.response_weeks")
+        counts = support.get("counts", "all")
+        if counts not in SUPPORT_COUNTS:
+            raise self.fail("support.counts", "must be 'all' or 'verified'")
         locale = city.get("default_locale", "nl")
         if locale not in ("nl", "en"):
             raise self.fail("city.default_locale", "must be 'nl' or 'en'")
@@ -294,6 +302,7 @@ class _Reader:
             accessibility_url=self.text(city, "accessibility_url", "city.accessibility_url", required=False),
             support_threshold=threshold,
             support_window_days=window,
+            support_counts=counts,
             response_weeks=response,
             neighbourhoods=(Choice(WHOLE_CITY, {"nl": "Hele stad", "en": "Whole city"}), *neighbourhoods),
             themes=self.choices("themes"),

@@ -31,7 +31,7 @@ from ideas import erasure as ideas_erasure
 from ideas import page_parts as ideas_parts
 from ideas.events import CommentAdded, ContentWritten, IdeaActivity, IdeaStatusChanged
 from ideas.extensions import IdeaExtensions
-from participation.accounts.events import AccountErased
+from participation.accounts.events import AccountErased, VerificationChanged
 from participation.accounts.extensions import AccountSections
 from participation.accounts.identity.pages import identity_section
 from participation.accounts.two_factor_pages import two_factor_section
@@ -54,6 +54,7 @@ from participation.register.extensions import RegisterExtensions
 from participation.settings import Settings
 from voting import page_parts as voting_parts
 from voting import trending as voting_trending
+from voting.verified import VerifiedSupports
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ def build_parts(settings: Settings, send_mail: SendMail | None = None) -> Parts:
     """`send_mail` replaces the outbox as the notifications' sender (tests record what would be sent)."""
     notifier = Notifier(settings, send_mail) if send_mail is not None else Notifier(settings)
     notifications = NotificationHandlers(notifier)
+    verified_supports = VerifiedSupports(settings)
     # Who reacts to which domain event: after the commit (ContentWritten, IdeaActivity) or inside
     # the change's transaction (the rest: what they write commits or rolls back with the change).
     events = DomainEvents(
@@ -104,8 +106,12 @@ def build_parts(settings: Settings, send_mail: SendMail | None = None) -> Parts:
                 notifications_erasure.on_account_erased,
                 media_erasure.on_account_erased,
             ),
+            # Inside the verification's transaction: the verified supports of the account's ideas, and
+            # routing where the city counts only those.
+            VerificationChanged: (verified_supports.on_verification_changed,),
         }
     )
+    verified_supports.events = events  # routing from that handler announces the status change
     return Parts(
         settings=settings,
         events=events,

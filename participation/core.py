@@ -28,6 +28,7 @@ from participation.accounts.api import AccountApi
 from participation.accounts.auth import AccountMiddleware
 from participation.accounts.controllers import AccountPages
 from participation.accounts.identity.pages import IdentityPages
+from participation.accounts.organisation_pages import OrganisationPages
 from participation.accounts.privacy_api import PrivacyApi
 from participation.accounts.privacy_pages import PrivacyPages
 from participation.accounts.signed_in import signed_in_answers
@@ -93,6 +94,7 @@ class ApplicationCore(InitPluginProtocol):
                 TokenPages,
                 TwoFactorPages,
                 IdentityPages,
+                OrganisationPages,
                 AccountApi,
                 PrivacyPages,
                 PrivacyApi,

@@ -20,6 +20,8 @@ class SupportState(msgspec.Struct):
     supported: bool
     support_count: int
     register_entry: str | None = None
+    # Of support_count, the supports of verified residents and organisations (what counts where the city says so).
+    verified_support_count: int = 0
 
 
 class SupportApi(Controller):
@@ -40,7 +42,10 @@ class SupportApi(Controller):
         409 when the idea is not open for support; 404 for an idea you may not see, as for a missing one."""
         outcome = await services.support_idea(settings, request.user, idea_id, events=events)
         return SupportState(
-            supported=True, support_count=outcome.support_count, register_entry=outcome.routed_entry_slug
+            supported=True,
+            support_count=outcome.support_count,
+            register_entry=outcome.routed_entry_slug,
+            verified_support_count=outcome.verified_support_count,
         )
 
     @delete("/{idea_id:int}/support", status_code=200, opt={"rate_limit": "support"}, summary="Withdraw a support")
@@ -52,4 +57,8 @@ class SupportApi(Controller):
         idea_id: FromPath[int],
     ) -> SupportState:
         outcome = await services.withdraw_support(settings, request.user, idea_id, events=events)
-        return SupportState(supported=False, support_count=outcome.support_count)
+        return SupportState(
+            supported=False,
+            support_count=outcome.support_count,
+            verified_support_count=outcome.verified_support_count,
+        )

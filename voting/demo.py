@@ -1,8 +1,9 @@
 """Demo supports: some ideas close to the threshold, one routed into the register, one expired. Idempotent.
 
-Demo supporters are verified accounts without a usable password (they only
-exist to support); supports go through the real service, so the routing and
-counters are what the platform itself would produce.
+Demo supporters are confirmed accounts without a usable password (they only
+exist to support); two in three are verified residents, as if they had signed in
+with DigiD, so the pages show both figures. Supports go through the real service,
+so the routing and counters are what the platform itself would produce.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from ideas import lifecycle
 from ideas.tables import Idea, IdeaStatus
 from participation.accounts.passwords import hash_password
 from participation.accounts.tables import Account
+from participation.accounts.verification import set_verification
 from participation.lib.clock import utcnow
 from participation.lib.events import DomainEvents
 from participation.settings import Settings
@@ -33,7 +35,7 @@ PLAN = {
 EXPIRED = "Slimme afvalcontainers die melden wanneer ze vol zijn"
 
 
-async def _supporters(settings: Settings) -> list[Account]:
+async def _supporters(settings: Settings, events: DomainEvents) -> list[Account]:
     emails = [f"inwoner{i:03d}@demo.example" for i in range(1, SUPPORTERS + 1)]
     existing = set(await Account.select(Account.email).where(Account.email.is_in(emails)).output(as_list=True))
     missing = [e for e in emails if e not in existing]
@@ -46,12 +48,16 @@ async def _supporters(settings: Settings) -> list[Account]:
                 for e in missing
             ]
         )
+        created = await Account.select(Account.id, Account.email).where(Account.email.is_in(missing))
+        for row in created:
+            if int(row["email"][7:10]) % 3:
+                await set_verification(row["id"], resident=True, events=events)
     return await Account.objects().where(Account.email.is_in(emails)).order_by(Account.id)
 
 
 async def load_voting_demo(settings: Settings, events: DomainEvents) -> int:
     """Add the planned supports that are missing; returns how many supports were added."""
-    supporters = await _supporters(settings)
+    supporters = await _supporters(settings, events)
     ideas = {i.title: i for i in await Idea.objects().where(Idea.title.is_in([*PLAN, EXPIRED]))}
     added = 0
     for title, wanted in PLAN.items():

@@ -19,7 +19,14 @@ from participation.register.permissions import can_edit_register
 from participation.settings import Settings
 from voting.panel import card_panel, support_panel
 from voting.permissions import threshold_for
-from voting.services import below_threshold_where, my_supports, routed_outcome, source_ideas, supported_idea_ids
+from voting.services import (
+    below_threshold_where,
+    counted_column,
+    my_supports,
+    routed_outcome,
+    source_ideas,
+    supported_idea_ids,
+)
 
 
 async def idea_detail(request: Request, idea: Idea, *, events: DomainEvents) -> dict[str, Any]:
@@ -42,7 +49,10 @@ async def idea_api_detail(
     settings: Settings, viewer: Account | None, idea: Idea, *, events: DomainEvents
 ) -> dict[str, Any]:
     await lifecycle.expire_if_due(idea, events=events)
-    fields: dict[str, Any] = {"threshold": threshold_for(idea, settings.city)}
+    fields: dict[str, Any] = {
+        "threshold": threshold_for(idea, settings.city),
+        "threshold_counts": settings.city.support_counts,
+    }
     if viewer is not None:
         fields["supported"] = idea.id in await supported_idea_ids(viewer, [idea.id])
     if idea.status == IdeaStatus.routed.value and (outcome := await routed_outcome(idea.id)):
@@ -77,9 +87,9 @@ async def close_to_routing(settings: Settings, limit: int = 3) -> tuple[str, dic
         # Written so that no index serves the window's test: SQLite then walks (status, support_count)
         # from the top and stops at three, instead of sorting every open idea (42,000 at city scale).
         .where(below_threshold_where(settings.city) & WhereRaw("coalesce(support_closes_at, NULL) > {}", now))
-        .order_by(Idea.support_count, ascending=False)
+        .order_by(counted_column(settings.city), ascending=False)
         .limit(limit)
     )
     return "voting/_close_to_routing.html", {
-        "ideas": [(i, card_panel(settings, i, now)) for i in ideas if i.support_count]
+        "ideas": [(i, panel) for i in ideas if (panel := card_panel(settings, i, now)).counted]
     }

@@ -11,7 +11,7 @@ from participation.accounts.tables import Account
 from participation.lib.clock import utcnow
 from participation.settings import Settings
 from participation.validation import Message
-from voting.permissions import is_open_for_support, support_refusal, threshold_for
+from voting.permissions import counts_verified, is_open_for_support, support_refusal, threshold_for
 from voting.services import author_kvk, routing_for, supported_idea_ids
 
 
@@ -29,15 +29,23 @@ class SupportPanel:
     can_withdraw: bool = False
     refusal: Message | None = None
     register_slug: str | None = None
+    # Of support_count, those of verified residents and organisations; shown always, counted where the city says so.
+    verified_count: int = 0
+    counts_verified: bool = False
+
+    @property
+    def counted(self) -> int:
+        """The figure the threshold is compared with."""
+        return self.verified_count if self.counts_verified else self.support_count
 
     @property
     def percent(self) -> int:
         """Progress for the bar, capped at 100 (supports keep counting past the threshold)."""
-        return min(100, math.floor(100 * self.support_count / self.threshold)) if self.threshold else 100
+        return min(100, math.floor(100 * self.counted / self.threshold)) if self.threshold else 100
 
     @property
     def remaining(self) -> int:
-        return max(0, self.threshold - self.support_count)
+        return max(0, self.threshold - self.counted)
 
 
 def days_left(closes_at: datetime | None, now: datetime) -> int | None:
@@ -61,6 +69,8 @@ def card_panel(settings: Settings, idea: Idea, now: datetime | None = None, supp
         response_weeks=settings.city.response_weeks,
         supported=supported,
         can_withdraw=supported and idea.status == IdeaStatus.published.value and open_,
+        verified_count=idea.verified_support_count,
+        counts_verified=counts_verified(settings.city),
     )
 
 

@@ -34,8 +34,18 @@ def threshold_for(idea, city: CityConfig) -> int:
     return idea.threshold_override or city.support_threshold
 
 
+def counts_verified(city: CityConfig) -> bool:
+    """The city counts only supports of verified residents and organisations toward the threshold."""
+    return city.support_counts == "verified"
+
+
+def counted_supports(idea, city: CityConfig) -> int:
+    """The figure the threshold is compared with: every support, or the verified ones (the city's choice)."""
+    return idea.verified_support_count if counts_verified(city) else idea.support_count
+
+
 def reached_threshold(idea, city: CityConfig) -> bool:
-    return idea.support_count >= threshold_for(idea, city)
+    return counted_supports(idea, city) >= threshold_for(idea, city)
 
 
 def is_due_for_routing(idea, city: CityConfig) -> bool:

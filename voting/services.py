@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.query.functions import Coalesce
 from piccolo.querystring import QueryString
 
@@ -38,8 +39,11 @@ from participation.validation import DomainError, FormErrors, Message
 from voting import trending
 from voting.permissions import (
     LINKABLE_STATUSES,
+    counted_supports,
+    counts_verified,
     is_due_for_routing,
     link_refusal,
+    reached_threshold,
     support_refusal,
     threshold_for,
     threshold_overridable,
@@ -53,6 +57,7 @@ class SupportOutcome:
     supported: bool
     support_count: int
     routed_entry_slug: str | None = None  # set when this call routed the idea
+    verified_support_count: int = 0  # of support_count, those of verified residents and organisations
 
 
 class _IdeaChanged(Exception):
@@ -98,7 +103,7 @@ class _Seen:
 # join and subquery (~0.25 ms) than the database spends answering it, on every support.
 _READ_FOR_SUPPORTER = (
     "SELECT idea.id, idea.author, idea.status, idea.created_at, idea.published_at, idea.support_closes_at,"
-    " idea.support_count, idea.threshold_override, account.kvk_number AS author_kvk,"
+    " idea.support_count, idea.verified_support_count, idea.threshold_override, account.kvk_number AS author_kvk,"
     " EXISTS (SELECT 1 FROM support WHERE support.account = {} AND support.idea = idea.id) AS supported"
     " FROM idea JOIN account ON account.id = idea.author WHERE idea.id = {}"
 )
@@ -127,7 +132,7 @@ async def support_idea(
     seen = await _read_for_supporter(account, idea_id)
     idea = _must_see(account, seen.idea)
     if seen.supported:  # already supported: answered from the read, without queueing for the write lock
-        return SupportOutcome(supported=True, support_count=idea.support_count)
+        return SupportOutcome(True, idea.support_count, verified_support_count=idea.verified_support_count)
     if lifecycle.due_to_expire(idea, now) or _inside_transaction():  # it expires there / cannot undo alone
         return await _support_under_lock(settings, account, idea_id, now, events=events)
     if refusal := support_refusal(account, idea, now, seen.author_kvk):
@@ -136,19 +141,21 @@ async def support_idea(
     try:
         async with write_transaction():
             if not await _add_support_row(account.id, idea.id, now):  # the same account's other request came first
-                return SupportOutcome(supported=True, support_count=await _current_count(idea.id))
-            count, idea.threshold_override = await _count_while_open(idea, 1, now, trending.support_weight(idea, now))
+                return SupportOutcome(True, *await _current_counts(idea.id))
+            weight = trending.support_weight(idea, now)
+            count, verified, idea.threshold_override = await _count_while_open(idea, 1, account.id, now, weight)
+            idea.support_count, idea.verified_support_count = count, verified
             entry = None
-            if count >= threshold_for(idea, settings.city):
+            if counted_supports(idea, settings.city) >= threshold_for(idea, settings.city):
                 # Under the row lock taken by the UPDATE: still published, so this support routes it, once.
-                entry = await _route(
-                    settings, await Idea.objects().get(Idea.id == idea.id), count, now, "threshold", events=events
+                entry = await route_at_threshold(
+                    settings, await Idea.objects().get(Idea.id == idea.id), now, events=events
                 )
     except Exception as exc:
         if not _decide_again(exc):
             raise
         return await _support_under_lock(settings, account, idea_id, now, events=events)
-    return SupportOutcome(supported=True, support_count=count, routed_entry_slug=entry.slug if entry else None)
+    return SupportOutcome(True, count, entry.slug if entry else None, verified)
 
 
 async def _support_under_lock(
@@ -156,20 +163,22 @@ async def _support_under_lock(
 ) -> SupportOutcome:
     """The careful path, for an idea whose state moved: lock the row, expire it if due, then decide."""
     async with write_transaction():
+        if account is not None:
+            await hold_supporter(account.id)
         idea = _must_see(account, await _locked_idea(idea_id))
         await _expire_locked(idea, now, events)
         # A refusal is raised after the transaction, so that an expiry found here is kept.
         refusal = support_refusal(account, idea, now, await author_kvk(idea, account))
-        count, entry = idea.support_count, None
+        entry = None
         if refusal is None:
             assert account is not None
             if await _add_support_row(account.id, idea.id, now):
-                count = await _add_to_count(idea.id, 1, trending.support_weight(idea, now))
-            if idea.status == IdeaStatus.published.value and count >= threshold_for(idea, settings.city):
-                entry = await _route(settings, idea, count, now, method="threshold", events=events)
+                await _add_to_count(idea, 1, trending.support_weight(idea, now), account.id)
+            if idea.status == IdeaStatus.published.value and reached_threshold(idea, settings.city):
+                entry = await route_at_threshold(settings, idea, now, events=events)
     if refusal:
         raise DomainError(*refusal)
-    return SupportOutcome(supported=True, support_count=count, routed_entry_slug=entry.slug if entry else None)
+    return SupportOutcome(True, idea.support_count, entry.slug if entry else None, idea.verified_support_count)
 
 
 async def withdraw_support(
@@ -187,45 +196,41 @@ async def withdraw_support(
     if refusal := withdraw_refusal(account, idea):
         raise DomainError(*refusal)
     if not seen.supported:
-        return SupportOutcome(supported=False, support_count=idea.support_count)
+        return SupportOutcome(False, idea.support_count, verified_support_count=idea.verified_support_count)
     assert account is not None
     try:
         async with write_transaction():
-            removed = (
-                await Support.delete()
-                .where((Support.account == account.id) & (Support.idea == idea.id))
-                .returning(Support.created_at)
-            )
+            removed = await _remove_support_row(account.id, idea.id)
             if not removed:  # the same account's other request came first
-                return SupportOutcome(supported=False, support_count=await _current_count(idea.id))
-            count, _ = await _count_while_open(idea, -1, now, -_trending_weight(idea, removed, now))
+                return SupportOutcome(False, *await _current_counts(idea.id))
+            weight = -_trending_weight(idea, removed, now)
+            count, verified, _ = await _count_while_open(idea, -1, account.id, now, weight)
     except Exception as exc:
         if not _decide_again(exc):
             raise
         return await _withdraw_under_lock(settings, account, idea_id, now, events=events)
-    return SupportOutcome(supported=False, support_count=count)
+    return SupportOutcome(supported=False, support_count=count, verified_support_count=verified)
 
 
 async def _withdraw_under_lock(
     settings: Settings, account: Account | None, idea_id: int, now: datetime, *, events: DomainEvents
 ) -> SupportOutcome:
     async with write_transaction():
+        if account is not None:
+            await hold_supporter(account.id)
         idea = _must_see(account, await _locked_idea(idea_id))
         await _expire_locked(idea, now, events)
         refusal = withdraw_refusal(account, idea)
-        count = idea.support_count
         if refusal is None:
             assert account is not None
-            removed = (
-                await Support.delete()
-                .where((Support.account == account.id) & (Support.idea == idea.id))
-                .returning(Support.created_at)
-            )
+            removed = await _remove_support_row(account.id, idea.id)
             if removed:
-                count = await _add_to_count(idea.id, -1, -_trending_weight(idea, removed, now))
+                await _add_to_count(idea, -1, -_trending_weight(idea, removed, now), account.id)
     if refusal:
         raise DomainError(*refusal)
-    return SupportOutcome(supported=False, support_count=count)
+    return SupportOutcome(
+        supported=False, support_count=idea.support_count, verified_support_count=idea.verified_support_count
+    )
 
 
 def _trending_weight(idea: Idea, removed: list[dict], now: datetime) -> float:
@@ -238,10 +243,33 @@ _ADD_SUPPORT_ROW = (
     "INSERT INTO support (account, idea, created_at) VALUES ({}, {}, {})"
     " ON CONFLICT (account, idea) DO NOTHING RETURNING id"
 )
-_COUNT_WHILE_OPEN = (
-    "UPDATE idea SET support_count = support_count + {}, trending_score = trending_score + {}"
-    " WHERE id = {} AND status = {} AND support_closes_at > {} RETURNING support_count, threshold_override"
+# 1 for a supporter whose account is verified (resident or organisation), else 0: read inside the
+# write, after the support row took its account's KEY SHARE, so a verification that committed
+# before is seen, and one still open waits for this support (voting.verified explains both).
+SUPPORTER_VERIFIED = (
+    "(SELECT CASE WHEN verified_resident OR verified_organisation THEN 1 ELSE 0 END FROM account WHERE id = {})"
 )
+_COUNT_WHILE_OPEN = (
+    "UPDATE idea SET support_count = support_count + {},"
+    f" verified_support_count = verified_support_count + {{}} * {SUPPORTER_VERIFIED},"
+    " trending_score = trending_score + {}"
+    " WHERE id = {} AND status = {} AND support_closes_at > {}"
+    " RETURNING support_count, verified_support_count, threshold_override"
+)
+_REMOVE_SUPPORT_ROW = "DELETE FROM support WHERE account = {} AND idea = {}{} RETURNING created_at"
+# The withdrawal's counterpart of the insert's foreign key check (PostgreSQL): KEY SHARE on the account.
+_HOLDING_SUPPORTER = " AND EXISTS (SELECT 1 FROM account WHERE id = {} FOR KEY SHARE)"
+
+
+def _sqlite() -> bool:
+    return isinstance(current_engine(), SQLiteEngine)
+
+
+async def hold_supporter(account_id: int) -> None:
+    """KEY SHARE on the supporter's account (PostgreSQL) before any idea lock, as the fast path's writes
+    take it: a recount of the account's verification then never holds an idea this transaction waits for."""
+    if not _sqlite():
+        await Idea.raw("SELECT id FROM account WHERE id = {} FOR KEY SHARE", account_id)
 
 
 async def _add_support_row(account_id: int, idea_id: int, now: datetime) -> bool:
@@ -249,26 +277,42 @@ async def _add_support_row(account_id: int, idea_id: int, now: datetime) -> bool
     return bool(await Support.raw(_ADD_SUPPORT_ROW, account_id, idea_id, now))
 
 
-async def _count_while_open(idea: Idea, delta: int, now: datetime, weight: float) -> tuple[int, int | None]:
-    """Add `delta` to the counter (and the support's weight to the trending score) if the idea is still open.
+async def _remove_support_row(account_id: int, idea_id: int) -> list[dict]:
+    if _sqlite():
+        return await Support.raw(_REMOVE_SUPPORT_ROW.format("{}", "{}", ""), account_id, idea_id)
+    sql = _REMOVE_SUPPORT_ROW.format("{}", "{}", _HOLDING_SUPPORTER)
+    return await Support.raw(sql, account_id, idea_id, account_id)
+
+
+async def _count_while_open(
+    idea: Idea, delta: int, account_id: int, now: datetime, weight: float
+) -> tuple[int, int, int | None]:
+    """Add `delta` to the counters (the verified one if the supporter is verified, and the support's
+    weight to the trending score) if the idea is still open.
 
     The one statement that takes the idea's row lock; it raises _IdeaChanged (undoing the
     support row) when the idea was routed, hidden or closed since it was read.
     """
-    rows = await Idea.raw(_COUNT_WHILE_OPEN, delta, weight, idea.id, IdeaStatus.published.value, now)
+    rows = await Idea.raw(_COUNT_WHILE_OPEN, delta, delta, account_id, weight, idea.id, IdeaStatus.published.value, now)
     if not rows:
         raise _IdeaChanged
-    return rows[0]["support_count"], rows[0]["threshold_override"]
+    return rows[0]["support_count"], rows[0]["verified_support_count"], rows[0]["threshold_override"]
 
 
-def _counters(delta: int, weight: float) -> dict:
-    """The counter's change, and the trending score's with it (Piccolo's arithmetic covers integer columns only)."""
-    if not weight:
-        return {Idea.support_count: Idea.support_count + delta}
-    return {
-        Idea.support_count: Idea.support_count + delta,
-        Idea.trending_score: QueryString("{} + {}", Idea.trending_score, weight),
-    }
+def _counters(delta: int, weight: float, supporter: int | None = None, verified_delta: int = 0) -> dict:
+    """The counter's change, and the trending score's with it (Piccolo's arithmetic covers integer columns only).
+
+    The verified counter moves by `delta` when `supporter`'s account is verified, or by `verified_delta`."""
+    values: dict = {Idea.support_count: Idea.support_count + delta}
+    if supporter is not None:
+        values[Idea.verified_support_count] = QueryString(
+            f"{{}} + {{}} * {SUPPORTER_VERIFIED}", Idea.verified_support_count, delta, supporter
+        )
+    elif verified_delta:
+        values[Idea.verified_support_count] = Idea.verified_support_count + verified_delta
+    if weight:
+        values[Idea.trending_score] = QueryString("{} + {}", Idea.trending_score, weight)
+    return values
 
 
 def _decide_again(exc: Exception) -> bool:
@@ -283,14 +327,30 @@ def _inside_transaction() -> bool:
     return current_engine().current_transaction.get() is not None
 
 
-async def _current_count(idea_id: int) -> int:
-    row = await Idea.select(Idea.support_count).where(Idea.id == idea_id).first()
-    return row["support_count"]
+async def _current_counts(idea_id: int) -> tuple[int, None, int]:
+    """The counters as they are (for a SupportOutcome: the total, no routing, the verified ones)."""
+    row = await Idea.select(Idea.support_count, Idea.verified_support_count).where(Idea.id == idea_id).first()
+    return row["support_count"], None, row["verified_support_count"]
 
 
-async def _add_to_count(idea_id: int, delta: int, weight: float = 0.0) -> int:
-    rows = await Idea.update(_counters(delta, weight)).where(Idea.id == idea_id).returning(Idea.support_count)
-    return rows[0]["support_count"]
+async def _add_to_count(
+    idea: Idea, delta: int, weight: float = 0.0, supporter: int | None = None, verified_delta: int = 0
+) -> None:
+    """Move the locked idea's counters and read them back into `idea`."""
+    rows = (
+        await Idea.update(_counters(delta, weight, supporter, verified_delta))
+        .where(Idea.id == idea.id)
+        .returning(Idea.support_count, Idea.verified_support_count)
+    )
+    idea.support_count, idea.verified_support_count = rows[0]["support_count"], rows[0]["verified_support_count"]
+
+
+async def route_at_threshold(
+    settings: Settings, idea: Idea, now: datetime, *, events: DomainEvents
+) -> RegisterEntry | None:
+    """Route `idea` (locked, at its threshold) as the support that reached it; the record keeps the counted figure."""
+    count = counted_supports(idea, settings.city)
+    return await _route(settings, idea, count, now, method="threshold", events=events)
 
 
 async def _route(
@@ -415,21 +475,26 @@ async def set_threshold(
         await Idea.update({Idea.threshold_override: threshold}).where(Idea.id == idea.id)
         idea.threshold_override = threshold
         entry = None
-        if idea.status == IdeaStatus.published.value and idea.support_count >= threshold_for(idea, settings.city):
-            entry = await _route(settings, idea, idea.support_count, now, method="threshold", events=events)
+        if idea.status == IdeaStatus.published.value and reached_threshold(idea, settings.city):
+            entry = await route_at_threshold(settings, idea, now, events=events)
     return entry.slug if entry else None
+
+
+def counted_column(city: CityConfig):
+    """The column the threshold is compared with (voting.permissions.counted_supports)."""
+    return Idea.verified_support_count if counts_verified(city) else Idea.support_count
 
 
 def over_threshold_where(city: CityConfig):
     """Published ideas at or over their threshold (the city's, or their own): what the periodic task routes."""
     return (Idea.status == IdeaStatus.published.value) & (
-        Idea.support_count >= Coalesce(Idea.threshold_override, city.support_threshold)
+        counted_column(city) >= Coalesce(Idea.threshold_override, city.support_threshold)
     )
 
 
 def below_threshold_where(city: CityConfig):
     return (Idea.status == IdeaStatus.published.value) & (
-        Idea.support_count < Coalesce(Idea.threshold_override, city.support_threshold)
+        counted_column(city) < Coalesce(Idea.threshold_override, city.support_threshold)
     )
 
 
@@ -450,7 +515,7 @@ async def route_ideas_over_threshold(settings: Settings, now: datetime | None = 
                 continue
             await _expire_locked(idea, now, events)
             if is_due_for_routing(idea, settings.city):
-                entry = await _route(settings, idea, idea.support_count, now, method="threshold", events=events)
+                entry = await route_at_threshold(settings, idea, now, events=events)
                 routed += entry is not None
     return routed
 
@@ -608,11 +673,27 @@ async def merge_ideas(
         )
         await Support.delete().where(Support.idea == source.id)
         await lifecycle.merge(source, target.id, now, events=events)
-        count = await _add_to_count(target.id, len(moved)) if moved else target.support_count
+        if moved:
+            await _add_to_count(target, len(moved), verified_delta=await _verified_among([r["id"] for r in moved]))
         entry = None
-        if target.status == IdeaStatus.published.value and count >= threshold_for(target, settings.city):
-            entry = await _route(settings, target, count, now, method="merge", events=events)
-    return MergeOutcome(moved=len(moved), target_support_count=count, routed_entry_slug=entry.slug if entry else None)
+        if target.status == IdeaStatus.published.value and reached_threshold(target, settings.city):
+            entry = await _route(settings, target, counted_supports(target, settings.city), now, "merge", events=events)
+    return MergeOutcome(len(moved), target.support_count, entry.slug if entry else None)
+
+
+async def _verified_among(support_ids: list[int]) -> int:
+    """How many of these supports are from verified accounts (the ones a merge moved)."""
+    found = 0
+    for start in range(0, len(support_ids), 500):  # bounded statements: SQLite and asyncpg cap the parameters
+        chunk = support_ids[start : start + 500]
+        rows = await Support.raw(
+            "SELECT COUNT(*) AS n FROM support JOIN account ON account.id = support.account"
+            " WHERE (account.verified_resident OR account.verified_organisation)"
+            f" AND support.id IN ({', '.join('{}' for _ in chunk)})",
+            *chunk,
+        )
+        found += int(rows[0]["n"])
+    return found
 
 
 async def supported_idea_ids(account: Account | None, idea_ids: list[int]) -> set[int]:

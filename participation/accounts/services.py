@@ -5,12 +5,12 @@ Controllers (HTML and API) and the CLI call these; the rules live here.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 from participation.accounts import lockout, security_log, signed_links, tokens, two_factor
 from participation.accounts.attempts import count_attempt
+from participation.accounts.kvk import KVK_TAKEN, kvk_problem, kvk_taken, normalise_kvk
 from participation.accounts.passwords import (
     DUMMY_HASH,
     DUMMY_HASH_FAST,
@@ -35,9 +35,6 @@ from participation.validation import (
     clean_text,
 )
 
-KVK_RE = re.compile(r"^\d{8}$")
-# How people group a KvK number's digits: "12 34 56 78", "1234 5678", "12.34.56.78".
-_KVK_SEPARATORS = re.compile(r"[\s.]")
 VERIFY_PURPOSE = "verify-email"
 RESET_PURPOSE = "reset-password"
 DUPLICATE_EMAIL = N_("An account with this email address already exists. Sign in or reset your password.")
@@ -65,11 +62,6 @@ class Registration:
     locale: str = "nl"
 
 
-def normalise_kvk(text: object) -> str:
-    """The KvK number's eight digits without the spaces or dots people type between them."""
-    return _KVK_SEPARATORS.sub("", str(text or ""))
-
-
 def registration_from_form(data: dict, kind: AccountKind, locale: str = "nl") -> Registration:
     org = kind is AccountKind.organisation
     return Registration(
@@ -89,10 +81,8 @@ def _validate_registration(settings: Settings, reg: Registration) -> None:
     check_email(errors, "email", reg.email)
     if reg.kind is AccountKind.organisation:
         check_length(errors, "organisation_name", reg.organisation_name or "", 2, 120)
-        if not KVK_RE.match(reg.kvk_number or ""):
-            errors.add("kvk_number", N_("A KvK number is exactly 8 digits."))
-        elif not reg.kvk_number.strip("0"):  # type: ignore[union-attr]
-            errors.add("kvk_number", N_("00000000 is not a KvK number. Enter the 8 digits of your registration."))
+        if problem := kvk_problem(reg.kvk_number or ""):
+            errors.add("kvk_number", problem)
         check_length(errors, "contact_name", reg.display_name, 2, 80)
     else:
         check_length(errors, "display_name", reg.display_name, 2, 80)
@@ -111,7 +101,8 @@ async def register(settings: Settings, reg: Registration) -> Account | None:
     form gets the same answer either way, so the form tells no one which addresses have
     accounts. The password is hashed first, for both: the answer takes as long, and the
     slow hash does not hold the write lock. The unique index on email decides a race between
-    two registrations (PostgreSQL); the loser looks again and finds the winner's account.
+    two registrations (PostgreSQL); the loser looks again and finds the winner's account. So does
+    the KvK number's: the loser looks again and is told the number is taken.
     """
     _validate_registration(settings, reg)
     password_hash = await hash_password(reg.password, fast=settings.password_hash_fast)
@@ -122,6 +113,9 @@ async def register(settings: Settings, reg: Registration) -> Account | None:
                 if existing is not None:
                     await _queue_already_registered(settings, existing)
                     return None
+                # After the address: who holds an address stays unsaid; who holds a KvK number is public.
+                if await kvk_taken(reg.kvk_number):
+                    raise FormErrors({"kvk_number": KVK_TAKEN})
                 account = Account(
                     email=reg.email,
                     password_hash=password_hash,
@@ -389,6 +383,8 @@ async def create_account(
         kvk_number=normalise_kvk(kvk) if organisation else None,
     )
     _validate_registration(settings, reg)
+    if await kvk_taken(reg.kvk_number):
+        raise FormErrors({"kvk_number": KVK_TAKEN})
     account = Account(
         email=reg.email,
         password_hash=await hash_password(password, fast=settings.password_hash_fast),
@@ -404,7 +400,8 @@ async def create_account(
         await account.save()
     except Exception as exc:
         if is_unique_violation(exc):
-            raise FormErrors({"email": DUPLICATE_EMAIL}) from exc
+            taken = reg.kvk_number and await kvk_taken(reg.kvk_number)
+            raise FormErrors({"kvk_number": KVK_TAKEN} if taken else {"email": DUPLICATE_EMAIL}) from exc
         raise
     return account
 

@@ -21,7 +21,7 @@ from participation.accounts.guards import requires_account
 from participation.accounts.tables import Account, Role
 from participation.i18n import gettext
 from participation.lib.events import DomainEvents
-from participation.moderation import accounts, decisions, erasure, hiding, log, queue, reports, spam
+from participation.moderation import accounts, decisions, erasure, hiding, log, queue, reports, spam, verification
 from participation.moderation.guards import requires_administration, requires_moderation, requires_role_management
 from participation.moderation.permissions import (
     allowed_decisions,
@@ -428,6 +428,7 @@ class ModerationPages(Controller):
                 "account": account,
                 "log": account_log,
                 "can_erase": can_erase(request.user, account),
+                "can_verify_organisation": verification.can_verify_organisation(request.user, account),
                 "errors": errors or {},
                 "values": values or {},
             },
@@ -466,6 +467,39 @@ class ModerationPages(Controller):
             return await self._account_page(request, account_id, errors=exc.errors, values=values, status_code=422)
         flash(request, gettext("The account has been deleted."), category="success")
         return Redirect(f"/moderation/log?target_type=account&target_id={account_id}", status_code=303)
+
+    @post("/accounts/{account_id:int}/verify-organisation", name="moderation_verify_organisation")
+    async def verify_organisation(
+        self, request: Request[Account, Any, Any], account_id: FromPath[int], events: NamedDependency[DomainEvents]
+    ) -> Template | Redirect:
+        """Verify an organisation's KvK number after checking it in the Handelsregister (decision log)."""
+        values = await form_data(request)
+        try:
+            await verification.verify_organisation(
+                request.user,
+                account_id,
+                values.get("kvk_checked", ""),
+                values.get("verification_note", ""),
+                events=events,
+            )
+        except FormErrors as exc:
+            return await self._account_page(request, account_id, errors=exc.errors, values=values, status_code=422)
+        flash(request, gettext("The organisation is now shown as verified."), category="success")
+        return Redirect(f"/moderation/accounts/{account_id}", status_code=303)
+
+    @post("/accounts/{account_id:int}/revoke-organisation", name="moderation_revoke_organisation")
+    async def revoke_organisation(
+        self, request: Request[Account, Any, Any], account_id: FromPath[int], events: NamedDependency[DomainEvents]
+    ) -> Template | Redirect:
+        values = await form_data(request)
+        try:
+            await verification.revoke_organisation(
+                request.user, account_id, values.get("revoke_reason", ""), events=events
+            )
+        except FormErrors as exc:
+            return await self._account_page(request, account_id, errors=exc.errors, values=values, status_code=422)
+        flash(request, gettext("The organisation's verification has been revoked."), category="success")
+        return Redirect(f"/moderation/accounts/{account_id}", status_code=303)
 
     # -- roles (admins only) ----------------------------------------------------------
     @get("/roles", name="moderation_roles", guards=[requires_role_management])

@@ -9,13 +9,15 @@ from __future__ import annotations
 from ideas.tables import Comment, CommentStatus, Idea, IdeaStatus
 from participation.accounts.tables import Account
 from participation.lib.events import DomainEvents
-from participation.moderation import decisions, hiding, reports
+from participation.moderation import decisions, hiding, reports, verification
 from participation.moderation.tables import StaffNote
 from participation.settings import Settings
 
 MODERATOR = "moderator@example.org"
 REPORTERS = ("mohamed@example.org", "sanne@example.org")
 MARKER = "Demo: navragen bij de afdeling Mobiliteit of dit al loopt."
+# An organisation the moderator verified by hand (its KvK number checked in the Handelsregister).
+VERIFIED_ORGANISATION = "info@slimmelantaarn.example"
 
 
 async def load_moderation_demo(settings: Settings, events: DomainEvents) -> bool:
@@ -48,5 +50,14 @@ async def load_moderation_demo(settings: Settings, events: DomainEvents) -> bool
     if len(others) > 1:
         await hiding.hide(
             moderator, "comment", others[-1].id, "personal_data", "Bevatte een telefoonnummer.", events=events
+        )
+    organisation = await Account.objects().get(Account.email == VERIFIED_ORGANISATION)
+    if organisation is not None and organisation.kvk_number and not organisation.verified_organisation:
+        await verification.verify_organisation(
+            moderator,
+            organisation.id,
+            organisation.kvk_number,
+            "Demo: Handelsregister geraadpleegd, inschrijving actief, handelsnaam komt overeen.",
+            events=events,
         )
     return True

@@ -41,6 +41,8 @@ ACTION_LABELS = {
     "set_threshold": N_("Threshold changed"),
     "erase_account": N_("Account deleted on request"),
     "remove_image": N_("Image removed"),
+    "verify_organisation": N_("Organisation verified (KvK)"),
+    "revoke_organisation": N_("Organisation verification revoked"),
 }
 
 

@@ -42,6 +42,7 @@ async def test_list_shape_and_filters(client, settings, author):
         "scope",
         "status",
         "support_count",
+        "verified_support_count",
         "comment_count",
         "created_at",
         "published_at",
