@@ -171,6 +171,10 @@ def cli(settings, monkeypatch):
     from participation.settings import get_settings
 
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    # `participation serve` publishes its address as BASE_URL for its workers: undone after the
+    # test, or later tests' settings would take the served port as the site's address.
+    monkeypatch.setenv("BASE_URL", "")
+    monkeypatch.delenv("BASE_URL")
     get_settings.cache_clear()
 
     async def run(*args: str, input: str | None = None):

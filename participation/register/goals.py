@@ -248,6 +248,31 @@ async def add_goal(account: Account, slug: str, raw: Mapping[str, Any]) -> int:
     return goal.id
 
 
+# Statuses a new entry may start in that are "planned" or beyond: it is created with its first goal.
+STARTS_PLANNED = frozenset({"planned", "running"})
+FIRST_GOAL_NEEDED = N_(
+    "A project that starts as planned or running needs its first goal with an indicator (baseline and target):"
+    " fill in the goal fields, or start it as received or under assessment."
+)
+
+
+def clean_first_goal(status: str, raw: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The goal a new entry starting as planned or running must bring (the same rule as moving to planned)."""
+    if status not in STARTS_PLANNED:
+        return None
+    if not clean_text(raw.get("goal")):
+        raise FormErrors({"goal": FIRST_GOAL_NEEDED})
+    return clean_goal(raw)
+
+
+async def add_first_goal(entry_id: int, first_goal: tuple[str, dict[str, Any]]) -> None:
+    """Inside the creating transaction: the new entry's first goal and indicator."""
+    text, indicator = first_goal
+    goal = RegisterGoal(entry=entry_id, position=0, text=text)
+    await goal.save()
+    await _insert_indicator(entry_id, goal.id, indicator)
+
+
 async def _next_position(table: Any, entry_id: int) -> int:
     row = (
         await table.select(table.position)

@@ -27,9 +27,21 @@ class Sensor(msgspec.Struct):
     longitude: float | None = None
 
 
+class FirstGoal(msgspec.Struct, forbid_unknown_fields=True):
+    """The goal and indicator an entry starting as planned or running is created with."""
+
+    goal: str
+    indicator: str
+    unit: str
+    baseline: float
+    target: float
+    direction: str | None = None  # higher | lower; null: from the baseline towards the target
+
+
 class EntryCreate(msgspec.Struct, forbid_unknown_fields=True):
     """A new entry. `status` is the starting status (received, under_assessment, planned or running).
-    `draft`: visible to register editors only until published on the entry's page."""
+    `draft`: visible to register editors only until published on the entry's page. `first_goal`:
+    required when it starts as planned or running."""
 
     title: str
     summary: str
@@ -41,6 +53,7 @@ class EntryCreate(msgspec.Struct, forbid_unknown_fields=True):
     status: str = "received"
     update_text: str | None = None
     draft: bool = False
+    first_goal: FirstGoal | None = None
     programme_line: str | None = None
     department: str = ""
     contact_email: str | None = None
@@ -292,6 +305,15 @@ def create_values(data: EntryCreate) -> dict[str, Any]:
     out = {name: getattr(data, name) for name in data.__struct_fields__}
     out["partners"] = [msgspec.to_builtins(p) for p in data.partners]
     out["sensors"] = [msgspec.to_builtins(p) for p in data.sensors]
+    if (first := out.pop("first_goal")) is not None:
+        out.update(
+            goal=first.goal,
+            indicator_name=first.indicator,
+            unit=first.unit,
+            baseline=str(first.baseline),
+            target=str(first.target),
+            direction=first.direction or "",
+        )
     return out
 
 

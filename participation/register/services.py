@@ -769,6 +769,7 @@ async def create_entry(
         raise FormErrors({"status": N_("A new entry starts as received, under assessment, planned or running.")})
     if status == Status.running.value and (missing := privacy_missing(values)):
         raise FormErrors({name: PRIVACY_BEFORE_RUNNING for name in missing})
+    first_goal = goals.clean_first_goal(status, raw)
     for attempt in range(3):
         try:
             async with write_transaction():
@@ -783,6 +784,8 @@ async def create_entry(
                     author_role=account.role,
                     author_id=account.id,
                 )
+                if first_goal is not None:
+                    await goals.add_first_goal(entry.id, first_goal)
                 if then is not None:
                     await then(entry)
             return entry

@@ -86,6 +86,10 @@ def cli(monkeypatch, restore_engine):
     """`participation ...` in a thread (it runs its own event loop); uvicorn is never started."""
     served = []
     monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: served.append(kwargs))
+    # `serve` publishes its address as BASE_URL: undone after the test (set, then removed, so
+    # monkeypatch remembers that it was absent), or later tests would take the port as the site's.
+    monkeypatch.setenv("BASE_URL", "")
+    monkeypatch.delenv("BASE_URL")
 
     async def run(database_url: str, *args: str):
         monkeypatch.setenv("DATABASE_URL", database_url)

@@ -17,6 +17,7 @@ from participation.register.tables import RegisterEntry, RegisterSensor
 from tests.forms import text_of
 from tests.helpers import api_token, make_account, sign_in
 from tests.ideas.factories import make_idea
+from tests.register.conftest import GOAL
 
 pytestmark = pytest.mark.anyio
 
@@ -42,6 +43,7 @@ def entry_fields(**overrides):
         "scope": "narrow",
         "origin": "city",
         "neighbourhoods": ["dorp"],
+        **(GOAL if overrides.get("status") in ("planned", "running") else {}),
         **overrides,
     }
 

@@ -8,6 +8,7 @@ from participation.register import services
 from participation.register.tables import RegisterEntry
 from tests.flows.conftest import outcome
 from tests.forms import open_form, page_problems, text_of
+from tests.register.conftest import GOAL
 
 BLOCKED = "Dit project verwerkt persoonsgegevens"
 
@@ -30,6 +31,7 @@ async def entry(settings, people) -> RegisterEntry:
             "origin": "city",
             "personal_data": "yes",
             "status": "planned",
+            **GOAL,
         },
     )
     return entry
@@ -80,6 +82,7 @@ async def test_without_personal_data_or_still_unknown_nothing_is_asked(settings,
                 "origin": "city",
                 "personal_data": answer,
                 "status": "planned",
+                **GOAL,
             },
         )
         await outcome(editor, await post_update(editor, created, status="running"))

@@ -24,6 +24,8 @@ def entry_fields(**overrides):
         "neighbourhoods": ["dorp"],
     }
     fields.update(overrides)
+    if fields.get("status") in ("planned", "running") and "goal" not in fields:
+        fields.update(GOAL)  # starting as planned or running needs a first goal with an indicator
     return fields
 
 

@@ -130,8 +130,7 @@ async def test_measurements_are_recorded_and_not_in_the_future(client, editor, n
 
 
 async def test_a_planned_entry_keeps_its_last_indicator(client, editor, new_entry):
-    planned = await new_entry(title="Een gepland project met doelen", status="planned")
-    await with_goal(editor, planned.slug)
+    planned = await new_entry(title="Een gepland project met doelen", status="planned")  # with its first goal
     received = await new_entry(title="Een ontvangen project met doelen")
     await with_goal(editor, received.slug)
     await sign_in(client, editor.email)
@@ -151,8 +150,7 @@ async def test_a_planned_entry_keeps_its_last_indicator(client, editor, new_entr
 
 
 async def test_two_deletes_at_once_leave_a_planned_entry_one_indicator(client, editor, new_entry):
-    entry = await new_entry(status="planned")
-    await with_goal(editor, entry.slug)
+    entry = await new_entry(status="planned")  # with its first goal
     await with_goal(editor, entry.slug, goal="Meer bewoners tevreden over de verlichting.", indicator_name="Tevreden")
     ids = await RegisterIndicator.select(RegisterIndicator.id).output(as_list=True)
     browsers = [another_browser(client) for _ in ids]

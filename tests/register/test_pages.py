@@ -9,7 +9,7 @@ import pytest
 
 from participation.register import services
 from tests.helpers import post_form, sign_in
-from tests.register.conftest import LESSONS
+from tests.register.conftest import GOAL, LESSONS
 
 pytestmark = pytest.mark.anyio
 
@@ -230,6 +230,7 @@ async def test_editor_creates_edits_and_updates_through_forms(client, settings, 
             "algorithm_used": "unknown",
             "budget_eur": "12000",
             "start_date": "2026-05-01",
+            **GOAL,
         },
     )
     assert response.status_code == 302, response.text[:2000]
