@@ -1,4 +1,4 @@
-"""The register's public pages and API lists cost a fixed number of SQL queries, as many with 10 as with 1,000 entries."""
+"""The register's public pages and API lists cost a fixed number of SQL queries, the same at 10 and 1,000 entries."""
 
 from __future__ import annotations
 
