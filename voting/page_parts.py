@@ -24,7 +24,7 @@ from voting.services import (
     counted_column,
     my_supports,
     routed_outcome,
-    source_ideas,
+    source_ideas_of,
     supported_idea_ids,
 )
 
@@ -63,10 +63,10 @@ async def idea_api_detail(
     return fields
 
 
-async def entry_sources(request: Request, entry: dict[str, Any]) -> dict[str, Any]:
+async def entry_sources(request: Request, entry: dict[str, Any], entry_id: int) -> dict[str, Any]:
     """The register entry page's "came from these ideas" list, and whether the viewer may link more."""
     return {
-        "source_ideas": await source_ideas(entry["slug"]),
+        "source_ideas": await source_ideas_of(entry_id, entry["idea_id"]),
         "can_link_ideas": can_edit_register(request.user),
     }
 

@@ -586,14 +586,19 @@ async def source_ideas(entry_slug: str) -> list[dict]:
     )
     if entry is None:
         return []
+    return await source_ideas_of(entry["id"], entry["idea_id"])
+
+
+async def source_ideas_of(entry_id: int, idea_id: int | None) -> list[dict]:
+    """`source_ideas` for an entry already read (its id and the idea it was created for)."""
     routed = (
         await Routing.select(Routing.idea, Routing.method, Routing.routed_at)
-        .where(Routing.register_entry_id == entry["id"])
+        .where(Routing.register_entry_id == entry_id)
         .order_by(Routing.routed_at, Routing.id)
     )
     ids = [r["idea"] for r in routed]
-    if entry["idea_id"] and entry["idea_id"] not in ids:
-        ids.insert(0, entry["idea_id"])  # an entry an editor created for an idea, without routing it
+    if idea_id and idea_id not in ids:
+        ids.insert(0, idea_id)  # an entry an editor created for an idea, without routing it
     if not ids:
         return []
     rows = await Idea.select(Idea.id, Idea.title, Idea.kind).where(

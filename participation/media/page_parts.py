@@ -12,7 +12,6 @@ from participation.accounts.permissions import has_role
 from participation.accounts.tables import Account, Role
 from participation.media import permissions, services
 from participation.media.services import Owner
-from participation.register.tables import RegisterEntry
 from participation.settings import Settings
 
 
@@ -49,12 +48,9 @@ async def idea_api_detail(settings: Settings, viewer: Account | None, idea: Idea
     return fields
 
 
-async def entry_detail(request: Request, entry: dict[str, Any]) -> dict[str, Any]:
-    row = await RegisterEntry.select(RegisterEntry.id).where(RegisterEntry.slug == entry["slug"]).first()
-    if row is None:
-        return {}
+async def entry_detail(request: Request, entry: dict[str, Any], entry_id: int) -> dict[str, Any]:
     return {
-        "media_images": await services.images_of(Owner(entry=row["id"])),
+        "media_images": await services.images_of(Owner(entry=entry_id)),
         "media_manage_url": f"/register/{entry['slug']}/images"
         if permissions.can_manage_entry_media(request.user)
         else None,

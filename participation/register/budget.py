@@ -173,6 +173,6 @@ async def budget_totals_by_line(years: tuple[int, int] | None = None) -> dict[st
     return totals
 
 
-async def entry_budget_context(request: Any, entry: dict[str, Any]) -> dict[str, Any]:
+async def entry_budget_context(request: Any, entry: dict[str, Any], entry_id: int) -> dict[str, Any]:
     """What the entry page's budget block (templates/register/_budget.html) shows."""
     return {"budget": await entry_budget(entry["slug"])}

@@ -243,9 +243,10 @@ class RegisterPages(Controller):
     async def entry(
         self, request: Request, slug: FromPath[str], register_extensions: NamedDependency[RegisterExtensions]
     ) -> Template:
-        entry = await services.get_entry(slug, drafts=sees_internal(request.user))
-        parts = await entry_parts(request.user, await services.entry_id_for(slug, request.user), entry)
-        extra = await register_extensions.for_entry(request, entry)
+        # A draft is 404 for whoever may not see drafts (get_entry leaves it out for them).
+        entry_id, entry = await services.get_entry_and_id(slug, drafts=sees_internal(request.user))
+        parts = await entry_parts(request.user, entry_id, entry)
+        extra = await register_extensions.for_entry(request, entry, entry_id)
         return Template(
             "register/entry.html",
             context={

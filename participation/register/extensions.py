@@ -13,16 +13,16 @@ from typing import Any
 
 from litestar import Request
 
-# (request, the entry's public view) -> extra template context for register/entry.html
-EntryContext = Callable[[Request, dict[str, Any]], Awaitable[dict[str, Any]]]
+# (request, the entry's public view, its internal id) -> extra template context for register/entry.html
+EntryContext = Callable[[Request, dict[str, Any], int], Awaitable[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
 class RegisterExtensions:
     entry_context: tuple[EntryContext, ...] = ()
 
-    async def for_entry(self, request: Request, entry: dict[str, Any]) -> dict[str, Any]:
+    async def for_entry(self, request: Request, entry: dict[str, Any], entry_id: int) -> dict[str, Any]:
         merged: dict[str, Any] = {}
         for provider in self.entry_context:
-            merged.update(await provider(request, entry))
+            merged.update(await provider(request, entry, entry_id))
         return merged

@@ -628,6 +628,11 @@ async def recent_updates(limit: int = 5) -> list[dict[str, Any]]:
 
 async def get_entry(slug: str, now: datetime | None = None, drafts: bool = False) -> dict[str, Any]:
     """One entry's public view with partners, neighbourhoods and timeline (a draft: for staff, `drafts=True`)."""
+    return (await get_entry_and_id(slug, now, drafts))[1]
+
+
+async def get_entry_and_id(slug: str, now: datetime | None = None, drafts: bool = False) -> tuple[int, dict[str, Any]]:
+    """`get_entry` with the entry's internal id beside the view (for the entry page's other parts)."""
     views = await _views([RegisterEntry.slug == slug], [RegisterEntry.id], now=now, keep_id=True, drafts=drafts)
     if not views:
         raise DomainError(N_("There is no register entry at this address."), 404)
@@ -636,7 +641,7 @@ async def get_entry(slug: str, now: datetime | None = None, drafts: bool = False
     view["timeline"] = await timeline(entry_id)
     view.update(await project.project_facts(entry_id), goals=(await goals.goals_of([entry_id]))[entry_id])
     view["assessment"] = assessment.public_assessment(await assessment.assessment_of(entry_id))
-    return view
+    return entry_id, view
 
 
 async def entry_outcome(entry_id: int, now: datetime | None = None) -> dict[str, Any] | None:

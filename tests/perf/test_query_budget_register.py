@@ -21,7 +21,7 @@ BUDGETS = {
     "/register": 7,
     "/register?theme=mobility": 7,
     "/register/lessons": 8,
-    "/register/{slug}": 20,
+    "/register/{slug}": 17,
     "/register.json": 8,
     "/register.csv": 8,
     "/api/v1/register/{slug}": 11,
