@@ -19,8 +19,6 @@ from participation.accounts import services
 from participation.accounts.auth import end_session, start_session
 from participation.accounts.extensions import AccountSections
 from participation.accounts.guards import requires_account
-from participation.accounts.identity.services import password_refusal
-from participation.accounts.permissions import is_staff
 from participation.accounts.sign_in_steps import after_password
 from participation.accounts.tables import Account, AccountKind
 from participation.accounts.token_pages import token_section
@@ -102,11 +100,6 @@ class AccountPages(Controller):
     async def register(self, request: Request, settings: NamedDependency[Settings]) -> Template | Redirect:
         values = await form_data(request)
         kind = AccountKind.organisation if values.get("kind") == "organisation" else AccountKind.resident
-        if refusal := password_refusal(settings, kind.value, staff=False):
-            errors = {"form": refusal}
-            return Template(
-                "accounts/register.html", context={"kind": kind.value, "values": {}, "errors": errors}, status_code=403
-            )
         try:
             registration = services.registration_from_form(values, kind, locale=get_locale())
             await services.register(settings, registration)
@@ -115,6 +108,12 @@ class AccountPages(Controller):
                 "accounts/register.html",
                 context={"kind": kind.value, "values": _without_secrets(values), "errors": exc.errors},
                 status_code=422,
+            )
+        except DomainError as exc:  # residents sign up through a login service here (password_refusal)
+            return Template(
+                "accounts/register.html",
+                context={"kind": kind.value, "values": {}, "errors": {"form": exc.message}},
+                status_code=exc.status_code,
             )
         # Post/Redirect/Get: a reload or Back must not post the registration again. The address
         # travels in the (server-side) session, never in the URL.
@@ -188,8 +187,6 @@ class AccountPages(Controller):
                 context={"values": _without_secrets(values), "errors": {"form": exc.message}},
                 status_code=exc.status_code,
             )
-        if refusal := password_refusal(settings, account.kind, staff=is_staff(account)):
-            return Template("accounts/login.html", context={"values": {}, "errors": {"form": refusal}}, status_code=403)
         # A second factor, or enrolment for staff, may come first (participation.accounts.sign_in_steps).
         return await after_password(
             request,

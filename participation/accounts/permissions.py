@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from participation.accounts.tables import Account, Role
+from participation.accounts.tables import Account, AccountKind, Role
 from participation.i18n import N_
+from participation.settings import Settings
 from participation.validation import Message
 
 STAFF_ROLES = frozenset({Role.moderator.value, Role.editor.value, Role.admin.value})
@@ -39,3 +40,12 @@ def participation_refusal(account: Account | None) -> Message | None:
 
 def can_participate(account: Account | None) -> bool:
     return participation_refusal(account) is None
+
+
+def password_refusal(settings: Settings, kind: str, staff: bool) -> Message | None:
+    """With `password_sign_in = false` residents use a login service; organisations and staff keep passwords."""
+    sign_in = settings.city.sign_in
+    if sign_in.password_sign_in or staff or kind != AccountKind.resident.value:
+        return None
+    names = ", ".join(p.names.get("nl", p.slug) for p in sign_in.providers if p.verifies == "resident")
+    return Message(N_("Residents sign in and sign up with %(services)s here, not with a password."), services=names)

@@ -18,6 +18,7 @@ from participation.accounts.passwords import (
     password_problem,
     verify_password,
 )
+from participation.accounts.permissions import is_staff, password_refusal
 from participation.accounts.security_log import SecurityEventKind, email_digest
 from participation.accounts.tables import Account, AccountKind, Role
 from participation.database import is_unique_violation, write_transaction
@@ -103,7 +104,10 @@ async def register(settings: Settings, reg: Registration) -> Account | None:
     slow hash does not hold the write lock. The unique index on email decides a race between
     two registrations (PostgreSQL); the loser looks again and finds the winner's account. So does
     the KvK number's: the loser looks again and is told the number is taken.
+    Refused (403) where residents sign up through a login service instead (`password_refusal`).
     """
+    if refusal := password_refusal(settings, reg.kind.value, staff=False):
+        raise DomainError(refusal, 403)
     _validate_registration(settings, reg)
     password_hash = await hash_password(reg.password, fast=settings.password_hash_fast)
     for attempt in range(2):
@@ -262,6 +266,9 @@ async def sign_in(settings: Settings, email: str, password: str) -> Account:
         await lockout.failed(settings, attempt, email, account if account and not account.deleted_at else None)
         raise SignInRefused(N_("The email address or password is incorrect."))
     await lockout.forget(settings, email)
+    # After the password check (a wrong password answers alike everywhere); the site and API tokens alike.
+    if refusal := password_refusal(settings, account.kind, staff=is_staff(account)):
+        raise DomainError(refusal, 403)
     return account
 
 

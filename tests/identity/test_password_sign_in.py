@@ -56,3 +56,14 @@ async def test_residents_sign_up_with_a_login_service_only(client):
     )
     assert response.status_code == 403
     assert await Account.count() == 0
+
+
+async def test_a_resident_gets_no_api_token_with_a_password_either(client, settings):
+    """The rule is the sign-in's own, so the token endpoint keeps it too; an organisation still gets one."""
+    await make_account(settings, email="noor@example.org", name="Noor")
+    refused = await client.post("/api/v1/auth/token", json={"email": "noor@example.org", "password": PASSWORD})
+    assert refused.status_code == 403
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    await make_account(settings, email="info@lantaarn.example", name="Sam", organisation="Lantaarn", kvk="12345678")
+    issued = await client.post("/api/v1/auth/token", json={"email": "info@lantaarn.example", "password": PASSWORD})
+    assert issued.status_code == 201

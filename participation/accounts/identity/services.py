@@ -353,12 +353,3 @@ EMAIL_TAKEN = N_(
     "An account with this email address already exists. Sign in to it with your password, "
     "then link your identity from the account page."
 )
-
-
-def password_refusal(settings: Settings, kind: str, staff: bool) -> Message | None:
-    """With `password_sign_in = false` residents use a login service; organisations and staff keep passwords."""
-    sign_in = settings.city.sign_in
-    if sign_in.password_sign_in or staff or kind != AccountKind.resident.value:
-        return None
-    names = ", ".join(p.names.get("nl", p.slug) for p in sign_in.providers if p.verifies == "resident")
-    return Message(N_("Residents sign in and sign up with %(services)s here, not with a password."), services=names)
